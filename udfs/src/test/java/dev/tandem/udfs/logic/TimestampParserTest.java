@@ -1,0 +1,50 @@
+package dev.tandem.udfs.logic;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class TimestampParserTest {
+
+    private static final long NOON = 1_735_732_800_000L; // 2025-01-01T12:00:00Z
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {
+        "2025-01-01T12:00:00Z", "2025-01-01T12:00:00.000Z", "2025-01-01 12:00:00",
+        "2025-01-01T14:00:00+02:00", "2025-01-01T07:00:00-05:00", "2025-01-01T12:00:00+0000",
+        "2025-01-01t12:00:00z", "1735732800", "1735732800000", "1735732800000000",
+        "1735732800000000000", "1735732800.000",
+    })
+    void readsIsoAndEpochSpellingsAsTheSameInstant(String raw) {
+        assertThat(TimestampParser.parse(raw).value()).isEqualTo(NOON);
+    }
+
+    @Test
+    void readsNumbersAndDates() {
+        assertThat(TimestampParser.fromEpoch(1_735_732_800L).value()).isEqualTo(NOON);
+        assertThat(TimestampParser.fromEpoch(1_735_732_800_000L).value()).isEqualTo(NOON);
+        assertThat(TimestampParser.fromEpoch(1_735_732_800.5).value()).isEqualTo(NOON + 500);
+        assertThat(TimestampParser.parse("2025-01-01").value()).isEqualTo(NOON - 12 * 3_600_000L);
+        assertThat(TimestampParser.formatUtc(NOON)).isEqualTo("2025-01-01T12:00:00Z");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+        "yesterday|not_a_timestamp", "2025-13-01T00:00:00Z|not_a_timestamp",
+        "2025-01-01T25:00:00Z|not_a_timestamp", "' '|empty", "NaN|not_a_timestamp",
+        "２０２５-01-01|not_a_timestamp",
+    })
+    void refusesGarbage(String raw, String reason) {
+        assertThat(TimestampParser.parse(raw).reason()).isEqualTo(reason);
+    }
+
+    @Test
+    void refusesNullAndOverlong() {
+        assertThat(TimestampParser.parse(null).reason()).isEqualTo("empty");
+        assertThat(TimestampParser.parse("1".repeat(100)).reason()).isEqualTo("too_long");
+        assertThat(TimestampParser.fromEpoch(Double.POSITIVE_INFINITY).isOk()).isFalse();
+    }
+}
