@@ -1,0 +1,73 @@
+package dev.tandem.features;
+
+import dev.tandem.spec.Aggregation;
+import dev.tandem.spec.CompiledSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which event values one entity group keeps in its history: the distinct numeric and text slots
+ * its features read, and for each feature where its inputs sit in that projection.
+ */
+public final class GroupLayout implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    final int[] numberSlots;
+    final int[] textSlots;
+    /** Per feature: projected index of its input (number or text), or -1. */
+    final int[] input;
+    final int[] lat;
+    final int[] lon;
+
+    public GroupLayout(CompiledSpec.EntityGroup group) {
+        List<Integer> numbers = new ArrayList<>();
+        List<Integer> texts = new ArrayList<>();
+        List<CompiledSpec.Feature> features = group.features();
+        input = new int[features.size()];
+        lat = new int[features.size()];
+        lon = new int[features.size()];
+        for (int i = 0; i < features.size(); i++) {
+            CompiledSpec.Feature f = features.get(i);
+            input[i] = f.slot() < 0 ? -1 : project(f.textInput() ? texts : numbers, f.slot());
+            boolean geo = f.agg() == Aggregation.DISTANCE_FROM_LAST;
+            lat[i] = geo ? project(numbers, f.latSlot()) : -1;
+            lon[i] = geo ? project(numbers, f.lonSlot()) : -1;
+        }
+        numberSlots = numbers.stream().mapToInt(Integer::intValue).toArray();
+        textSlots = texts.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private static int project(List<Integer> slots, int slot) {
+        int at = slots.indexOf(slot);
+        if (at >= 0) {
+            return at;
+        }
+        slots.add(slot);
+        return slots.size() - 1;
+    }
+
+    public int numberWidth() {
+        return numberSlots.length;
+    }
+
+    public int textWidth() {
+        return textSlots.length;
+    }
+
+    double[] projectNumbers(double[] numbers) {
+        double[] out = new double[numberSlots.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = numbers[numberSlots[i]];
+        }
+        return out;
+    }
+
+    String[] projectTexts(String[] text) {
+        String[] out = new String[textSlots.length];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = text[textSlots[i]];
+        }
+        return out;
+    }
+}

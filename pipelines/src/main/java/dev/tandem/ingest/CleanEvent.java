@@ -1,0 +1,29 @@
+package dev.tandem.ingest;
+
+import java.util.Arrays;
+
+/**
+ * An event that passed ingestion: id, event time (UTC epoch millis) and its cleaned values in
+ * the slots the compiled spec assigned. Text values may be null; a NaN number means "no value".
+ * A Flink POJO, so state and network use the POJO serializer, never Kryo.
+ */
+public class CleanEvent {
+    public String eventId;
+    public long eventTime;
+    public String[] text;
+    public double[] numbers;
+
+    public CleanEvent() {}
+
+    public CleanEvent(String eventId, long eventTime, String[] text, double[] numbers) {
+        this.eventId = eventId;
+        this.eventTime = eventTime;
+        this.text = text;
+        this.numbers = numbers;
+    }
+
+    @Override
+    public String toString() {
+        return "CleanEvent{" + eventId + " @" + eventTime + " " + Arrays.toString(text) + " " + Arrays.toString(numbers) + "}";
+    }
+}

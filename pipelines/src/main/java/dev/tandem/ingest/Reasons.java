@@ -1,0 +1,34 @@
+package dev.tandem.ingest;
+
+import java.util.List;
+
+/** Every reason a record can be refused for. Dead-letter counts and the generator's manifest use these names. */
+public final class Reasons {
+    public static final String MALFORMED_JSON = "malformed_json";
+    public static final String OVERSIZED = "oversized";
+    public static final String MISSING_FIELD = "missing_field";
+    public static final String WRONG_TYPE = "wrong_type";
+    public static final String INVALID_AMOUNT = "invalid_amount";
+    public static final String INVALID_CURRENCY = "invalid_currency";
+    public static final String UNKNOWN_RATE = "unknown_rate";
+    public static final String INVALID_CARD_NUMBER = "invalid_card_number";
+    public static final String INVALID_EMAIL = "invalid_email";
+    public static final String INVALID_COUNTRY = "invalid_country";
+    public static final String INVALID_TIMESTAMP = "invalid_timestamp";
+    public static final String FUTURE_TIMESTAMP = "future_timestamp";
+    public static final String LATE = "late";
+    public static final String DUPLICATE = "duplicate";
+
+    public static final List<String> ALL = List.of(
+            MALFORMED_JSON, OVERSIZED, MISSING_FIELD, WRONG_TYPE, INVALID_AMOUNT, INVALID_CURRENCY,
+            UNKNOWN_RATE, INVALID_CARD_NUMBER, INVALID_EMAIL, INVALID_COUNTRY, INVALID_TIMESTAMP,
+            FUTURE_TIMESTAMP, LATE, DUPLICATE);
+
+    /** Pipeline stages, as written in dead letters. */
+    public static final String STAGE_PARSE = "parse";
+    public static final String STAGE_ORDER = "order";
+    public static final String STAGE_DEDUP = "dedup";
+    public static final String STAGE_FEATURES = "features";
+
+    private Reasons() {}
+}

@@ -1,0 +1,45 @@
+package dev.tandem.job;
+
+import dev.tandem.spec.CompiledSpec;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.avro.LogicalTypes;
+import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
+
+/**
+ * The columns of a feature table, derived from the spec: event id, event time, each entity key,
+ * then one nullable column per feature named as in the spec (BIGINT for counts, DOUBLE otherwise).
+ */
+public final class FeatureTableSchema {
+    public static final String EVENT_ID = "event_id";
+    public static final String EVENT_TIME = "event_time";
+
+    private FeatureTableSchema() {}
+
+    public static Schema of(CompiledSpec spec) {
+        SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("FeatureVector")
+                .namespace("dev.tandem." + spec.name.replaceAll("[^A-Za-z0-9_]", "_"))
+                .fields();
+        fields.requiredString(EVENT_ID);
+        fields.name(EVENT_TIME).type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault();
+        for (String key : keyColumns(spec)) {
+            fields.optionalString(key);
+        }
+        for (CompiledSpec.Feature feature : spec.allFeatures()) {
+            if (feature.agg().integral()) {
+                fields.optionalLong(feature.name());
+            } else {
+                fields.optionalDouble(feature.name());
+            }
+        }
+        return fields.endRecord();
+    }
+
+    /** Entity key columns, once each even when groups share a key. */
+    public static Set<String> keyColumns(CompiledSpec spec) {
+        Set<String> keys = new LinkedHashSet<>();
+        spec.entities.forEach(e -> keys.add(e.keyName()));
+        return keys;
+    }
+}

@@ -1,0 +1,77 @@
+package dev.tandem.job;
+
+import dev.tandem.features.EntityFeatureFunction;
+import dev.tandem.features.FeatureVector;
+import dev.tandem.features.VectorAssembler;
+import dev.tandem.ingest.CleanEvent;
+import dev.tandem.ingest.CleaningFunction;
+import dev.tandem.ingest.DeadLetter;
+import dev.tandem.ingest.DeadLetters;
+import dev.tandem.ingest.DeduplicateFunction;
+import dev.tandem.ingest.OrderingGateFunction;
+import dev.tandem.spec.CompiledSpec;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+/**
+ * The one definition of Tandem's DataStream logic: raw records in, per-event feature vectors and
+ * dead letters out. Batch and streaming jobs, and tests, wire their own sources and sinks around it.
+ *
+ * <p>Parsing and the ordering gate run with parallelism 1 so that "input order", and with it the
+ * set of late events, is the same in both runtime modes; everything after is keyed and parallel.
+ * Operator uids are part of the savepoint contract: do not rename them.
+ */
+public final class FeatureWorkflow {
+
+    /** What the workflow produces. */
+    public record Outputs(DataStream<FeatureVector> features, DataStream<DeadLetter> deadLetters) {}
+
+    private FeatureWorkflow() {}
+
+    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret) {
+        SingleOutputStreamOperator<CleanEvent> cleaned = rawRecords
+                .process(new CleaningFunction(spec, piiSecret), TypeInformation.of(CleanEvent.class))
+                .name("parse-validate-clean").uid("clean").setParallelism(1);
+
+        SingleOutputStreamOperator<CleanEvent> ordered = cleaned
+                .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), TypeInformation.of(CleanEvent.class))
+                .name("ordering-gate").uid("ordering-gate").setParallelism(1);
+
+        DataStream<CleanEvent> timed = ordered
+                .assignTimestampsAndWatermarks(WatermarkStrategy
+                        .<CleanEvent>forBoundedOutOfOrderness(Duration.ofMillis(spec.maxOutOfOrdernessMillis))
+                        .withTimestampAssigner((event, previous) -> event.eventTime))
+                .name("event-time").uid("event-time").setParallelism(1);
+
+        SingleOutputStreamOperator<CleanEvent> unique = timed
+                .keyBy(event -> event.eventId, Types.STRING)
+                .process(new DeduplicateFunction(spec.dedupTtlMillis), TypeInformation.of(CleanEvent.class))
+                .name("deduplicate").uid("deduplicate");
+
+        DataStream<DeadLetter> deadLetters = cleaned.getSideOutput(DeadLetters.TAG)
+                .union(ordered.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
+
+        int groups = spec.entities.size();
+        DataStream<FeatureVector> partials = null;
+        for (int i = 0; i < groups; i++) {
+            CompiledSpec.EntityGroup group = spec.entities.get(i);
+            int keySlot = group.keySlot();
+            SingleOutputStreamOperator<FeatureVector> groupFeatures = unique
+                    .keyBy(event -> event.text[keySlot], Types.STRING)
+                    .process(new EntityFeatureFunction(group, i, groups), TypeInformation.of(FeatureVector.class))
+                    .name("features-" + group.name()).uid("features-" + group.name());
+            deadLetters = deadLetters.union(groupFeatures.getSideOutput(DeadLetters.TAG));
+            partials = partials == null ? groupFeatures : partials.union(groupFeatures);
+        }
+
+        DataStream<FeatureVector> vectors = partials
+                .keyBy(vector -> vector.eventId, Types.STRING)
+                .process(new VectorAssembler(spec), TypeInformation.of(FeatureVector.class))
+                .name("assemble-vector").uid("assemble-vector");
+        return new Outputs(vectors, deadLetters);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.tandem.job;
+
+import dev.tandem.features.FeatureVector;
+import dev.tandem.ingest.DeadLetter;
+import dev.tandem.spec.CompiledSpec;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
+import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
+import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
+import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+
+/**
+ * Runs ingestion + features over files: JSON lines or Parquet in, per-event feature vectors as
+ * Parquet and dead letters as JSON lines out. The same job serves both runtime modes.
+ */
+public final class FeaturesJob {
+    public static final String FEATURES_DIR = "features";
+    public static final String DEAD_LETTERS_DIR = "dead-letters";
+
+    private FeaturesJob() {}
+
+    public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
+        List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
+
+        DataStream<String> raw = readRecords(env, spec, files);
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret());
+        writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
+        writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
+        return env.execute("tandem-features-" + spec.name + "-" + options.mode());
+    }
+
+    static Configuration configuration(FeaturesJobOptions options) {
+        Configuration conf = new Configuration();
+        conf.setString("execution.runtime-mode", options.mode());
+        conf.setString("parallelism.default", String.valueOf(options.parallelism()));
+        conf.setString("pipeline.generic-types", "false");
+        conf.setString("pipeline.name", "tandem-features");
+        if (options.streaming()) {
+            // File sinks commit on checkpoints; the final checkpoint after the bounded input commits the rest.
+            conf.setString("execution.checkpointing.interval", options.checkpointIntervalMillis() + " ms");
+            conf.setString("state.backend.type", options.stateBackend());
+            conf.setString("execution.checkpointing.dir", options.output().resolve("_checkpoints").toUri().toString());
+            conf.setString("state.backend.incremental", "true");
+        }
+        return conf;
+    }
+
+    private static DataStream<String> readRecords(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files)
+            throws IOException {
+        org.apache.flink.core.fs.Path[] paths = files.stream()
+                .map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
+                .toArray(org.apache.flink.core.fs.Path[]::new);
+        if (spec.format.equals("parquet")) {
+            Schema schema = ParquetSchemas.read(files.get(0));
+            FileSource<GenericRecord> source = FileSource
+                    .forRecordStreamFormat(AvroParquetReaders.forGenericRecord(schema), paths).build();
+            return env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet-files", new GenericRecordAvroTypeInfo(schema))
+                    .uid("source").setParallelism(1)
+                    .map(new ParquetRowsAsJson()).name("parquet-rows-as-json").uid("parquet-rows-as-json").setParallelism(1);
+        }
+        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), paths).build();
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "json-lines-files").uid("source").setParallelism(1);
+    }
+
+    private static void writeFeatures(DataStream<FeatureVector> features, CompiledSpec spec, Path dir) {
+        Schema schema = FeatureTableSchema.of(spec);
+        FileSink<GenericRecord> sink = FileSink
+                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), AvroParquetWriters.forGenericRecord(schema))
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
+                .build();
+        features.map(new ToAvroRecord(spec)).name("to-feature-row").uid("to-feature-row")
+                .sinkTo(sink).name("feature-table").uid("feature-table-sink");
+    }
+
+    private static void writeDeadLetters(DataStream<DeadLetter> deadLetters, Path dir) {
+        FileSink<String> sink = FileSink
+                .forRowFormat(new org.apache.flink.core.fs.Path(dir.toUri()), new SimpleStringEncoder<String>())
+                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())
+                .build();
+        deadLetters.map(new DeadLetterJson()).name("dead-letter-json").uid("dead-letter-json")
+                .sinkTo(sink).name("dead-letter-files").uid("dead-letter-sink");
+    }
+}

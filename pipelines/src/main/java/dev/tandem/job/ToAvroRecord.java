@@ -1,0 +1,60 @@
+package dev.tandem.job;
+
+import dev.tandem.features.FeatureVector;
+import dev.tandem.spec.CompiledSpec;
+import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
+import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
+
+/** Feature vector to a row of the feature table ({@link FeatureTableSchema}). */
+public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRecord>
+        implements ResultTypeQueryable<GenericRecord> {
+    private final CompiledSpec spec;
+    private final String schemaJson;
+
+    private transient Schema schema;
+    private transient List<CompiledSpec.Feature> features;
+
+    public ToAvroRecord(CompiledSpec spec) {
+        this.spec = spec;
+        this.schemaJson = FeatureTableSchema.of(spec).toString();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        schema = new Schema.Parser().parse(schemaJson);
+        features = spec.allFeatures();
+    }
+
+    @Override
+    public GenericRecord map(FeatureVector vector) {
+        GenericRecord row = new GenericData.Record(schema);
+        row.put(FeatureTableSchema.EVENT_ID, vector.eventId);
+        row.put(FeatureTableSchema.EVENT_TIME, vector.eventTime);
+        for (int g = 0; g < spec.entities.size(); g++) {
+            row.put(spec.entities.get(g).keyName(), vector.keys[g]);
+        }
+        for (int f = 0; f < features.size(); f++) {
+            double v = vector.values[f];
+            if (Double.isNaN(v)) {
+                row.put(features.get(f).name(), null);
+            } else if (features.get(f).agg().integral()) {
+                row.put(features.get(f).name(), (long) v);
+            } else {
+                row.put(features.get(f).name(), v);
+            }
+        }
+        return row;
+    }
+
+    @Override
+    public TypeInformation<GenericRecord> getProducedType() {
+        return new GenericRecordAvroTypeInfo(new Schema.Parser().parse(schemaJson));
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tandem.spec;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** What a feature computes, and what it needs from the spec. */
+public enum Aggregation {
+    COUNT(true, Needs.OPTIONAL_FIELD, true),
+    SUM(true, Needs.NUMBER, false),
+    AVG(true, Needs.NUMBER, false),
+    MIN(true, Needs.NUMBER, false),
+    MAX(true, Needs.NUMBER, false),
+    STDDEV(true, Needs.NUMBER, false),
+    DISTINCT_COUNT(true, Needs.ANY_FIELD, true),
+    ZSCORE(true, Needs.NUMBER, false),
+    RATIO_TO_AVG(true, Needs.NUMBER, false),
+    LAST_VALUE(false, Needs.NUMBER, false),
+    TIME_SINCE_LAST(false, Needs.NOTHING, false),
+    DISTANCE_FROM_LAST(false, Needs.LAT_LON, false),
+    VALUE(false, Needs.NUMBER, false);
+
+    /** What the feature reads from each event. */
+    public enum Needs { NOTHING, OPTIONAL_FIELD, NUMBER, ANY_FIELD, LAT_LON }
+
+    private final boolean windowRequired;
+    private final Needs needs;
+    private final boolean integral;
+
+    Aggregation(boolean windowRequired, Needs needs, boolean integral) {
+        this.windowRequired = windowRequired;
+        this.needs = needs;
+        this.integral = integral;
+    }
+
+    public boolean windowRequired() {
+        return windowRequired;
+    }
+
+    public Needs needs() {
+        return needs;
+    }
+
+    /** Integral features are written as BIGINT, the others as DOUBLE. */
+    public boolean integral() {
+        return integral;
+    }
+
+    public static Aggregation parse(String text, String where) {
+        try {
+            return valueOf(text.strip().toUpperCase(Locale.ROOT));
+        } catch (RuntimeException e) {
+            throw new SpecException(where + ": unknown agg '" + text + "'; use one of "
+                    + Arrays.stream(values()).map(a -> a.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.tandem.spec;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * A checked spec with every name resolved to a slot, ready to run. Cleaned events keep text values
+ * in {@code text[]} and numeric values in {@code numbers[]} (NaN for none); the slots here say which
+ * is where, so operators never look names up per record.
+ */
+public final class CompiledSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public enum Clean { NONE, AMOUNT, CURRENCY, EMAIL, COUNTRY, CARD_NUMBER }
+
+    public enum Pii { NONE, HMAC, MASK, DROP }
+
+    /** An input field: how to read it and where its cleaned value goes (-1 when dropped). */
+    public record InputField(
+            String name, String outputName, FieldType type, boolean required, Clean clean, Pii pii,
+            int maxLength, boolean numeric, int slot) implements Serializable {}
+
+    /** A derived value: function, argument slots (number or text per the function), number slot. */
+    public record DerivedField(String name, String fn, int[] argSlots, int slot) implements Serializable {}
+
+    /** One feature with its inputs resolved. {@code slot} is a text slot when {@code textInput}. */
+    public record Feature(
+            String name, Aggregation agg, int slot, boolean textInput, int latSlot, int lonSlot,
+            long windowMillis) implements Serializable {}
+
+    /** Features over one entity key; {@code offset} is where they start in the full vector. */
+    public record EntityGroup(
+            String name, String keyName, int keySlot, long stateTtlMillis, List<Feature> features,
+            int offset) implements Serializable {
+
+        /** How far back history must reach: the longest window. */
+        public long maxWindowMillis() {
+            long max = 0;
+            for (Feature f : features) {
+                max = Math.max(max, f.windowMillis());
+            }
+            return max;
+        }
+    }
+
+    public final String name;
+    public final int version;
+    public final String format;
+    public final String filesGlob;
+    public final String eventIdField;
+    public final String eventTimeField;
+    public final int eventTimeSlot;
+    public final long maxOutOfOrdernessMillis;
+    public final long maxFutureMillis;
+    public final int maxRecordBytes;
+    public final long dedupTtlMillis;
+    public final String baseCurrency;
+    public final List<InputField> inputFields;
+    public final List<DerivedField> derivedFields;
+    public final List<EntityGroup> entities;
+    public final int textSlots;
+    public final int numberSlots;
+    /** Canonical text of the source spec, for versioning and lineage. */
+    public final String fingerprint;
+
+    CompiledSpec(Builder b) {
+        this.name = b.name;
+        this.version = b.version;
+        this.format = b.format;
+        this.filesGlob = b.filesGlob;
+        this.eventIdField = b.eventIdField;
+        this.eventTimeField = b.eventTimeField;
+        this.eventTimeSlot = b.eventTimeSlot;
+        this.maxOutOfOrdernessMillis = b.maxOutOfOrdernessMillis;
+        this.maxFutureMillis = b.maxFutureMillis;
+        this.maxRecordBytes = b.maxRecordBytes;
+        this.dedupTtlMillis = b.dedupTtlMillis;
+        this.baseCurrency = b.baseCurrency;
+        this.inputFields = Collections.unmodifiableList(new ArrayList<>(b.inputFields));
+        this.derivedFields = Collections.unmodifiableList(new ArrayList<>(b.derivedFields));
+        this.entities = Collections.unmodifiableList(new ArrayList<>(b.entities));
+        this.textSlots = b.textSlots;
+        this.numberSlots = b.numberSlots;
+        this.fingerprint = b.fingerprint;
+    }
+
+    /** Every feature in output order: entity groups in spec order, features in group order. */
+    public List<Feature> allFeatures() {
+        List<Feature> all = new ArrayList<>();
+        entities.forEach(e -> all.addAll(e.features()));
+        return all;
+    }
+
+    public int featureCount() {
+        return entities.stream().mapToInt(e -> e.features().size()).sum();
+    }
+
+    /** Mutable state of the compiler; kept here so the fields above can stay final. */
+    static final class Builder {
+        String name;
+        int version;
+        String format;
+        String filesGlob;
+        String eventIdField;
+        String eventTimeField;
+        int eventTimeSlot;
+        long maxOutOfOrdernessMillis;
+        long maxFutureMillis;
+        int maxRecordBytes;
+        long dedupTtlMillis;
+        String baseCurrency;
+        final List<InputField> inputFields = new ArrayList<>();
+        final List<DerivedField> derivedFields = new ArrayList<>();
+        final List<EntityGroup> entities = new ArrayList<>();
+        int textSlots;
+        int numberSlots;
+        String fingerprint;
+    }
+}

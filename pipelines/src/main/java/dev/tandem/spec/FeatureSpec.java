@@ -1,0 +1,52 @@
+package dev.tandem.spec;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A feature spec as its author writes it (YAML, snake_case keys). {@link SpecCompiler} checks it
+ * and turns it into the {@link CompiledSpec} that jobs run.
+ */
+public record FeatureSpec(Integer version, String name, Source source, List<Entity> entities)
+        implements Serializable {
+
+    /** Where events come from and how each field is read, cleaned and protected. */
+    public record Source(
+            String format,
+            String files,
+            String eventId,
+            String eventTime,
+            String maxOutOfOrderness,
+            String maxFuture,
+            Integer maxRecordBytes,
+            String dedupTtl,
+            String baseCurrency,
+            Map<String, Field> fields,
+            List<Derived> derived)
+            implements Serializable {}
+
+    /**
+     * One input field. {@code type}: string, long, double, boolean or timestamp. {@code clean}:
+     * amount, currency, email, country or card_number. {@code pii}: hmac, mask or drop. {@code as}
+     * renames the field after cleaning (a pseudonymised card number becomes a card id).
+     */
+    public record Field(
+            String type, Boolean required, String clean, String pii, Integer maxLength, String as)
+            implements Serializable {}
+
+    /** A value computed per event from fields: {@code fn} applied to {@code args}. */
+    public record Derived(String name, String fn, List<String> args) implements Serializable {}
+
+    /** A group of features over one entity key. */
+    public record Entity(String name, String key, String stateTtl, List<Feature> features)
+            implements Serializable {}
+
+    /**
+     * One feature. {@code agg}: count, sum, avg, min, max, stddev, distinct_count, last_value,
+     * time_since_last, distance_from_last, zscore, ratio_to_avg or value. {@code fields} names
+     * the latitude and longitude for distance_from_last.
+     */
+    public record Feature(String name, String agg, String field, List<String> fields, String window)
+            implements Serializable {}
+}

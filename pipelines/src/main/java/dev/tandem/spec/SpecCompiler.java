@@ -1,0 +1,346 @@
+package dev.tandem.spec;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.spec.CompiledSpec.Clean;
+import dev.tandem.spec.CompiledSpec.Pii;
+import dev.tandem.udfs.logic.CurrencyNormalizer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** Reads a YAML feature spec, checks it, and resolves every name to a slot. */
+public final class SpecCompiler {
+
+    /** The flagship spec, embedded in the jar. */
+    public static final String DEFAULT_SPEC_RESOURCE = "/specs/card-fraud.yaml";
+
+    private static final ObjectMapper YAML =
+            new ObjectMapper(new YAMLFactory())
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private static final Set<String> DERIVED_FUNCTIONS =
+            Set.of("to_base_currency", "log1p", "hour_sin", "hour_cos", "dow_sin", "dow_cos", "haversine_km");
+
+    private SpecCompiler() {}
+
+    /** Compiles the spec at {@code file}, or the flagship spec when {@code file} is null. */
+    public static CompiledSpec load(Path file) {
+        try {
+            if (file == null) {
+                try (InputStream in = SpecCompiler.class.getResourceAsStream(DEFAULT_SPEC_RESOURCE)) {
+                    return compile(new String(in.readAllBytes(), StandardCharsets.UTF_8), DEFAULT_SPEC_RESOURCE);
+                }
+            }
+            return compile(Files.readString(file), file.toString());
+        } catch (IOException e) {
+            throw new SpecException("cannot read spec " + file + ": " + e.getMessage());
+        }
+    }
+
+    public static CompiledSpec compile(String yaml, String origin) {
+        FeatureSpec spec;
+        try {
+            spec = YAML.readValue(yaml, FeatureSpec.class);
+        } catch (UnrecognizedPropertyException e) {
+            throw new SpecException(origin + ": unknown key '" + e.getPropertyName() + "' at " + e.getPathReference());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new SpecException(origin + ": not a valid spec: " + e.getOriginalMessage());
+        }
+        if (spec == null) {
+            throw new SpecException(origin + ": the spec is empty");
+        }
+        return new Compilation(spec, origin, fingerprint(yaml)).run();
+    }
+
+    private static String fingerprint(String yaml) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One compilation: the slot tables grow as fields are declared. */
+    private static final class Compilation {
+        private final FeatureSpec spec;
+        private final String origin;
+        private final CompiledSpec.Builder out = new CompiledSpec.Builder();
+        private final Map<String, Integer> textSlot = new HashMap<>();
+        private final Map<String, Integer> numberSlot = new HashMap<>();
+
+        Compilation(FeatureSpec spec, String origin, String fingerprint) {
+            this.spec = spec;
+            this.origin = origin;
+            out.fingerprint = fingerprint;
+        }
+
+        CompiledSpec run() {
+            out.name = require(spec.name(), "name");
+            out.version = spec.version() == null ? 1 : spec.version();
+            FeatureSpec.Source source = spec.source();
+            if (source == null) {
+                throw error("source", "is required");
+            }
+            compileSource(source);
+            if (spec.entities() == null || spec.entities().isEmpty()) {
+                throw error("entities", "at least one entity group with features is required");
+            }
+            Set<String> featureNames = new HashSet<>();
+            int offset = 0;
+            for (FeatureSpec.Entity entity : spec.entities()) {
+                CompiledSpec.EntityGroup group = compileEntity(entity, offset, featureNames);
+                out.entities.add(group);
+                offset += group.features().size();
+            }
+            out.textSlots = textSlot.size();
+            out.numberSlots = numberSlot.size();
+            return new CompiledSpec(out);
+        }
+
+        private void compileSource(FeatureSpec.Source source) {
+            out.format = source.format() == null ? "json" : source.format().toLowerCase(Locale.ROOT);
+            if (!out.format.equals("json") && !out.format.equals("parquet")) {
+                throw error("source.format", "must be json or parquet, not '" + source.format() + "'");
+            }
+            out.filesGlob = source.files() != null ? source.files() : out.format.equals("json") ? "*.jsonl" : "*.parquet";
+            out.maxOutOfOrdernessMillis = Durations.parse(orDefault(source.maxOutOfOrderness(), "10m"), where("source.max_out_of_orderness")).toMillis();
+            out.maxFutureMillis = Durations.parse(orDefault(source.maxFuture(), "1d"), where("source.max_future")).toMillis();
+            out.dedupTtlMillis = Durations.parse(orDefault(source.dedupTtl(), "7d"), where("source.dedup_ttl")).toMillis();
+            out.maxRecordBytes = source.maxRecordBytes() == null ? 16_384 : source.maxRecordBytes();
+            out.baseCurrency = orDefault(source.baseCurrency(), "USD");
+            if (!CurrencyNormalizer.isIsoCode(out.baseCurrency)) {
+                throw error("source.base_currency", "'" + out.baseCurrency + "' is not an ISO-4217 code");
+            }
+            if (source.fields() == null || source.fields().isEmpty()) {
+                throw error("source.fields", "declare the fields to read");
+            }
+            source.fields().forEach(this::compileField);
+
+            out.eventIdField = require(source.eventId(), "source.event_id");
+            CompiledSpec.InputField id = inputField(out.eventIdField, "source.event_id");
+            if (id.type() != FieldType.STRING || !id.required() || id.pii() != Pii.NONE) {
+                throw error("source.event_id", "'" + id.name() + "' must be a required string field without pii handling");
+            }
+            out.eventTimeField = require(source.eventTime(), "source.event_time");
+            CompiledSpec.InputField time = inputField(out.eventTimeField, "source.event_time");
+            if (time.type() != FieldType.TIMESTAMP || !time.required()) {
+                throw error("source.event_time", "'" + time.name() + "' must be a required timestamp field");
+            }
+            out.eventTimeSlot = time.slot();
+
+            if (source.derived() != null) {
+                for (FeatureSpec.Derived derived : source.derived()) {
+                    compileDerived(derived);
+                }
+            }
+        }
+
+        private void compileField(String name, FeatureSpec.Field field) {
+            String where = where("source.fields." + name);
+            if (field == null) {
+                throw new SpecException(where + ": give at least a type");
+            }
+            FieldType type = FieldType.parse(orDefault(field.type(), "string"), where);
+            Clean clean = field.clean() == null ? Clean.NONE : parseEnum(Clean.class, field.clean(), where + ".clean");
+            Pii pii = field.pii() == null ? Pii.NONE : parseEnum(Pii.class, field.pii(), where + ".pii");
+            boolean numeric = clean == Clean.AMOUNT || (clean == Clean.NONE && type.numeric());
+            if (clean == Clean.AMOUNT && type != FieldType.STRING && type != FieldType.DOUBLE) {
+                throw new SpecException(where + ": clean: amount needs type string or double");
+            }
+            if (clean != Clean.NONE && clean != Clean.AMOUNT && type != FieldType.STRING) {
+                throw new SpecException(where + ": clean: " + field.clean() + " needs type string");
+            }
+            if (pii != Pii.NONE && numeric) {
+                throw new SpecException(where + ": pii handling applies to text fields only");
+            }
+            String outputName = field.as() != null ? field.as() : name;
+            int slot = -1;
+            if (pii != Pii.DROP) {
+                slot = declare(outputName, numeric, where);
+            }
+            int maxLength = field.maxLength() == null ? 1024 : field.maxLength();
+            out.inputFields.add(new CompiledSpec.InputField(
+                    name, outputName, type, Boolean.TRUE.equals(field.required()), clean, pii, maxLength, numeric, slot));
+        }
+
+        private void compileDerived(FeatureSpec.Derived derived) {
+            String where = where("source.derived." + derived.name());
+            require(derived.name(), "source.derived[].name");
+            String fn = require(derived.fn(), "source.derived." + derived.name() + ".fn").toLowerCase(Locale.ROOT);
+            if (!DERIVED_FUNCTIONS.contains(fn)) {
+                throw new SpecException(where + ": unknown fn '" + derived.fn() + "'; use one of " + DERIVED_FUNCTIONS);
+            }
+            List<String> args = derived.args() == null ? List.of() : derived.args();
+            int expected = switch (fn) {
+                case "to_base_currency" -> 2;
+                case "haversine_km" -> 4;
+                default -> 1;
+            };
+            if (args.size() != expected) {
+                throw new SpecException(where + ": " + fn + " takes " + expected + " args, got " + args.size());
+            }
+            int[] slots = new int[args.size()];
+            for (int i = 0; i < slots.length; i++) {
+                boolean text = fn.equals("to_base_currency") && i == 1;
+                slots[i] = resolve(args.get(i), text, where + ".args");
+            }
+            int slot = declare(derived.name(), true, where);
+            out.derivedFields.add(new CompiledSpec.DerivedField(derived.name(), fn, slots, slot));
+        }
+
+        private CompiledSpec.EntityGroup compileEntity(FeatureSpec.Entity entity, int offset, Set<String> featureNames) {
+            String name = require(entity.name(), "entities[].name");
+            String where = where("entities." + name);
+            String key = require(entity.key(), "entities." + name + ".key");
+            int keySlot = resolve(key, true, where + ".key");
+            CompiledSpec.InputField keyField = out.inputFields.stream()
+                    .filter(f -> f.outputName().equals(key)).findFirst().orElse(null);
+            if (keyField != null && !keyField.required()) {
+                throw new SpecException(where + ".key: '" + key + "' must be a required field");
+            }
+            long ttl = Durations.parse(orDefault(entity.stateTtl(), "30d"), where + ".state_ttl").toMillis();
+            if (entity.features() == null || entity.features().isEmpty()) {
+                throw new SpecException(where + ".features: at least one feature is required");
+            }
+            List<CompiledSpec.Feature> features = new java.util.ArrayList<>();
+            for (FeatureSpec.Feature feature : entity.features()) {
+                String fname = require(feature.name(), "entities." + name + ".features[].name");
+                String fwhere = where + ".features." + fname;
+                if (!featureNames.add(fname)) {
+                    throw new SpecException(fwhere + ": feature names must be unique");
+                }
+                if (!fname.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new SpecException(fwhere + ": feature names are letters, digits and _ (they become columns)");
+                }
+                features.add(compileFeature(fname, feature, ttl, fwhere));
+            }
+            for (CompiledSpec.Feature f : features) {
+                if (f.windowMillis() > ttl) {
+                    throw new SpecException(fwhereOf(where, f) + ": window is longer than state_ttl");
+                }
+            }
+            return new CompiledSpec.EntityGroup(name, key, keySlot, ttl, List.copyOf(features), offset);
+        }
+
+        private static String fwhereOf(String where, CompiledSpec.Feature f) {
+            return where + ".features." + f.name();
+        }
+
+        private CompiledSpec.Feature compileFeature(String name, FeatureSpec.Feature feature, long ttl, String where) {
+            Aggregation agg = Aggregation.parse(require(feature.agg(), "agg of " + name), where);
+            long window = 0;
+            if (agg.windowRequired() || feature.window() != null) {
+                if (!agg.windowRequired()) {
+                    throw new SpecException(where + ": " + feature.agg() + " takes no window");
+                }
+                window = Durations.parse(feature.window(), where + ".window").toMillis();
+                if (window <= 0) {
+                    throw new SpecException(where + ".window: must be positive");
+                }
+            }
+            int slot = -1;
+            boolean text = false;
+            int lat = -1;
+            int lon = -1;
+            switch (agg.needs()) {
+                case NUMBER -> slot = resolve(require(feature.field(), "field of " + name), false, where + ".field");
+                case OPTIONAL_FIELD -> {
+                    if (feature.field() != null) {
+                        text = textSlot.containsKey(feature.field());
+                        slot = resolve(feature.field(), text, where + ".field");
+                    }
+                }
+                case ANY_FIELD -> {
+                    String f = require(feature.field(), "field of " + name);
+                    text = textSlot.containsKey(f);
+                    slot = resolve(f, text, where + ".field");
+                }
+                case LAT_LON -> {
+                    if (feature.fields() == null || feature.fields().size() != 2) {
+                        throw new SpecException(where + ".fields: give [latitude, longitude]");
+                    }
+                    lat = resolve(feature.fields().get(0), false, where + ".fields");
+                    lon = resolve(feature.fields().get(1), false, where + ".fields");
+                }
+                case NOTHING -> {
+                    if (feature.field() != null) {
+                        throw new SpecException(where + ": " + feature.agg() + " takes no field");
+                    }
+                }
+            }
+            return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window);
+        }
+
+        private CompiledSpec.InputField inputField(String name, String where) {
+            return out.inputFields.stream()
+                    .filter(f -> f.name().equals(name))
+                    .findFirst()
+                    .orElseThrow(() -> error(where, "'" + name + "' is not a declared field"));
+        }
+
+        private int declare(String name, boolean numeric, String where) {
+            if (textSlot.containsKey(name) || numberSlot.containsKey(name)) {
+                throw new SpecException(where + ": '" + name + "' is declared twice");
+            }
+            Map<String, Integer> slots = numeric ? numberSlot : textSlot;
+            int slot = slots.size();
+            slots.put(name, slot);
+            return slot;
+        }
+
+        private int resolve(String name, boolean text, String where) {
+            Integer slot = (text ? textSlot : numberSlot).get(name);
+            if (slot == null) {
+                boolean other = (text ? numberSlot : textSlot).containsKey(name);
+                throw new SpecException(where + ": '" + name + "' "
+                        + (other ? "is " + (text ? "numeric" : "text") + " but a " + (text ? "text" : "numeric") + " field is needed here"
+                                : "is not a declared (or kept) field"));
+            }
+            return slot;
+        }
+
+        private <E extends Enum<E>> E parseEnum(Class<E> type, String text, String where) {
+            try {
+                return Enum.valueOf(type, text.strip().toUpperCase(Locale.ROOT));
+            } catch (RuntimeException e) {
+                throw new SpecException(where + ": unknown value '" + text + "'");
+            }
+        }
+
+        private String require(String value, String what) {
+            if (value == null || value.isBlank()) {
+                throw error(what, "is required");
+            }
+            return value;
+        }
+
+        private static String orDefault(String value, String fallback) {
+            return value == null ? fallback : value;
+        }
+
+        private String where(String path) {
+            return origin + ": " + path;
+        }
+
+        private SpecException error(String path, String message) {
+            return new SpecException(where(path) + ": " + message);
+        }
+    }
+}
