@@ -87,6 +87,9 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
             entity = computeAndAppend(ctx.getCurrentKey(), time, atInstant.events, entity, out);
             history.update(entity);
         }
+        if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
+            return; // end of input (and of each key in batch mode): nothing left to clean up for
+        }
         Long cleanup = cleanupAt.value();
         if (cleanup == null || cleanup == time) {
             scheduleOrClean(entity, ctx);

@@ -7,8 +7,6 @@ import java.util.regex.Pattern;
 public final class Masking {
 
     private static final Pattern CARD_LIKE = Pattern.compile("(?<!\\d)(?:\\d[ -]?){11,18}\\d(?!\\d)");
-    private static final Pattern EMAIL_LIKE =
-            Pattern.compile("[\\p{L}\\p{N}._%+-]+@[\\p{L}\\p{N}.-]+\\.[\\p{L}]{2,}");
 
     private Masking() {}
 
@@ -73,12 +71,55 @@ public final class Masking {
             cards.appendReplacement(sb, Matcher.quoteReplacement(maskCard(cards.group())));
         }
         cards.appendTail(sb);
-        Matcher emails = EMAIL_LIKE.matcher(sb.toString());
-        StringBuilder out = new StringBuilder(sb.length());
-        while (emails.find()) {
-            emails.appendReplacement(out, Matcher.quoteReplacement(maskEmail(emails.group())));
+        return maskEmails(sb);
+    }
+
+    /**
+     * Masks every {@code local@domain.tld} in place. Scans outwards from each '@' rather than using
+     * a regex, which backtracks quadratically on long runs of letters (oversized records are exactly
+     * the input this sees).
+     */
+    private static String maskEmails(StringBuilder text) {
+        StringBuilder out = new StringBuilder(text.length());
+        int copied = 0;
+        for (int at = text.indexOf("@"); at >= 0; at = text.indexOf("@", at + 1)) {
+            int start = at;
+            while (start > copied && isLocalPartChar(text.charAt(start - 1))) {
+                start--;
+            }
+            int end = at + 1;
+            while (end < text.length() && isDomainChar(text.charAt(end))) {
+                end++;
+            }
+            while (end > at + 1 && text.charAt(end - 1) == '.') {
+                end--;
+            }
+            int lastDot = text.lastIndexOf(".", end - 1);
+            boolean hasTld = lastDot > at + 1 && lastDot < end - 2 && isLetters(text, lastDot + 1, end);
+            if (start == at || !hasTld) {
+                continue;
+            }
+            out.append(text, copied, start).append(maskEmail(text.substring(start, end)));
+            copied = end;
+            at = end - 1;
         }
-        emails.appendTail(out);
-        return out.toString();
+        return out.append(text, copied, text.length()).toString();
+    }
+
+    private static boolean isLocalPartChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+    }
+
+    private static boolean isDomainChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '.' || c == '-';
+    }
+
+    private static boolean isLetters(CharSequence s, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!Character.isLetter(s.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -37,5 +37,14 @@ class PrivacyTest {
         String masked = Masking.maskFreeText(text);
         assertThat(masked).doesNotContain("4111111111111111").doesNotContain("jane@example.com").contains("\"amount\":\"12\"");
         assertThat(Masking.maskAllBut("abcdef", 2)).isEqualTo("****ef");
+        assertThat(Masking.maskFreeText("mail a.b+c@mail.example.org, or x@y")).isEqualTo("mail a***@mail.example.org, or x@y");
+        assertThat(Masking.maskFreeText("to: jane@example.com.")).isEqualTo("to: j***@example.com.");
+    }
+
+    @Test
+    void masksLongRecords() {
+        String huge = "x".repeat(200_000) + " jane@example.com " + "9".repeat(100_000);
+        String masked = Masking.maskFreeText(huge);
+        assertThat(masked).contains(" j***@example.com ").doesNotContain("jane@").hasSize(huge.length());
     }
 }

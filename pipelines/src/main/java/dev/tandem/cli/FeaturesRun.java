@@ -1,0 +1,73 @@
+package dev.tandem.cli;
+
+import dev.tandem.job.FeaturesJob;
+import dev.tandem.job.FeaturesJobOptions;
+import dev.tandem.job.InputFiles;
+import dev.tandem.job.RunSummary;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.spec.SpecException;
+import dev.tandem.udfs.logic.Pseudonymizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Runs the features job once and summarises it; shared by {@code features} and {@code demo}. */
+final class FeaturesRun {
+    /** Used only when no secret is configured, so local runs work; real data must set its own. */
+    static final String DEVELOPMENT_SECRET = "tandem-development-secret-not-for-real-data";
+
+    private FeaturesRun() {}
+
+    static RunSummary run(String mode, Path input, Path output, Path specFile, int parallelism, String stateBackend,
+            long checkpointMillis) throws Exception {
+        CompiledSpec spec;
+        try {
+            spec = SpecCompiler.load(specFile);
+        } catch (SpecException e) {
+            throw new UsageError(e.getMessage());
+        }
+        List<Path> inputs;
+        try {
+            inputs = InputFiles.find(input, spec.filesGlob);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        for (String owned : new String[] {FeaturesJob.FEATURES_DIR, FeaturesJob.DEAD_LETTERS_DIR, "_checkpoints"}) {
+            deleteRecursively(output.resolve(owned));
+        }
+        Files.createDirectories(output);
+        FeaturesJobOptions options = new FeaturesJobOptions(
+                mode, input, output.toAbsolutePath(), specFile, parallelism, piiSecret(), stateBackend, checkpointMillis);
+        long t0 = System.nanoTime();
+        FeaturesJob.run(options, spec);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        RunSummary summary = RunSummary.of(mode, specFile == null ? SpecCompiler.DEFAULT_SPEC_RESOURCE : specFile.toString(),
+                inputs, spec.format.equals("parquet"), output, seconds);
+        summary.writeTo(output.resolve("_summary.json"));
+        return summary;
+    }
+
+    static String piiSecret() {
+        String secret = Pseudonymizer.resolveSecret(null);
+        if (secret == null) {
+            System.err.println("tandem: " + Pseudonymizer.SECRET_ENV + " is not set; pseudonymising with the development secret");
+            return DEVELOPMENT_SECRET;
+        }
+        return secret;
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}

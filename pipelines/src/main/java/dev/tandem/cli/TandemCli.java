@@ -1,0 +1,60 @@
+package dev.tandem.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ./tandem <command>}: the entry point for users, tests and the job jar. Bad arguments give
+ * one line on stderr and exit code 2; failures exit 1.
+ */
+@Command(
+        name = "tandem",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Feature pipelines on Apache Flink: one definition, batch and streaming.",
+        subcommands = {GenerateCommand.class, FeaturesCommand.class, ParityCommand.class, DemoCommand.class})
+public final class TandemCli implements Runnable {
+    public static final int EXIT_USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    public static CommandLine commandLine() {
+        return new CommandLine(new TandemCli())
+                .setParameterExceptionHandler((e, args) -> {
+                    e.getCommandLine().getErr().println("tandem: " + e.getMessage()
+                            + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");
+                    return EXIT_USAGE;
+                })
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    Throwable cause = e;
+                    if (e instanceof UsageError usage) {
+                        cmd.getErr().println("tandem: " + usage.getMessage());
+                        return EXIT_USAGE;
+                    }
+                    cmd.getErr().println("tandem: " + cmd.getCommandName() + " failed: " + rootMessage(cause));
+                    if (System.getenv("TANDEM_DEBUG") != null) {
+                        e.printStackTrace(cmd.getErr());
+                    }
+                    return 1;
+                });
+    }
+
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        return root == t ? message : message + " (" + t.getClass().getSimpleName() + ")";
+    }
+}

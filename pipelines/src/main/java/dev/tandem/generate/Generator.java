@@ -1,0 +1,318 @@
+package dev.tandem.generate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.tandem.ingest.LatenessGate;
+import dev.tandem.ingest.Reasons;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.udfs.logic.CurrencyConverter;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+
+/**
+ * Writes a deterministic, dirty history of card transactions as JSON lines, the chargeback labels
+ * that follow them, and a manifest of what was injected. Streams to disk: memory holds the cast
+ * (cards, merchants), fraud episodes and labels in flight, and a few pending duplicates.
+ *
+ * <p>Whether a duplicate or a displaced record is refused as late depends on the records before it,
+ * so the generator runs the pipeline's own {@link LatenessGate} over what it writes and records the
+ * exact number of dead letters per reason a correct pipeline must produce.
+ */
+public final class Generator {
+    public static final String TRANSACTIONS_FILE = "transactions.jsonl";
+    public static final String LABELS_FILE = "labels.jsonl";
+    public static final String MANIFEST_FILE = "manifest.json";
+    public static final Instant DEFAULT_START = Instant.parse("2025-01-01T00:00:00Z");
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper MANIFEST_JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DateTimeFormatter SPACED = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS").withZone(ZoneOffset.UTC);
+    private static final long DAY = 86_400_000L;
+    private static final DirtyKind[] KINDS = DirtyKind.values();
+
+    /** What to generate. */
+    public record Options(Path out, long events, long seed, double dirtyRate, Instant start) {}
+
+    private record Label(long time, String txnId, String reason) {}
+
+    private record PendingCopy(long dueLine, String line, long time) {}
+
+    private final Options options;
+    private final CompiledSpec spec;
+    private final SplittableRandom random;
+    private final World world;
+    private final CurrencyConverter rates = CurrencyConverter.defaultTable();
+    private final LatenessGate gate;
+    private final Map<DirtyKind, Long> injected = new EnumMap<>(DirtyKind.class);
+    private final Map<String, Long> expectedDeadLetters = new TreeMap<>();
+    private final PriorityQueue<Label> labels = new PriorityQueue<>((a, b) -> Long.compare(a.time(), b.time()));
+    private final ArrayDeque<PendingCopy> copies = new ArrayDeque<>();
+    private long linesWritten;
+    private long expectedValid;
+    private long fraudTransactions;
+    private long labelsWritten;
+
+    /** @param spec the spec the history is for: its lateness bound and record size limit decide the outcomes. */
+    public Generator(Options options, CompiledSpec spec) {
+        this.options = options;
+        this.spec = spec;
+        this.random = new SplittableRandom(options.seed());
+        int cards = (int) Math.max(100, options.events() / 40);
+        int merchants = (int) Math.max(40, options.events() / 400);
+        this.world = new World(random, cards, merchants);
+        this.gate = new LatenessGate(spec.maxOutOfOrdernessMillis);
+    }
+
+    public Manifest run() throws IOException {
+        Files.createDirectories(options.out());
+        // At least 20k events a day, and never more than a year of history (it must stay in the past).
+        double perDay = Math.max(20_000, options.events() / 365.0);
+        TransactionStream stream = new TransactionStream(random, world, options.start().toEpochMilli(), perDay);
+        long last = options.start().toEpochMilli();
+        try (Writer transactions = writer(TRANSACTIONS_FILE); Writer labelOut = writer(LABELS_FILE)) {
+            for (long i = 0; i < options.events(); i++) {
+                Transaction tx = stream.next();
+                last = tx.time();
+                String txnId = String.format("t%010d", i);
+                scheduleLabel(tx, txnId);
+                flushLabels(labelOut, tx.time());
+                write(transactions, tx, txnId);
+                flushCopies(transactions, false);
+            }
+            flushCopies(transactions, true);
+            flushLabels(labelOut, Long.MAX_VALUE);
+        }
+        Manifest manifest = manifest(last);
+        MANIFEST_JSON.writeValue(options.out().resolve(MANIFEST_FILE).toFile(), manifest);
+        return manifest;
+    }
+
+    private Writer writer(String name) throws IOException {
+        return new BufferedWriter(Files.newBufferedWriter(options.out().resolve(name), StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    private void write(Writer out, Transaction tx, String txnId) throws IOException {
+        ObjectNode record = cleanRecord(tx, txnId);
+        DirtyKind kind = random.nextDouble() < options.dirtyRate() ? KINDS[random.nextInt(KINDS.length)] : null;
+        if (kind == null) {
+            emit(out, JSON.writeValueAsString(record), tx.time(), true, false);
+            return;
+        }
+        injected.merge(kind, 1L, Long::sum);
+        long time = tx.time();
+        switch (kind) {
+            case DUPLICATE -> {
+                String line = JSON.writeValueAsString(record);
+                emit(out, line, time, true, false);
+                copies.add(new PendingCopy(linesWritten + 1 + random.nextInt(5), line, time));
+                return;
+            }
+            case OUT_OF_ORDER, LATE -> {
+                long newest = gate.newest() == Long.MIN_VALUE ? time : gate.newest();
+                long bound = spec.maxOutOfOrdernessMillis;
+                time = kind == DirtyKind.OUT_OF_ORDER
+                        ? newest - 1 - (long) (random.nextDouble() * (bound - 1))
+                        : newest - bound - 1 - (long) (random.nextDouble() * 2 * 3_600_000L);
+                record.put("ts", Instant.ofEpochMilli(time).toString());
+            }
+            case MALFORMED_JSON -> { } // cut in half below
+            default -> dirty(kind, record);
+        }
+        String line = kind == DirtyKind.MALFORMED_JSON ? malformed(record) : JSON.writeValueAsString(record);
+        if (!kind.passesParsing()) {
+            expectedDeadLetters.merge(kind.expectedReason, 1L, Long::sum);
+            out.write(line);
+            out.write('\n');
+            linesWritten++;
+            return;
+        }
+        emit(out, line, time, true, false);
+    }
+
+    /** Writes a line that passes parsing, and settles its fate with the lateness rule. */
+    private void emit(Writer out, String line, long time, boolean passesParsing, boolean isCopy) throws IOException {
+        out.write(line);
+        out.write('\n');
+        linesWritten++;
+        if (!passesParsing) {
+            return;
+        }
+        if (!gate.admit(time)) {
+            expectedDeadLetters.merge(Reasons.LATE, 1L, Long::sum);
+        } else if (isCopy) {
+            expectedDeadLetters.merge(Reasons.DUPLICATE, 1L, Long::sum);
+        } else {
+            expectedValid++;
+        }
+    }
+
+    private void flushCopies(Writer out, boolean all) throws IOException {
+        while (!copies.isEmpty() && (all || copies.peek().dueLine() <= linesWritten)) {
+            PendingCopy copy = copies.poll();
+            emit(out, copy.line(), copy.time(), true, true);
+        }
+    }
+
+    private ObjectNode cleanRecord(Transaction tx, String txnId) {
+        World.Card card = world.cards[tx.card()];
+        World.Merchant merchant = world.merchants[tx.merchant()];
+        String currency = card.home().currency();
+        ObjectNode r = JSON.createObjectNode();
+        r.put("txn_id", txnId);
+        r.put("ts", Instant.ofEpochMilli(tx.time()).toString());
+        r.put("card_number", card.number());
+        r.put("amount", localAmount(tx.amountUsd(), currency).toPlainString());
+        r.put("currency", currency);
+        r.put("merchant_id", merchant.id());
+        r.put("merchant_category", merchant.category());
+        r.put("lat", tx.lat());
+        r.put("lon", tx.lon());
+        r.put("country", card.home().country());
+        r.put("email", card.email());
+        r.put("channel", merchant.online() ? "online" : "pos");
+        return r;
+    }
+
+    private BigDecimal localAmount(double usd, String currency) {
+        double perUnit = rates.toBase(1.0, currency).value();
+        int scale = currency.equals("JPY") ? 0 : 2;
+        return BigDecimal.valueOf(Math.max(usd / perUnit, 0.01)).setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    /** Makes a clean record dirty in place. */
+    private void dirty(DirtyKind kind, ObjectNode r) {
+        switch (kind) {
+            case MISSING_FIELD -> {
+                String[] required = spec.inputFields.stream().filter(CompiledSpec.InputField::required)
+                        .map(CompiledSpec.InputField::name).toArray(String[]::new);
+                r.remove(required[random.nextInt(required.length)]);
+            }
+            case WRONG_TYPE -> {
+                switch (random.nextInt(3)) {
+                    case 0 -> r.put("lat", "north");
+                    case 1 -> {
+                        String id = r.get("merchant_id").asText();
+                        r.putObject("merchant_id").put("id", id);
+                    }
+                    default -> {
+                        String amount = r.get("amount").asText();
+                        r.putArray("amount").add(amount);
+                    }
+                }
+            }
+            case INVALID_AMOUNT -> r.put("amount", pick("twelve", "12..50", "NaN", "", "1,23,4.5"));
+            case INVALID_CURRENCY -> r.put("currency", pick("XYZ", "bitcoin", "", "??"));
+            case INVALID_CARD_NUMBER -> {
+                String number = r.get("card_number").asText();
+                char lastDigit = number.charAt(number.length() - 1);
+                String broken = number.substring(0, number.length() - 1) + (char) ('0' + (lastDigit - '0' + 1) % 10);
+                r.put("card_number", random.nextBoolean() ? broken : number.substring(0, 4));
+            }
+            case INVALID_TIMESTAMP -> r.put("ts", pick("yesterday", "2025-13-45T00:00:00Z", "", "12:00"));
+            case FUTURE_TIMESTAMP -> r.put("ts", Instant.parse("2100-01-01T00:00:00Z").plusMillis(random.nextLong(365 * DAY)).toString());
+            case OVERSIZED -> r.put("note", "x".repeat(spec.maxRecordBytes * 2));
+            case EXTRA_FIELD -> r.put("device_id", "d" + random.nextInt(1_000_000));
+            case ODD_AMOUNT_SPELLING -> r.put("amount", oddAmount(new BigDecimal(r.get("amount").asText()), r.get("currency").asText()));
+            case ODD_CURRENCY_SPELLING -> r.put("currency", oddCurrency(r.get("currency").asText()));
+            case ODD_TIMESTAMP_FORMAT -> oddTimestamp(r);
+            case ODD_COUNTRY_SPELLING -> r.put("country",
+                    new Locale.Builder().setRegion(r.get("country").asText()).build().getDisplayCountry(Locale.ENGLISH));
+            default -> throw new IllegalStateException("not a field-level kind: " + kind);
+        }
+    }
+
+    private String oddAmount(BigDecimal amount, String currency) {
+        String plain = amount.toPlainString();
+        return switch (random.nextInt(3)) {
+            case 0 -> plain + " " + currency;
+            case 1 -> currency.equals("USD") ? "$" + String.format(Locale.US, "%,.2f", amount) : currency + " " + plain;
+            default -> currency.equals("EUR") ? String.format(Locale.GERMANY, "%,.2f", amount) : " " + plain + " ";
+        };
+    }
+
+    private String oddCurrency(String iso) {
+        String symbol = switch (iso) {
+            case "USD" -> "$";
+            case "EUR" -> "€";
+            case "GBP" -> "£";
+            case "JPY" -> "¥";
+            default -> null;
+        };
+        return switch (random.nextInt(3)) {
+            case 0 -> iso.toLowerCase(Locale.ROOT);
+            case 1 -> " " + iso + " ";
+            default -> symbol != null ? symbol : iso.toLowerCase(Locale.ROOT);
+        };
+    }
+
+    private void oddTimestamp(ObjectNode r) {
+        Instant t = Instant.parse(r.get("ts").asText());
+        switch (random.nextInt(3)) {
+            case 0 -> r.put("ts", t.toEpochMilli());
+            case 1 -> r.put("ts", t.atOffset(ZoneOffset.ofHours(2)).toString());
+            default -> r.put("ts", SPACED.format(t));
+        }
+    }
+
+    private String malformed(ObjectNode r) throws IOException {
+        String line = JSON.writeValueAsString(r);
+        return line.substring(0, line.length() / 2);
+    }
+
+    private String pick(String... options) {
+        return options[random.nextInt(options.length)];
+    }
+
+    private void scheduleLabel(Transaction tx, String txnId) {
+        if (tx.fraud()) {
+            fraudTransactions++;
+            if (random.nextDouble() < 0.9) {
+                labels.add(new Label(tx.time() + DAY + random.nextLong(59 * DAY), txnId, "fraud"));
+            }
+        } else if (random.nextDouble() < 0.001) {
+            labels.add(new Label(tx.time() + DAY + random.nextLong(59 * DAY), txnId, "dispute"));
+        }
+    }
+
+    private void flushLabels(Writer out, long upTo) throws IOException {
+        while (!labels.isEmpty() && labels.peek().time() <= upTo) {
+            Label label = labels.poll();
+            ObjectNode node = JSON.createObjectNode();
+            node.put("txn_id", label.txnId());
+            node.put("label_time", Instant.ofEpochMilli(label.time()).toString());
+            node.put("label", "chargeback");
+            node.put("reason", label.reason());
+            out.write(JSON.writeValueAsString(node));
+            out.write('\n');
+            labelsWritten++;
+        }
+    }
+
+    private Manifest manifest(long lastTime) {
+        Map<String, Long> kinds = new TreeMap<>();
+        injected.forEach((k, v) -> kinds.put(k.label(), v));
+        return new Manifest(options.seed(), options.events(), options.dirtyRate(), options.start().toString(),
+                Instant.ofEpochMilli(lastTime).toString(), linesWritten, expectedValid, fraudTransactions,
+                labelsWritten, kinds, expectedDeadLetters);
+    }
+}

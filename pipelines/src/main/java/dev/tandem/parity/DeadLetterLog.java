@@ -1,0 +1,41 @@
+package dev.tandem.parity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** The dead letters of an output: counts per reason and the ids of late events. */
+public final class DeadLetterLog {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public final TreeMap<String, Long> countsByReason = new TreeMap<>();
+    public final Set<String> lateEventIds = new TreeSet<>();
+    public long total;
+
+    public static DeadLetterLog read(Path outputDir) throws IOException {
+        DeadLetterLog log = new DeadLetterLog();
+        for (Path file : OutputFiles.list(outputDir.resolve("dead-letters"), ".jsonl")) {
+            try (BufferedReader in = Files.newBufferedReader(file)) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.isBlank()) {
+                        continue;
+                    }
+                    JsonNode node = JSON.readTree(line);
+                    String reason = node.path("reason").asText("unknown");
+                    log.countsByReason.merge(reason, 1L, Long::sum);
+                    log.total++;
+                    if (reason.equals("late") && node.hasNonNull("event_id")) {
+                        log.lateEventIds.add(node.get("event_id").asText());
+                    }
+                }
+            }
+        }
+        return log;
+    }
+}
