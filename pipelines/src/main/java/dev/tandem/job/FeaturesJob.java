@@ -54,7 +54,7 @@ public final class FeaturesJob {
             conf.setString("execution.checkpointing.interval", options.checkpointIntervalMillis() + " ms");
             conf.setString("state.backend.type", options.stateBackend());
             conf.setString("execution.checkpointing.dir", options.output().resolve("_checkpoints").toUri().toString());
-            conf.setString("state.backend.incremental", "true");
+            conf.setString("execution.checkpointing.incremental", "true");
         }
         return conf;
     }

@@ -1,0 +1,214 @@
+package dev.tandem.features;
+
+import static dev.tandem.features.SensorEvents.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.tandem.ingest.CleanEvent;
+import dev.tandem.ingest.DeadLetter;
+import dev.tandem.ingest.DeadLetters;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.TestSpecs;
+import dev.tandem.udfs.logic.FeatureMath;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.junit.jupiter.api.Test;
+
+/** The feature operator under Flink's test harness: ordering, ties, lateness, state cleanup. */
+class EntityFeatureFunctionTest {
+    private static final CompiledSpec SPEC = TestSpecs.sensors();
+    private static final CompiledSpec.EntityGroup DEVICE = SPEC.entities.get(0);
+    private static final long MIN = 60_000;
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> harness() throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new KeyedProcessOperator<>(new EntityFeatureFunction(DEVICE, 0, 2)),
+                (CleanEvent e) -> e.text[1], Types.STRING);
+        harness.open();
+        return harness;
+    }
+
+    private static Map<String, double[]> byId(List<FeatureVector> vectors) {
+        return vectors.stream().collect(Collectors.toMap(v -> v.eventId, v -> v.values));
+    }
+
+    private static double feature(double[] values, String name) {
+        for (int i = 0; i < DEVICE.features().size(); i++) {
+            if (DEVICE.features().get(i).name().equals(name)) {
+                return values[i];
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
+    @Test
+    void windowsCoverStrictlyEarlierEventsWithinTheirLength() throws Exception {
+        var h = harness();
+        h.processElement(event("a", 0, "d1", 10), 0);
+        h.processElement(event("b", 5 * MIN, "d1", 20), 5 * MIN);
+        h.processElement(event("c", 10 * MIN, "d1", 30), 10 * MIN); // a is exactly 10m back: inside
+        h.processElement(event("d", 10 * MIN + 1, "d1", 40), 10 * MIN + 1); // a is now outside
+        h.processWatermark(Long.MAX_VALUE);
+        Map<String, double[]> out = byId(h.extractOutputValues());
+
+        assertThat(feature(out.get("a"), "n_10m")).isZero();
+        assertThat(feature(out.get("a"), "avg_10m")).isNaN();
+        assertThat(feature(out.get("a"), "since_last")).isNaN();
+        assertThat(feature(out.get("b"), "sum_10m")).isEqualTo(10);
+        assertThat(feature(out.get("c"), "n_10m")).isEqualTo(2);
+        assertThat(feature(out.get("c"), "avg_10m")).isEqualTo(15);
+        assertThat(feature(out.get("c"), "std_10m")).isEqualTo(5);
+        assertThat(feature(out.get("c"), "z_10m")).isEqualTo(3);
+        assertThat(feature(out.get("c"), "since_last")).isEqualTo(300);
+        assertThat(feature(out.get("c"), "last_temp")).isEqualTo(20);
+        assertThat(feature(out.get("d"), "n_10m")).isEqualTo(2);
+        assertThat(feature(out.get("d"), "min_10m")).isEqualTo(20);
+        assertThat(feature(out.get("d"), "max_10m")).isEqualTo(30);
+        assertThat(feature(out.get("d"), "since_last")).isEqualTo(0.001);
+        assertThat(feature(out.get("d"), "temp_now")).isEqualTo(40);
+    }
+
+    @Test
+    void eventsAtTheSameInstantDoNotSeeEachOtherAndLastBreaksTiesByLargerId() throws Exception {
+        var h = harness();
+        h.processElement(event("x2", 0, "d1", "s1", 1, 10, 10), 0);
+        h.processElement(event("x1", 0, "d1", "s2", 2, 20, 20), 0);
+        h.processElement(event("y", MIN, "d1", "s1", 3, 10, 10), MIN);
+        h.processWatermark(Long.MAX_VALUE);
+        Map<String, double[]> out = byId(h.extractOutputValues());
+
+        assertThat(feature(out.get("x1"), "n_10m")).isZero();
+        assertThat(feature(out.get("x2"), "n_10m")).isZero();
+        assertThat(feature(out.get("y"), "n_10m")).isEqualTo(2);
+        assertThat(feature(out.get("y"), "sites_10m")).isEqualTo(2);
+        // x1 and x2 tie at t=0; "last" is the larger id, x2 (temp 1, at 10,10).
+        assertThat(feature(out.get("y"), "last_temp")).isEqualTo(1);
+        assertThat(feature(out.get("y"), "km_from_last")).isZero();
+    }
+
+    @Test
+    void arrivalOrderWithinTheWatermarkDoesNotChangeResults() throws Exception {
+        List<CleanEvent> events = randomEvents(new Random(42), 400);
+        Map<String, double[]> sorted = run(events, events.stream()
+                .sorted(Comparator.comparingLong((CleanEvent e) -> e.eventTime).thenComparing(e -> e.eventId)).toList());
+        List<CleanEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, new Random(7));
+        Map<String, double[]> arrival = run(events, shuffled);
+
+        assertThat(arrival.keySet()).isEqualTo(sorted.keySet()).hasSize(events.size());
+        Map<String, double[]> expected = oracle(events);
+        for (String id : sorted.keySet()) {
+            assertThat(arrival.get(id)).as(id).containsExactly(sorted.get(id));
+            double[] want = expected.get(id);
+            for (int f = 0; f < want.length; f++) {
+                String name = DEVICE.features().get(f).name();
+                if (Double.isNaN(want[f])) {
+                    assertThat(sorted.get(id)[f]).as(id + " " + name).isNaN();
+                } else {
+                    assertThat(sorted.get(id)[f]).as(id + " " + name).isCloseTo(want[f], within(1e-9 * Math.max(1, Math.abs(want[f]))));
+                }
+            }
+        }
+    }
+
+    @Test
+    void eventsBehindTheWatermarkGoToDeadLetters() throws Exception {
+        var h = harness();
+        h.processElement(event("a", 10 * MIN, "d1", 1), 10 * MIN);
+        h.processWatermark(10 * MIN);
+        h.processElement(event("late", 9 * MIN, "d1", 2), 9 * MIN);
+        h.processWatermark(Long.MAX_VALUE);
+        assertThat(h.extractOutputValues()).extracting(v -> v.eventId).containsExactly("a");
+        assertThat(h.getSideOutput(DeadLetters.TAG)).extracting(StreamRecord::getValue)
+                .extracting((DeadLetter d) -> d.eventId + "/" + d.reason).containsExactly("late/late");
+    }
+
+    @Test
+    void stateIsClearedOnceTheNewestEventIsOlderThanTheTtl() throws Exception {
+        var h = harness();
+        h.processElement(event("a", 0, "d1", 1), 0);
+        h.processElement(event("b", MIN, "d1", 2), MIN);
+        h.processWatermark(MIN);
+        assertThat(h.numKeyedStateEntries()).isGreaterThan(0);
+        assertThat(h.numEventTimeTimers()).isEqualTo(1); // the cleanup timer
+        h.processWatermark(MIN + 3_600_000L + 1);
+        assertThat(h.numKeyedStateEntries()).isZero();
+        assertThat(h.numEventTimeTimers()).isZero();
+
+        // After cleanup an event finds no history, exactly as if the state had been kept.
+        h.processElement(event("c", MIN + 3_600_000L + 2, "d1", 3), MIN + 3_600_000L + 2);
+        h.processWatermark(Long.MAX_VALUE);
+        double[] c = byId(h.extractOutputValues()).get("c");
+        assertThat(feature(c, "since_last")).isNaN();
+        assertThat(feature(c, "n_10m")).isZero();
+    }
+
+    private static Map<String, double[]> run(List<CleanEvent> all, List<CleanEvent> arrival) throws Exception {
+        var h = harness();
+        long newest = Long.MIN_VALUE;
+        for (CleanEvent e : arrival) {
+            h.processElement(e, e.eventTime);
+            newest = Math.max(newest, e.eventTime);
+            h.processWatermark(newest - 30 * MIN);
+        }
+        h.processWatermark(Long.MAX_VALUE);
+        return byId(h.extractOutputValues());
+    }
+
+    /** Events over two devices with frequent ties, spread so shuffling stays within 30 minutes of lateness. */
+    private static List<CleanEvent> randomEvents(Random random, int n) {
+        List<CleanEvent> events = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long t = (long) random.nextInt(120) * 15_000; // 30 minutes, 15 s grid: many ties
+            double temp = random.nextInt(10) == 0 ? Double.NaN : Math.round(random.nextGaussian() * 1000) / 100.0;
+            String site = random.nextInt(8) == 0 ? null : "s" + random.nextInt(4);
+            events.add(event(String.format("e%04d", i), t, "d" + random.nextInt(2), site, temp,
+                    random.nextDouble() * 10, random.nextDouble() * 10));
+        }
+        return events;
+    }
+
+    /** DESIGN.md's contract, computed the slow and obvious way. */
+    private static Map<String, double[]> oracle(List<CleanEvent> events) {
+        Map<String, double[]> out = new HashMap<>();
+        for (CleanEvent e : events) {
+            List<CleanEvent> before = events.stream()
+                    .filter(x -> x.text[1].equals(e.text[1]) && x.eventTime < e.eventTime).toList();
+            List<CleanEvent> window = before.stream().filter(x -> x.eventTime >= e.eventTime - 10 * MIN).toList();
+            double[] temps = window.stream().mapToDouble(x -> x.numbers[1]).filter(v -> !Double.isNaN(v)).toArray();
+            CleanEvent last = before.stream().filter(x -> x.eventTime >= e.eventTime - 3_600_000L)
+                    .max(Comparator.comparingLong((CleanEvent x) -> x.eventTime).thenComparing(x -> x.eventId)).orElse(null);
+            double mean = temps.length == 0 ? Double.NaN : java.util.Arrays.stream(temps).sum() / temps.length;
+            double std = temps.length == 0 ? Double.NaN
+                    : Math.sqrt(java.util.Arrays.stream(temps).map(v -> (v - mean) * (v - mean)).sum() / temps.length);
+            double temp = e.numbers[1];
+            out.put(e.eventId, new double[] {
+                window.size(),
+                temps.length,
+                java.util.Arrays.stream(temps).sum(),
+                mean,
+                java.util.Arrays.stream(temps).min().orElse(Double.NaN),
+                java.util.Arrays.stream(temps).max().orElse(Double.NaN),
+                std,
+                window.stream().map(x -> x.text[2]).filter(s -> s != null).distinct().count(),
+                FeatureMath.zScore(temp, mean, std),
+                FeatureMath.safeRatio(temp, mean),
+                last == null ? Double.NaN : last.numbers[1],
+                last == null ? Double.NaN : (e.eventTime - last.eventTime) / 1000.0,
+                last == null ? Double.NaN : FeatureMath.haversineKm(last.numbers[2], last.numbers[3], e.numbers[2], e.numbers[3]),
+                temp,
+            });
+        }
+        return out;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tandem.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class SpecCompilerTest {
+
+    @Test
+    void compilesTheFlagshipSpec() {
+        CompiledSpec spec = SpecCompiler.load(null);
+        assertThat(spec.name).isEqualTo("card-fraud");
+        assertThat(spec.entities).extracting(CompiledSpec.EntityGroup::name).containsExactly("card", "merchant");
+        assertThat(spec.featureCount()).isGreaterThanOrEqualTo(12);
+        assertThat(spec.maxOutOfOrdernessMillis).isEqualTo(600_000);
+        assertThat(spec.entities.get(1).offset()).isEqualTo(spec.entities.get(0).features().size());
+        // The raw card number has no slot of its own: it is kept only as its pseudonym, card_id.
+        assertThat(spec.inputFields).filteredOn(f -> f.name().equals("card_number"))
+                .singleElement().satisfies(f -> assertThat(f.outputName()).isEqualTo("card_id"));
+    }
+
+    @Test
+    void resolvesSlotsOfAUserSpec() {
+        CompiledSpec spec = TestSpecs.sensors();
+        assertThat(spec.textSlots).isEqualTo(3); // id, device, site
+        assertThat(spec.numberSlots).isEqualTo(4); // at, temp, lat, lon
+        assertThat(spec.allFeatures()).extracting(CompiledSpec.Feature::name).startsWith("n_10m", "n_temp_10m");
+        assertThat(spec.entities.get(0).maxWindowMillis()).isEqualTo(600_000);
+    }
+
+    @Test
+    void explainsWhatIsWrong() {
+        assertError(TestSpecs.SENSORS.replace("agg: stddev", "agg: median"), "unknown agg 'median'");
+        assertError(TestSpecs.SENSORS.replace("field: site, window", "field: sitee, window"), "'sitee' is not a declared");
+        assertError(TestSpecs.SENSORS.replace("max_future: 1d", "max_futur: 1d"), "unknown key 'max_futur'");
+        assertError(TestSpecs.SENSORS.replace("state_ttl: 2h", "state_ttl: 30m"), "window is longer than state_ttl");
+        assertError(TestSpecs.SENSORS.replace("agg: sum,    field: temp", "agg: sum,    field: site"), "is text but a numeric");
+        assertError(TestSpecs.SENSORS.replace("{ name: n_10m,", "{ name: sum_10m,"), "must be unique");
+        assertError(TestSpecs.SENSORS.replace("window: 10m }\n", "window: 10 minutes }\n"), "is not a duration");
+        assertError(TestSpecs.SENSORS.replace("event_time: at", "event_time: device"), "must be a required timestamp");
+        assertError("name: x\n", "source: is required");
+        assertError(": : :", "not a valid spec");
+    }
+
+    private static void assertError(String yaml, String message) {
+        assertThatThrownBy(() -> SpecCompiler.compile(yaml, "test.yaml"))
+                .isInstanceOf(SpecException.class)
+                .hasMessageContaining("test.yaml")
+                .hasMessageContaining(message);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.tandem.spec;
+
+/** Small specs for tests: nothing to do with cards, to keep the engine honest about being generic. */
+public final class TestSpecs {
+    private TestSpecs() {}
+
+    /** Sensor readings keyed by device: one group, every aggregation kind. */
+    public static final String SENSORS = """
+            name: sensors
+            source:
+              event_id: id
+              event_time: at
+              max_out_of_orderness: 1m
+              max_future: 1d
+              fields:
+                id:     { type: string, required: true }
+                at:     { type: timestamp, required: true }
+                device: { type: string, required: true }
+                site:   { type: string }
+                temp:   { type: double }
+                lat:    { type: double }
+                lon:    { type: double }
+            entities:
+              - name: device
+                key: device
+                state_ttl: 1h
+                features:
+                  - { name: n_10m,      agg: count,  window: 10m }
+                  - { name: n_temp_10m, agg: count,  field: temp, window: 10m }
+                  - { name: sum_10m,    agg: sum,    field: temp, window: 10m }
+                  - { name: avg_10m,    agg: avg,    field: temp, window: 10m }
+                  - { name: min_10m,    agg: min,    field: temp, window: 10m }
+                  - { name: max_10m,    agg: max,    field: temp, window: 10m }
+                  - { name: std_10m,    agg: stddev, field: temp, window: 10m }
+                  - { name: sites_10m,  agg: distinct_count, field: site, window: 10m }
+                  - { name: z_10m,      agg: zscore, field: temp, window: 10m }
+                  - { name: ratio_10m,  agg: ratio_to_avg, field: temp, window: 10m }
+                  - { name: last_temp,  agg: last_value, field: temp }
+                  - { name: since_last, agg: time_since_last }
+                  - { name: km_from_last, agg: distance_from_last, fields: [lat, lon] }
+                  - { name: temp_now,   agg: value, field: temp }
+              - name: device_hourly
+                key: device
+                state_ttl: 2h
+                features:
+                  - { name: n_1h, agg: count, window: 1h }
+            """;
+
+    public static CompiledSpec sensors() {
+        return SpecCompiler.compile(SENSORS, "sensors.yaml");
+    }
+}
