@@ -24,12 +24,7 @@ final class FeaturesRun {
 
     static RunSummary run(String mode, Path input, Path output, Path specFile, int parallelism, String stateBackend,
             long checkpointMillis) throws Exception {
-        CompiledSpec spec;
-        try {
-            spec = SpecCompiler.load(specFile);
-        } catch (SpecException e) {
-            throw new UsageError(e.getMessage());
-        }
+        CompiledSpec spec = compile(specFile);
         List<Path> inputs;
         try {
             inputs = InputFiles.find(input, spec.filesGlob);
@@ -49,6 +44,15 @@ final class FeaturesRun {
                 inputs, spec.format.equals("parquet"), output, seconds);
         summary.writeTo(output.resolve("_summary.json"));
         return summary;
+    }
+
+    /** The spec, with a bad one reported as a usage error. */
+    static CompiledSpec compile(Path specFile) {
+        try {
+            return SpecCompiler.load(specFile);
+        } catch (SpecException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     static String piiSecret() {

@@ -28,6 +28,12 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--start", defaultValue = "2025-01-01T00:00:00Z", description = "Time of the first event (default ${DEFAULT-VALUE}).")
     Instant start;
 
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Also replay the history into Kafka topics transactions and labels.")
+    String kafka;
+
+    @Option(names = "--rate", paramLabel = "EVENTS_PER_S", defaultValue = "0", description = "Replay rate into Kafka; 0 is full speed (default).")
+    double rate;
+
     @Override
     public Integer call() throws Exception {
         if (events < 1) {
@@ -43,6 +49,9 @@ final class GenerateCommand implements Callable<Integer> {
                 (System.nanoTime() - t0) / 1e9);
         System.out.printf("expected: %,d valid, dead letters %s%n", m.expectedValid(), m.expectedDeadLetters());
         System.out.println("wrote " + out.resolve(Generator.TRANSACTIONS_FILE) + ", " + Generator.LABELS_FILE + ", " + Generator.MANIFEST_FILE);
+        if (kafka != null) {
+            KafkaReplay.replay(out, kafka, rate);
+        }
         return 0;
     }
 }

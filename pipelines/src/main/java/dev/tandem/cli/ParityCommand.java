@@ -1,11 +1,16 @@
 package dev.tandem.cli;
 
+import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.parity.ParityChecker;
+import dev.tandem.spec.CompiledSpec;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import dev.tandem.parity.ParityReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "parity", mixinStandardHelpOptions = true,
@@ -14,11 +19,26 @@ final class ParityCommand implements Callable<Integer> {
     @Option(names = "--left", required = true, description = "Output directory of one run (e.g. batch).")
     Path left;
 
-    @Option(names = "--right", required = true, description = "Output directory of the other run (e.g. streaming).")
+    @Option(names = "--right", description = "Output directory of the other run (e.g. streaming).")
     Path right;
+
+    @Option(names = "--online", description = "Compare the online store (PostgreSQL) with the last vector per entity of --left instead.")
+    boolean online;
+
+    @Option(names = "--spec", description = "Feature spec of the outputs (for --online). Default: the flagship spec.")
+    Path spec;
+
+    @Mixin
+    OnlineStoreOptions store;
 
     @Override
     public Integer call() throws Exception {
+        if (online) {
+            return compareOnline();
+        }
+        if (right == null) {
+            throw new UsageError("give --right DIR, or --online to compare with the online store");
+        }
         for (Path dir : new Path[] {left, right}) {
             if (!Files.isDirectory(dir.resolve("features"))) {
                 throw new UsageError(dir + " is not a features output (no features/ directory)");
@@ -28,5 +48,21 @@ final class ParityCommand implements Callable<Integer> {
         System.out.println("parity: left " + left + " vs right " + right);
         System.out.print(report.render());
         return report.passed() ? 0 : 1;
+    }
+
+    private int compareOnline() throws Exception {
+        CompiledSpec compiled = FeaturesRun.compile(spec);
+        try (Connection c = DriverManager.getConnection(store.jdbcUrl(), store.user, store.password())) {
+            boolean passed = true;
+            System.out.println("parity: online store " + store.jdbcUrl() + " vs last vector per entity in " + left);
+            for (OnlineStoreParity.GroupResult r : OnlineStoreParity.compare(left, compiled, c)) {
+                System.out.printf("%-10s entities %,d   mismatched %,d   missing online %,d   extra online %,d%n",
+                        r.group(), r.entities(), r.mismatched(), r.missingOnline(), r.extraOnline());
+                r.examples().forEach(e -> System.out.println("  " + e));
+                passed &= r.passed();
+            }
+            System.out.println(passed ? "PARITY OK" : "PARITY FAILED");
+            return passed ? 0 : 1;
+        }
     }
 }

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Feature pipelines on Apache Flink: one definition, batch and streaming.",
-        subcommands = {GenerateCommand.class, FeaturesCommand.class, ParityCommand.class, DemoCommand.class})
+        subcommands = {GenerateCommand.class, FeaturesCommand.class, ParityCommand.class, DemoCommand.class,
+                ServerCommands.Kafka.class, ServerCommands.Postgres.class, StreamCommand.class})
 public final class TandemCli implements Runnable {
     public static final int EXIT_USAGE = 2;
 

@@ -131,7 +131,9 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
             calculator.compute(entity, time, projectedNumbers[i], projectedTexts[i], values);
             String[] keys = new String[groupCount];
             keys[groupIndex] = key;
-            out.collect(new FeatureVector(e.eventId, e.eventTime, groupIndex, keys, values, 1));
+            FeatureVector partial = new FeatureVector(e.eventId, e.eventTime, groupIndex, keys, values, 1);
+            partial.ingestTime = e.ingestTime;
+            out.collect(partial);
         }
         for (int i = 0; i < events.length; i++) {
             entity.append(time, events[i].eventId, projectedNumbers[i], projectedTexts[i]);

@@ -14,6 +14,8 @@ public class FeatureVector {
     public double[] values;
     /** How many groups have contributed so far. */
     public int parts;
+    /** The event's source append time (epoch millis), -1 when unknown: the start of freshness. */
+    public long ingestTime = -1;
 
     public FeatureVector() {}
 

@@ -39,6 +39,7 @@ public final class VectorAssembler extends KeyedProcessFunction<String, FeatureV
         FeatureVector vector = partial.value();
         if (vector == null) {
             vector = new FeatureVector(part.eventId, part.eventTime, -1, new String[offsets.length], new double[featureCount], 0);
+            vector.ingestTime = part.ingestTime;
         }
         vector.keys[part.group] = part.keys[part.group];
         System.arraycopy(part.values, 0, vector.values, offsets[part.group], part.values.length);

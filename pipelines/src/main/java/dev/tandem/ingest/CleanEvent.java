@@ -12,6 +12,8 @@ public class CleanEvent {
     public long eventTime;
     public String[] text;
     public double[] numbers;
+    /** When the record was appended to its source (Kafka append time), or -1 when unknown (files). */
+    public long ingestTime = -1;
 
     public CleanEvent() {}
 

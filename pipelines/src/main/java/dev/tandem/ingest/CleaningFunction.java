@@ -29,6 +29,8 @@ public final class CleaningFunction extends ProcessFunction<String, CleanEvent> 
     public void processElement(String line, Context ctx, Collector<CleanEvent> out) {
         RecordCleaner.Outcome outcome = cleaner.clean(line);
         if (outcome.event() != null) {
+            Long appended = ctx.timestamp(); // Kafka's record timestamp; none for files
+            outcome.event().ingestTime = appended == null ? -1 : appended;
             out.collect(outcome.event());
         } else {
             counters.count(outcome.deadLetter().reason);

@@ -1,0 +1,61 @@
+package dev.tandem.cli;
+
+import dev.tandem.job.StreamingJob;
+import dev.tandem.job.StreamingJobOptions;
+import dev.tandem.kafka.Topics;
+import dev.tandem.spec.CompiledSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "stream", mixinStandardHelpOptions = true,
+        description = "Run the streaming job: transactions from Kafka; latest vector per entity upserted into "
+                + "PostgreSQL; every vector on an exactly-once Kafka topic; dead letters on a topic.")
+final class StreamCommand implements Callable<Integer> {
+    @Mixin
+    OnlineStoreOptions store;
+
+    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    String bootstrap;
+
+    @Option(names = "--spec", description = "Feature spec (YAML). Default: the flagship card-fraud spec.")
+    Path spec;
+
+    @Option(names = "--bounded", description = "Stop at the offsets that are the latest when the job starts (replays, tests).")
+    boolean bounded;
+
+    @Option(names = "--group-id", defaultValue = "tandem-streaming", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
+    String groupId;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of keyed operators (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--checkpoint-interval", defaultValue = "PT10S", description = "Checkpoint interval, ISO-8601 (default ${DEFAULT-VALUE}).")
+    Duration checkpointInterval;
+
+    @Option(names = "--checkpoint-dir", defaultValue = ".tandem/checkpoints", description = "Checkpoint directory (default ${DEFAULT-VALUE}).")
+    Path checkpointDir;
+
+    @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb (incremental checkpoints) or hashmap (default ${DEFAULT-VALUE}).")
+    String stateBackend;
+
+    @Option(names = "--idleness", defaultValue = "PT30S", description = "Source idleness before watermarks advance without it (default ${DEFAULT-VALUE}).")
+    Duration idleness;
+
+    @Override
+    public Integer call() throws Exception {
+        CompiledSpec compiled = FeaturesRun.compile(spec);
+        StreamingJob.run(options(compiled), compiled);
+        System.out.println("streaming job finished");
+        return 0;
+    }
+
+    StreamingJobOptions options(CompiledSpec compiled) throws Exception {
+        return new StreamingJobOptions(bootstrap, groupId, Topics.TRANSACTIONS, Topics.FEATURES, Topics.DEAD_LETTERS, bounded,
+                idleness, store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
+                checkpointDir.toAbsolutePath(), stateBackend, FeaturesRun.piiSecret());
+    }
+}

@@ -1,0 +1,150 @@
+package dev.tandem.job;
+
+import dev.tandem.features.FeatureVector;
+import dev.tandem.ingest.DeadLetter;
+import dev.tandem.kafka.FeatureVectorJson;
+import dev.tandem.kafka.Topics;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.store.OnlineRowStatement;
+import dev.tandem.store.OnlineStoreSchema;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
+import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
+import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/**
+ * The streaming job on its real parts: transactions from Kafka, the unchanged {@link
+ * FeatureWorkflow}, the latest vector per entity upserted into PostgreSQL, every vector on an
+ * exactly-once Kafka topic, dead letters on their own topic.
+ */
+public final class StreamingJob {
+    private StreamingJob() {}
+
+    public static JobExecutionResult run(StreamingJobOptions options, CompiledSpec spec) throws Exception {
+        prepareSinks(options, spec);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
+
+        KafkaSourceBuilder<String> source = KafkaSource.<String>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setTopics(options.transactionsTopic())
+                .setGroupId(options.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
+                .setValueOnlyDeserializer(new SimpleStringSchema())
+                .setProperty("isolation.level", "read_committed")
+                .setProperty("commit.offsets.on.checkpoint", "true");
+        if (options.bounded()) {
+            source.setBounded(OffsetsInitializer.latest());
+        }
+        // One reader: the topic's order is the input order that the lateness rule is defined on.
+        DataStream<String> raw = env.fromSource(source.build(),
+                        WatermarkStrategy.<String>noWatermarks().withIdleness(options.idleness()), "kafka-transactions")
+                .uid("source").setParallelism(1);
+
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret());
+        writeOnlineStore(outputs.features(), spec, options);
+        writeFeatureTopic(outputs.features(), spec, options);
+        writeDeadLetterTopic(outputs.deadLetters(), options);
+        return env.execute("tandem-streaming-" + spec.name);
+    }
+
+    static Configuration configuration(StreamingJobOptions options) {
+        Configuration conf = new Configuration();
+        conf.setString("execution.runtime-mode", "streaming");
+        conf.setString("parallelism.default", String.valueOf(options.parallelism()));
+        conf.setString("pipeline.generic-types", "false");
+        conf.setString("execution.checkpointing.interval", options.checkpointInterval().toMillis() + " ms");
+        conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
+        conf.setString("execution.checkpointing.incremental", "true");
+        conf.setString("execution.checkpointing.dir", options.checkpointDir().toUri().toString());
+        conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        conf.setString("state.backend.type", options.stateBackend());
+        return conf;
+    }
+
+    /** Topics and online tables exist before the job starts writing. */
+    static void prepareSinks(StreamingJobOptions options, CompiledSpec spec) throws Exception {
+        Topics.ensure(options.bootstrapServers(), Map.of(
+                options.transactionsTopic(), 1, options.featuresTopic(), 2, options.deadLettersTopic(), 1));
+        try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
+            OnlineStoreSchema.migrate(c, spec);
+        }
+    }
+
+    private static void writeOnlineStore(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {
+        JdbcConnectionOptions connection = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+                .withUrl(options.jdbcUrl())
+                .withDriverName("org.postgresql.Driver")
+                .withUsername(options.jdbcUser())
+                .withPassword(options.jdbcPassword())
+                .build();
+        // Batched upserts: a per-event round trip would cap throughput at the database's latency.
+        JdbcExecutionOptions batching = JdbcExecutionOptions.builder()
+                .withBatchSize(1000).withBatchIntervalMs(200).withMaxRetries(5).build();
+        for (int g = 0; g < spec.entities.size(); g++) {
+            CompiledSpec.EntityGroup group = spec.entities.get(g);
+            // Upserts are idempotent and never move a row back in time, so at-least-once is exact here.
+            JdbcSink<FeatureVector> sink = JdbcSink.<FeatureVector>builder()
+                    .withQueryStatement(OnlineStoreSchema.upsert(spec, group), new OnlineRowStatement(spec, g))
+                    .withExecutionOptions(batching)
+                    .buildAtLeastOnce(connection);
+            // One writer per entity key: no two subtasks upsert the same row (no deadlocks), and order is kept.
+            int keyIndex = g;
+            features.keyBy(vector -> vector.keys[keyIndex], Types.STRING)
+                    .sinkTo(sink).name("online-store-" + group.name()).uid("online-store-" + group.name());
+        }
+    }
+
+    private static void writeFeatureTopic(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {
+        FeatureVectorJson json = new FeatureVectorJson(spec);
+        String topic = options.featuresTopic();
+        KafkaRecordSerializationSchema<FeatureVector> serializer = (vector, context, timestamp) ->
+                new ProducerRecord<>(topic, null, null, vector.eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8), json.toBytes(vector));
+        KafkaSink<FeatureVector> sink = KafkaSink.<FeatureVector>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix("tandem-" + spec.name + "-features")
+                .setKafkaProducerConfig(transactionalProducer())
+                .build();
+        features.sinkTo(sink).name("feature-topic").uid("feature-topic-sink");
+    }
+
+    private static void writeDeadLetterTopic(DataStream<DeadLetter> deadLetters, StreamingJobOptions options) {
+        String topic = options.deadLettersTopic();
+        KafkaSink<String> sink = KafkaSink.<String>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
+                        .setTopic(topic).setValueSerializationSchema(new SimpleStringSchema()).build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix("tandem-dead-letters-" + topic)
+                .setKafkaProducerConfig(transactionalProducer())
+                .build();
+        deadLetters.map(new DeadLetterJson()).name("dead-letter-json").uid("dead-letter-json")
+                .sinkTo(sink).name("dead-letter-topic").uid("dead-letter-topic-sink");
+    }
+
+    /** Below the broker's transaction.max.timeout.ms (15 min), above checkpoint interval plus recovery. */
+    private static Properties transactionalProducer() {
+        Properties p = new Properties();
+        p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(10 * 60 * 1000));
+        return p;
+    }
+}

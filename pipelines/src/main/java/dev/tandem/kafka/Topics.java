@@ -1,0 +1,47 @@
+package dev.tandem.kafka;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * Tandem's topics and how they are created. Input topics stamp records with the broker's append
+ * time, which is where end-to-end freshness is measured from.
+ */
+public final class Topics {
+    public static final String TRANSACTIONS = "transactions";
+    public static final String LABELS = "labels";
+    public static final String FEATURES = "features";
+    public static final String DEAD_LETTERS = "dead-letters";
+
+    private Topics() {}
+
+    /** Creates the topics that do not exist yet: name → partitions. */
+    public static void ensure(String bootstrap, Map<String, Integer> partitions) throws Exception {
+        try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            partitions.forEach((name, count) -> {
+                if (!existing.contains(name)) {
+                    missing.add(new NewTopic(name, count, (short) 1)
+                            .configs(Map.of("message.timestamp.type", "LogAppendTime")));
+                }
+            });
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    static Properties adminConfig(String bootstrap) {
+        Properties p = new Properties();
+        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return p;
+    }
+}

@@ -1,0 +1,106 @@
+package dev.tandem.store;
+
+import dev.tandem.spec.CompiledSpec;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The online store's tables, one per entity group: the latest feature vector per entity key, the
+ * event time and id of the event it is "as of", the source append time and write time (for
+ * freshness), and the feature-set version. Tables are versioned with the spec
+ * ({@code online_<spec>_<group>_v<version>}), and each version is applied once by a recorded
+ * migration; changing a spec without bumping its version is refused.
+ */
+public final class OnlineStoreSchema {
+    static final String MIGRATIONS = "tandem_schema_migrations";
+
+    private OnlineStoreSchema() {}
+
+    public static String table(CompiledSpec spec, CompiledSpec.EntityGroup group) {
+        return identifier("online_" + spec.name + "_" + group.name() + "_v" + spec.version);
+    }
+
+    public static String featureSetVersion(CompiledSpec spec) {
+        return spec.name + "/v" + spec.version + "/" + spec.fingerprint;
+    }
+
+    /** Applies the spec's migration if it has not been applied; fails if the spec changed under the same version. */
+    public static void migrate(Connection connection, CompiledSpec spec) throws SQLException {
+        String id = spec.name + "/v" + spec.version;
+        boolean autoCommit = connection.getAutoCommit();
+        connection.setAutoCommit(false);
+        try (Statement st = connection.createStatement()) {
+            st.execute("CREATE TABLE IF NOT EXISTS " + MIGRATIONS + " (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+                    + "description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+            st.execute("LOCK TABLE " + MIGRATIONS + " IN EXCLUSIVE MODE");
+            try (PreparedStatement q = connection.prepareStatement("SELECT fingerprint FROM " + MIGRATIONS + " WHERE id = ?")) {
+                q.setString(1, id);
+                try (ResultSet rs = q.executeQuery()) {
+                    if (rs.next()) {
+                        if (!rs.getString(1).equals(spec.fingerprint)) {
+                            throw new SQLException("spec " + id + " changed since its online tables were created (fingerprint "
+                                    + rs.getString(1) + ", now " + spec.fingerprint + "): bump its version");
+                        }
+                        connection.commit();
+                        return;
+                    }
+                }
+            }
+            for (String ddl : createStatements(spec)) {
+                st.execute(ddl);
+            }
+            try (PreparedStatement record = connection.prepareStatement("INSERT INTO " + MIGRATIONS + " (id, fingerprint, description) VALUES (?, ?, ?)")) {
+                record.setString(1, id);
+                record.setString(2, spec.fingerprint);
+                record.setString(3, "online tables for " + spec.entities.stream().map(CompiledSpec.EntityGroup::name).collect(Collectors.joining(", ")));
+                record.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(autoCommit);
+        }
+    }
+
+    public static List<String> createStatements(CompiledSpec spec) {
+        return spec.entities.stream().map(group -> {
+            StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table(spec, group) + " (\n");
+            ddl.append("  entity_key TEXT PRIMARY KEY,\n");
+            for (CompiledSpec.Feature f : group.features()) {
+                ddl.append("  ").append(identifier(f.name())).append(f.agg().integral() ? " BIGINT" : " DOUBLE PRECISION").append(",\n");
+            }
+            ddl.append("  event_id TEXT NOT NULL,\n  event_time TIMESTAMPTZ NOT NULL,\n  source_appended_at TIMESTAMPTZ,\n");
+            ddl.append("  written_at TIMESTAMPTZ NOT NULL,\n  feature_set_version TEXT NOT NULL\n)");
+            return ddl.toString();
+        }).toList();
+    }
+
+    /**
+     * The upsert for one group. The WHERE clause keeps the newest (event time, event id) per key,
+     * so a replay after a failover rewrites rows without ever moving them back in time.
+     */
+    public static String upsert(CompiledSpec spec, CompiledSpec.EntityGroup group) {
+        String table = table(spec, group);
+        List<String> columns = new java.util.ArrayList<>();
+        columns.add("entity_key");
+        group.features().forEach(f -> columns.add(identifier(f.name())));
+        columns.addAll(List.of("event_id", "event_time", "source_appended_at", "written_at", "feature_set_version"));
+        String placeholders = columns.stream().map(c -> c.equals("written_at") ? "clock_timestamp()" : "?").collect(Collectors.joining(", "));
+        String updates = columns.stream().skip(1).map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ")"
+                + " ON CONFLICT (entity_key) DO UPDATE SET " + updates
+                + " WHERE (" + table + ".event_time, " + table + ".event_id) <= (EXCLUDED.event_time, EXCLUDED.event_id)";
+    }
+
+    /** Spec names are free text; SQL identifiers here are lower-case letters, digits and '_'. */
+    static String identifier(String name) {
+        return name.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+}
