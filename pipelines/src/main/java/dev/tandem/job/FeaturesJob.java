@@ -43,7 +43,7 @@ public final class FeaturesJob {
         return env.execute("tandem-features-" + spec.name + "-" + options.mode());
     }
 
-    static Configuration configuration(FeaturesJobOptions options) {
+    public static Configuration configuration(FeaturesJobOptions options) {
         Configuration conf = new Configuration();
         conf.setString("execution.runtime-mode", options.mode());
         conf.setString("parallelism.default", String.valueOf(options.parallelism()));
@@ -59,7 +59,7 @@ public final class FeaturesJob {
         return conf;
     }
 
-    private static DataStream<String> readRecords(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files)
+    public static DataStream<String> readRecords(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files)
             throws IOException {
         org.apache.flink.core.fs.Path[] paths = files.stream()
                 .map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
@@ -86,7 +86,7 @@ public final class FeaturesJob {
                 .sinkTo(sink).name("feature-table").uid("feature-table-sink");
     }
 
-    private static void writeDeadLetters(DataStream<DeadLetter> deadLetters, Path dir) {
+    public static void writeDeadLetters(DataStream<DeadLetter> deadLetters, Path dir) {
         FileSink<String> sink = FileSink
                 .forRowFormat(new org.apache.flink.core.fs.Path(dir.toUri()), new SimpleStringEncoder<String>())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())

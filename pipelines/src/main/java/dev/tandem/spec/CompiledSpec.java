@@ -64,6 +64,11 @@ public final class CompiledSpec implements Serializable {
     public final int numberSlots;
     /** Canonical text of the source spec, for versioning and lineage. */
     public final String fingerprint;
+    /** Label source for training sets; null when the spec declares none. */
+    public final Labels labels;
+
+    /** The compiled label section. */
+    public record Labels(String filesGlob, String eventIdField, String timeField, long maturityMillis) implements Serializable {}
 
     CompiledSpec(Builder b) {
         this.name = b.name;
@@ -84,6 +89,7 @@ public final class CompiledSpec implements Serializable {
         this.textSlots = b.textSlots;
         this.numberSlots = b.numberSlots;
         this.fingerprint = b.fingerprint;
+        this.labels = b.labels;
     }
 
     /** Every feature in output order: entity groups in spec order, features in group order. */
@@ -117,5 +123,6 @@ public final class CompiledSpec implements Serializable {
         int textSlots;
         int numberSlots;
         String fingerprint;
+        Labels labels;
     }
 }

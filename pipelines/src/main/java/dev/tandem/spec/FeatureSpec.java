@@ -8,8 +8,14 @@ import java.util.Map;
  * A feature spec as its author writes it (YAML, snake_case keys). {@link SpecCompiler} checks it
  * and turns it into the {@link CompiledSpec} that jobs run.
  */
-public record FeatureSpec(Integer version, String name, Source source, List<Entity> entities)
+public record FeatureSpec(Integer version, String name, Source source, Labels labels, List<Entity> entities)
         implements Serializable {
+
+    /**
+     * Where labels come from, for training sets: label records name the event they label and when
+     * the label became known; an event is positive if a label arrives within {@code maturity}.
+     */
+    public record Labels(String files, String eventId, String time, String maturity) implements Serializable {}
 
     /** Where events come from and how each field is read, cleaned and protected. */
     public record Source(

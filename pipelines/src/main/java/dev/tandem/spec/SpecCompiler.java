@@ -99,6 +99,14 @@ public final class SpecCompiler {
                 throw error("source", "is required");
             }
             compileSource(source);
+            if (spec.labels() != null) {
+                FeatureSpec.Labels l = spec.labels();
+                out.labels = new CompiledSpec.Labels(
+                        orDefault(l.files(), "labels*.jsonl"),
+                        require(l.eventId(), "labels.event_id"),
+                        require(l.time(), "labels.time"),
+                        Durations.parse(orDefault(l.maturity(), "30d"), where("labels.maturity")).toMillis());
+            }
             if (spec.entities() == null || spec.entities().isEmpty()) {
                 throw error("entities", "at least one entity group with features is required");
             }

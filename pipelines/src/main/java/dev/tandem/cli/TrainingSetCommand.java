@@ -1,0 +1,67 @@
+package dev.tandem.cli;
+
+import dev.tandem.job.FeaturesJob;
+import dev.tandem.job.FeaturesJobOptions;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.training.LabelJoinFunction;
+import dev.tandem.training.TrainingSetJob;
+import dev.tandem.training.TrainingSummary;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "training-set", mixinStandardHelpOptions = true,
+        description = "Batch backfill: features as of each event joined with its label (positive if a label arrives "
+                + "within the spec's maturity window), Parquet partitioned by event date in OUTPUT/training.")
+final class TrainingSetCommand implements Callable<Integer> {
+    @Option(names = "--input", required = true, description = "Directory with the events and the label files.")
+    Path input;
+
+    @Option(names = "--output", required = true, description = "Output directory.")
+    Path output;
+
+    @Option(names = "--spec", description = "Feature spec with a labels: section. Default: the flagship spec.")
+    Path spec;
+
+    @Option(names = "--snapshot", description = "The time the training set is taken at (ISO-8601); events younger than the maturity window are left out. Default: now.")
+    Instant snapshot;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        CompiledSpec compiled = FeaturesRun.compile(spec);
+        if (compiled.labels == null) {
+            throw new UsageError("the spec declares no labels: add a labels: section (files, event_id, time, maturity)");
+        }
+        Instant at = snapshot != null ? snapshot : Instant.now();
+        for (String owned : new String[] {TrainingSetJob.TRAINING_DIR, FeaturesJob.DEAD_LETTERS_DIR}) {
+            FeaturesRun.deleteRecursively(output.resolve(owned));
+        }
+        Files.createDirectories(output);
+        FeaturesJobOptions options = new FeaturesJobOptions("batch", input, output.toAbsolutePath(), spec, parallelism,
+                FeaturesRun.piiSecret(), "rocksdb", 0);
+        long t0 = System.nanoTime();
+        JobExecutionResult result;
+        try {
+            result = TrainingSetJob.run(options, compiled, at.toEpochMilli());
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        TrainingSummary summary = TrainingSummary.read(output, counter(result, LabelJoinFunction.IMMATURE),
+                counter(result, LabelJoinFunction.UNMATCHED_LABELS), at.toString(), (System.nanoTime() - t0) / 1e9);
+        summary.writeTo(output.resolve("_training_summary.json"));
+        System.out.println(summary.render());
+        return 0;
+    }
+
+    private static long counter(JobExecutionResult result, String name) {
+        Long value = result.getAccumulatorResult(name);
+        return value == null ? 0 : value;
+    }
+}

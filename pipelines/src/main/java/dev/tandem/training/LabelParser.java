@@ -1,0 +1,48 @@
+package dev.tandem.training;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.ingest.DeadLetter;
+import dev.tandem.ingest.DeadLetters;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.udfs.logic.Cleaned;
+import dev.tandem.udfs.logic.Masking;
+import dev.tandem.udfs.logic.TimestampParser;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/** Reads label records (JSON lines); unreadable ones are dead letters of stage {@code labels}. */
+public final class LabelParser extends ProcessFunction<String, LabelEvent> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final CompiledSpec.Labels labels;
+
+    public LabelParser(CompiledSpec.Labels labels) {
+        this.labels = labels;
+    }
+
+    @Override
+    public void processElement(String line, Context ctx, Collector<LabelEvent> out) {
+        try {
+            JsonNode node = JSON.readTree(line);
+            JsonNode id = node.get(labels.eventIdField());
+            JsonNode time = node.get(labels.timeField());
+            if (id == null || !id.isValueNode() || time == null) {
+                refuse(ctx, line, "missing_field", "a label needs " + labels.eventIdField() + " and " + labels.timeField());
+                return;
+            }
+            Cleaned<Long> t = time.isNumber() ? TimestampParser.fromEpoch(time.longValue()) : TimestampParser.parse(time.asText());
+            if (!t.isOk()) {
+                refuse(ctx, line, "invalid_timestamp", "label time: " + t.reason());
+                return;
+            }
+            out.collect(new LabelEvent(id.asText(), t.value()));
+        } catch (Exception e) {
+            refuse(ctx, line, "malformed_json", e.getMessage());
+        }
+    }
+
+    private static void refuse(Context ctx, String line, String reason, String detail) {
+        ctx.output(DeadLetters.TAG, new DeadLetter("labels", reason, detail, null, null, Masking.maskFreeText(line)));
+    }
+}
