@@ -4,6 +4,7 @@ import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.InputFiles;
 import dev.tandem.job.RunSummary;
+import dev.tandem.parity.OutputFiles;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.spec.SpecException;
@@ -11,9 +12,7 @@ import dev.tandem.udfs.logic.Pseudonymizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** Runs the features job once and summarises it; shared by {@code features} and {@code demo}. */
 final class FeaturesRun {
@@ -65,13 +64,6 @@ final class FeaturesRun {
     }
 
     static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        OutputFiles.deleteRecursively(dir);
     }
 }

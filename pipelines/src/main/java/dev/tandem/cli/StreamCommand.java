@@ -42,9 +42,6 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb (incremental checkpoints) or hashmap (default ${DEFAULT-VALUE}).")
     String stateBackend;
 
-    @Option(names = "--idleness", defaultValue = "PT30S", description = "Source idleness before watermarks advance without it (default ${DEFAULT-VALUE}).")
-    Duration idleness;
-
     @Override
     public Integer call() throws Exception {
         CompiledSpec compiled = FeaturesRun.compile(spec);
@@ -55,7 +52,7 @@ final class StreamCommand implements Callable<Integer> {
 
     StreamingJobOptions options(CompiledSpec compiled) throws Exception {
         return new StreamingJobOptions(bootstrap, groupId, Topics.TRANSACTIONS, Topics.FEATURES, Topics.DEAD_LETTERS, bounded,
-                idleness, store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
+                store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
                 checkpointDir.toAbsolutePath(), stateBackend, FeaturesRun.piiSecret());
     }
 }

@@ -44,7 +44,9 @@ public final class FeatureWorkflow {
         DataStream<CleanEvent> timed = ordered
                 .assignTimestampsAndWatermarks(WatermarkStrategy
                         .<CleanEvent>forBoundedOutOfOrderness(Duration.ofMillis(spec.maxOutOfOrdernessMillis))
-                        .withTimestampAssigner((event, previous) -> event.eventTime))
+                        .withTimestampAssigner((event, previous) -> event.eventTime)
+                        // Here, not at the source: a source marked idle can swallow the final watermark.
+                        .withIdleness(Duration.ofMillis(spec.idlenessMillis)))
                 .name("event-time").uid("event-time").setParallelism(1);
 
         SingleOutputStreamOperator<CleanEvent> unique = timed

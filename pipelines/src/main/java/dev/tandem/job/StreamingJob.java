@@ -55,7 +55,7 @@ public final class StreamingJob {
         }
         // One reader: the topic's order is the input order that the lateness rule is defined on.
         DataStream<String> raw = env.fromSource(source.build(),
-                        WatermarkStrategy.<String>noWatermarks().withIdleness(options.idleness()), "kafka-transactions")
+                        WatermarkStrategy.noWatermarks(), "kafka-transactions")
                 .uid("source").setParallelism(1);
 
         FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret());

@@ -11,7 +11,6 @@ public record StreamingJobOptions(
         String featuresTopic,
         String deadLettersTopic,
         boolean bounded,
-        Duration idleness,
         String jdbcUrl,
         String jdbcUser,
         String jdbcPassword,

@@ -112,7 +112,8 @@ public final class ParityChecker {
         return value instanceof CharSequence cs ? cs.toString() : value;
     }
 
-    static boolean equal(Object a, Object b) {
+    /** Equal as the parity contract says: exact, or doubles within the relative tolerance. */
+    public static boolean equal(Object a, Object b) {
         if (a instanceof Double x && b instanceof Double y) {
             double scale = Math.max(Math.abs(x), Math.abs(y));
             return x.equals(y) || Math.abs(x - y) <= RELATIVE_TOLERANCE * scale;

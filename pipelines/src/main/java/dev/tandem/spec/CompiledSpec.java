@@ -54,6 +54,8 @@ public final class CompiledSpec implements Serializable {
     public final int eventTimeSlot;
     public final long maxOutOfOrdernessMillis;
     public final long maxFutureMillis;
+    /** How long the input may be silent before watermarks advance without it. */
+    public final long idlenessMillis;
     public final int maxRecordBytes;
     public final long dedupTtlMillis;
     public final String baseCurrency;
@@ -80,6 +82,7 @@ public final class CompiledSpec implements Serializable {
         this.eventTimeSlot = b.eventTimeSlot;
         this.maxOutOfOrdernessMillis = b.maxOutOfOrdernessMillis;
         this.maxFutureMillis = b.maxFutureMillis;
+        this.idlenessMillis = b.idlenessMillis;
         this.maxRecordBytes = b.maxRecordBytes;
         this.dedupTtlMillis = b.dedupTtlMillis;
         this.baseCurrency = b.baseCurrency;
@@ -114,6 +117,7 @@ public final class CompiledSpec implements Serializable {
         int eventTimeSlot;
         long maxOutOfOrdernessMillis;
         long maxFutureMillis;
+        long idlenessMillis;
         int maxRecordBytes;
         long dedupTtlMillis;
         String baseCurrency;

@@ -25,6 +25,7 @@ public record FeatureSpec(Integer version, String name, Source source, Labels la
             String eventTime,
             String maxOutOfOrderness,
             String maxFuture,
+            String idleness,
             Integer maxRecordBytes,
             String dedupTtl,
             String baseCurrency,

@@ -130,6 +130,7 @@ public final class SpecCompiler {
             out.filesGlob = source.files() != null ? source.files() : out.format.equals("json") ? "*.jsonl" : "*.parquet";
             out.maxOutOfOrdernessMillis = Durations.parse(orDefault(source.maxOutOfOrderness(), "10m"), where("source.max_out_of_orderness")).toMillis();
             out.maxFutureMillis = Durations.parse(orDefault(source.maxFuture(), "1d"), where("source.max_future")).toMillis();
+            out.idlenessMillis = Durations.parse(orDefault(source.idleness(), "1m"), where("source.idleness")).toMillis();
             out.dedupTtlMillis = Durations.parse(orDefault(source.dedupTtl(), "7d"), where("source.dedup_ttl")).toMillis();
             out.maxRecordBytes = source.maxRecordBytes() == null ? 16_384 : source.maxRecordBytes();
             out.baseCurrency = orDefault(source.baseCurrency(), "USD");

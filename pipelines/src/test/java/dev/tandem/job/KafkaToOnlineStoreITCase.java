@@ -1,0 +1,133 @@
+package dev.tandem.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.generate.Generator;
+import dev.tandem.generate.Manifest;
+import dev.tandem.kafka.HistoryReplayer;
+import dev.tandem.kafka.Topics;
+import dev.tandem.local.LocalServers;
+import dev.tandem.parity.FeatureTable;
+import dev.tandem.parity.OnlineStoreParity;
+import dev.tandem.parity.ParityChecker;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.store.OnlineStoreSchema;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The streaming job on real parts: a dirty history replayed into a real Kafka broker, the job on a
+ * MiniCluster with RocksDB and exactly-once sinks, the online store in a real PostgreSQL. The
+ * online store must equal the batch run's last vector per entity, the exactly-once topic must hold
+ * every valid event once with the batch run's values, and the dead-letter topic must match the
+ * generator's manifest.
+ */
+@ExtendWith(LocalServers.class)
+class KafkaToOnlineStoreITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void streamingFromKafkaMatchesTheBatchRunInEveryStore() throws Exception {
+        LocalServers.Servers servers = LocalServers.get();
+        String bootstrap = servers.kafka().bootstrapServers();
+        CompiledSpec spec = SpecCompiler.load(null);
+        Path history = dir.resolve("history");
+        Manifest manifest = new Generator(new Generator.Options(history, 15_000, 13, 0.04, Generator.DEFAULT_START), spec).run();
+        Topics.ensure(bootstrap, Map.of(Topics.TRANSACTIONS, 1));
+        new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
+
+        StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.FEATURES,
+                Topics.DEAD_LETTERS, true, servers.postgres().jdbcUrl(), "tandem",
+                servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints"), "rocksdb",
+                FeatureRuns.SECRET), spec);
+        RunSummary batch = FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
+        assertThat(batch.featureRows()).isEqualTo(manifest.expectedValid());
+
+        try (Connection c = servers.postgres().connect()) {
+            for (OnlineStoreParity.GroupResult group : OnlineStoreParity.compare(dir.resolve("batch"), spec, c)) {
+                assertThat(group.passed()).as(group.toString()).isTrue();
+                assertThat(group.entities()).isPositive();
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM "
+                    + OnlineStoreSchema.table(spec, spec.entities.get(0))
+                    + " WHERE source_appended_at IS NULL OR written_at < source_appended_at")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("rows without a freshness trail").isZero();
+            }
+        }
+
+        Map<String, GenericRecord> batchRows = new HashMap<>();
+        new FeatureTable(dir.resolve("batch")).forEach(r -> batchRows.put(r.get("event_id").toString(), r));
+        List<ConsumerRecord<String, String>> vectors = readCommitted(bootstrap, Topics.FEATURES);
+        Map<String, Integer> copies = new HashMap<>();
+        for (ConsumerRecord<String, String> record : vectors) {
+            JsonNode vector = JSON.readTree(record.value());
+            String id = vector.get("event_id").asText();
+            copies.merge(id, 1, Integer::sum);
+            GenericRecord expected = batchRows.get(id);
+            assertThat(expected).as(id).isNotNull();
+            for (CompiledSpec.Feature f : spec.allFeatures()) {
+                JsonNode v = vector.get(f.name());
+                Object actual = v.isNull() ? null : f.agg().integral() ? (Object) v.asLong() : (Object) v.asDouble();
+                assertThat(ParityChecker.equal(expected.get(f.name()), actual)).as(id + " " + f.name()).isTrue();
+            }
+        }
+        assertThat(copies).hasSize((int) manifest.expectedValid());
+        assertThat(copies.values()).allMatch(n -> n == 1);
+
+        Map<String, Long> deadLetters = new TreeMap<>();
+        for (ConsumerRecord<String, String> record : readCommitted(bootstrap, Topics.DEAD_LETTERS)) {
+            deadLetters.merge(JSON.readTree(record.value()).get("reason").asText(), 1L, Long::sum);
+        }
+        assertThat(deadLetters).isEqualTo(manifest.expectedDeadLetters());
+    }
+
+    private static List<ConsumerRecord<String, String>> readCommitted(String bootstrap, String topic) {
+        Properties p = new Properties();
+        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic);
+        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            int emptyPolls = 0;
+            while (emptyPolls < 5) {
+                var batch = consumer.poll(Duration.ofSeconds(1));
+                emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
+                batch.forEach(records::add);
+            }
+        }
+        return records;
+    }
+}
