@@ -1,20 +1,45 @@
 package dev.tandem.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
+import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.RunSummary;
-import dev.tandem.parity.ParityChecker;
-import dev.tandem.parity.ParityReport;
+import dev.tandem.job.StreamingJob;
+import dev.tandem.job.StreamingJobOptions;
+import dev.tandem.kafka.HistoryReplayer;
+import dev.tandem.kafka.TopicReader;
+import dev.tandem.kafka.Topics;
+import dev.tandem.local.LocalKafka;
+import dev.tandem.local.LocalPostgres;
+import dev.tandem.parity.OnlineStoreParity;
+import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
+import dev.tandem.store.OnlineStoreStats;
+import dev.tandem.training.LabelJoinFunction;
+import dev.tandem.training.TrainingSetJob;
+import dev.tandem.training.TrainingSummary;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Generate a dirty history, compute the flagship features in batch and in streaming "
-                + "mode, and check that both agree for every event.")
+        description = "End to end on real parts: start Kafka and PostgreSQL, generate a dirty history, build the "
+                + "training set in batch, stream the history through Kafka into the online store, report, shut down.")
 final class DemoCommand implements Callable<Integer> {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String GROUP = "tandem-demo";
+
     @Option(names = "--dir", defaultValue = ".tandem/demo", description = "Working directory (default ${DEFAULT-VALUE}).")
     Path dir;
 
@@ -24,25 +49,131 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--rate", defaultValue = "5000", description = "Replay rate into Kafka, events/s (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Local Kafka port (default ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--postgres-port", defaultValue = "5433", description = "Local PostgreSQL port (default ${DEFAULT-VALUE}).")
+    int postgresPort;
+
+    private int step;
+
     @Override
     public Integer call() throws Exception {
+        CompiledSpec spec = SpecCompiler.load(null);
+        LocalKafka kafka = ServerCommands.kafka(kafkaPort);
+        LocalPostgres postgres = ServerCommands.postgres(postgresPort);
+        boolean startedKafka = !kafka.isRunning();
+        boolean startedPostgres = !postgres.isRunning();
+        try {
+            progress("starting Kafka and PostgreSQL on 127.0.0.1");
+            kafka.start();
+            postgres.start();
+            resetStores(kafka, postgres, spec);
+            return run(spec, kafka, postgres);
+        } finally {
+            progress("shutting down what the demo started");
+            if (startedKafka) {
+                kafka.stop();
+            }
+            if (startedPostgres) {
+                postgres.stop();
+            }
+        }
+    }
+
+    private int run(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres) throws Exception {
         Path history = dir.resolve("history");
-        System.out.printf("[1/4] generating %,d transactions into %s%n", events, history);
-        Manifest manifest = new Generator(new Generator.Options(history, events, seed, 0.02, Generator.DEFAULT_START),
-                SpecCompiler.load(null)).run();
-        System.out.printf("      %,d lines, expected dead letters %s%n", manifest.transactionLines(), manifest.expectedDeadLetters());
-        System.out.println("[2/4] batch run (training-style backfill)");
+        progress(String.format("generating %,d transactions (2%% dirty) into %s", events, history));
+        Manifest manifest = new Generator(new Generator.Options(history, events, seed, 0.02, Generator.DEFAULT_START), spec).run();
+
+        progress("batch: per-event features (offline store) over the history");
         RunSummary batch = FeaturesRun.run("batch", history, dir.resolve("batch"), null, 2, "rocksdb", 2000);
-        System.out.println("      " + batch.render());
-        System.out.println("[3/4] streaming run over the same events");
-        RunSummary streaming = FeaturesRun.run("streaming", history, dir.resolve("streaming"), null, 2, "rocksdb", 2000);
-        System.out.println("      " + streaming.render());
-        System.out.println("[4/4] parity, batch vs streaming");
-        ParityReport parity = ParityChecker.compare(dir.resolve("batch"), dir.resolve("streaming"));
-        System.out.print(parity.render());
-        boolean manifestMatches = batch.deadLettersByReason().equals(manifest.expectedDeadLetters());
-        System.out.println(manifestMatches ? "dead letters match the generator's manifest"
-                : "dead letters DIFFER from the manifest: " + batch.deadLettersByReason() + " vs " + manifest.expectedDeadLetters());
-        return parity.passed() && manifestMatches && batch.accountedFor() && streaming.accountedFor() ? 0 : 1;
+
+        progress("batch: training set (features as of each event + chargeback label within 30 days)");
+        // Taken once every transaction is old enough for its label to be known.
+        Instant snapshot = Instant.parse(manifest.end()).plusMillis(spec.labels.maturityMillis());
+        FeaturesJobOptions trainingOptions = new FeaturesJobOptions("batch", history, dir.resolve("training").toAbsolutePath(),
+                null, 2, FeaturesRun.piiSecret(), "rocksdb", 0);
+        FeaturesRun.deleteRecursively(dir.resolve("training"));
+        long t0 = System.nanoTime();
+        JobExecutionResult training = TrainingSetJob.run(trainingOptions, spec, snapshot.toEpochMilli());
+        TrainingSummary trainingSummary = TrainingSummary.read(dir.resolve("training"),
+                training.<Long>getAccumulatorResult(LabelJoinFunction.IMMATURE),
+                training.<Long>getAccumulatorResult(LabelJoinFunction.UNMATCHED_LABELS), snapshot.toString(), (System.nanoTime() - t0) / 1e9);
+
+        progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
+        StreamingJobOptions streaming = new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS,
+                Topics.FEATURES, Topics.DEAD_LETTERS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
+                Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath(), "rocksdb", FeaturesRun.piiSecret());
+        Topics.ensure(kafka.bootstrapServers(), Map.of(Topics.TRANSACTIONS, 1, Topics.LABELS, 1));
+        JobClient job = StreamingJob.start(streaming, spec);
+        long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
+        new HistoryReplayer(kafka.bootstrapServers(), 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
+        progress(String.format("streaming: %,d transactions replayed; waiting for the job to read them all", sent));
+        ConsumerLag.awaitCaughtUp(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Duration.ofMinutes(10));
+        Instant drainStart = Instant.now();
+        progress("streaming: stop with savepoint, draining the event-time tail");
+        job.stopWithSavepoint(true, dir.resolve("savepoints").toAbsolutePath().toUri().toString(), SavepointFormatType.CANONICAL).get();
+
+        progress("report");
+        return report(spec, kafka, postgres, manifest, batch, trainingSummary, drainStart);
+    }
+
+    private int report(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, Manifest manifest, RunSummary batch,
+            TrainingSummary training, Instant drainStart) throws Exception {
+        Map<String, Long> streamedDeadLetters = new TreeMap<>();
+        for (String value : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.DEAD_LETTERS, Duration.ofSeconds(3))) {
+            streamedDeadLetters.merge(JSON.readTree(value).path("reason").asText(), 1L, Long::sum);
+        }
+        long vectors = TopicReader.readCommitted(kafka.bootstrapServers(), Topics.FEATURES, Duration.ofSeconds(3)).size();
+        boolean ok = true;
+        System.out.println();
+        System.out.println("=== Tandem demo report ===");
+        System.out.printf("events in            %,d lines (%,d transactions)%n", manifest.transactionLines(), manifest.events());
+        System.out.printf("dead letters         %s%n", streamedDeadLetters);
+        boolean deadLettersOk = streamedDeadLetters.equals(manifest.expectedDeadLetters());
+        System.out.printf("                     %s the generator's manifest%n", deadLettersOk ? "equal to" : "DIFFERENT FROM");
+        ok &= deadLettersOk;
+        System.out.printf("feature vectors      %,d on the exactly-once topic (expected %,d)%n", vectors, manifest.expectedValid());
+        ok &= vectors == manifest.expectedValid();
+        System.out.printf("training set         %,d rows, label rate %.3f%%, %,d daily partitions, %,d too young left out (snapshot %s)%n",
+                training.rows(), 100 * training.labelRate(), training.partitions(), training.immature(), training.snapshot());
+        ok &= training.rows() + training.immature() == manifest.expectedValid();
+        try (Connection c = postgres.connect()) {
+            for (CompiledSpec.EntityGroup g : spec.entities) {
+                System.out.printf("online store         %,d %s rows%n", OnlineStoreStats.rows(c, spec, g), g.name());
+            }
+            for (OnlineStoreParity.GroupResult r : OnlineStoreParity.compare(dir.resolve("batch"), spec, c)) {
+                System.out.printf("parity (%-8s)     streaming online store vs batch: %,d entities, %,d mismatched, %,d missing, %,d extra%n",
+                        r.group(), r.entities(), r.mismatched(), r.missingOnline(), r.extraOnline());
+                ok &= r.passed();
+            }
+            // Rows written by the final drain waited for events that never came; they say nothing about freshness.
+            OnlineStoreStats.Freshness f = OnlineStoreStats.freshness(c, spec, drainStart);
+            System.out.printf("freshness            Kafka append -> PostgreSQL commit: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n"
+                    + "                     (%,d rows written while streaming; includes waiting for the %d min watermark bound in event time)%n",
+                    f.p50Millis(), f.p99Millis(), f.maxMillis(), f.rows(), spec.maxOutOfOrdernessMillis / 60_000);
+        }
+        System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
+        return ok ? 0 : 1;
+    }
+
+    /** Each demo run starts from empty topics and tables, so its report is about this run only. */
+    private static void resetStores(LocalKafka kafka, LocalPostgres postgres, CompiledSpec spec) throws Exception {
+        Topics.delete(kafka.bootstrapServers(), Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES, Topics.DEAD_LETTERS);
+        Topics.deleteConsumerGroup(kafka.bootstrapServers(), GROUP);
+        try (Connection c = postgres.connect(); Statement st = c.createStatement()) {
+            for (CompiledSpec.EntityGroup g : spec.entities) {
+                st.execute("DROP TABLE IF EXISTS " + dev.tandem.store.OnlineStoreSchema.table(spec, g));
+            }
+            st.execute("DROP TABLE IF EXISTS tandem_schema_migrations");
+        }
+    }
+
+    private void progress(String message) {
+        System.out.printf("[%d] %s%n", ++step, message);
     }
 }

@@ -54,10 +54,15 @@ final class FeaturesRun {
         }
     }
 
+    private static boolean warnedAboutSecret;
+
     static String piiSecret() {
         String secret = Pseudonymizer.resolveSecret(null);
         if (secret == null) {
-            System.err.println("tandem: " + Pseudonymizer.SECRET_ENV + " is not set; pseudonymising with the development secret");
+            if (!warnedAboutSecret) {
+                warnedAboutSecret = true;
+                System.err.println("tandem: " + Pseudonymizer.SECRET_ENV + " is not set; pseudonymising with the development secret");
+            }
             return DEVELOPMENT_SECRET;
         }
         return secret;

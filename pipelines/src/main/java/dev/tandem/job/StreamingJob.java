@@ -12,6 +12,7 @@ import java.sql.DriverManager;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -38,7 +39,17 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 public final class StreamingJob {
     private StreamingJob() {}
 
+    /** Runs the job to its end (bounded input) or until it is cancelled. */
     public static JobExecutionResult run(StreamingJobOptions options, CompiledSpec spec) throws Exception {
+        return define(options, spec).execute("tandem-streaming-" + spec.name);
+    }
+
+    /** Starts the job and returns at once; the caller stops it (e.g. stop-with-savepoint and drain). */
+    public static JobClient start(StreamingJobOptions options, CompiledSpec spec) throws Exception {
+        return define(options, spec).executeAsync("tandem-streaming-" + spec.name);
+    }
+
+    private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec) throws Exception {
         prepareSinks(options, spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
 
@@ -62,7 +73,7 @@ public final class StreamingJob {
         writeOnlineStore(outputs.features(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
         writeDeadLetterTopic(outputs.deadLetters(), options);
-        return env.execute("tandem-streaming-" + spec.name);
+        return env;
     }
 
     static Configuration configuration(StreamingJobOptions options) {

@@ -39,6 +39,32 @@ public final class Topics {
         }
     }
 
+    /** Deletes the topics that exist (a fresh start for demos). */
+    public static void delete(String bootstrap, String... names) throws Exception {
+        try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+            List<String> present = java.util.Arrays.stream(names).filter(existing::contains).toList();
+            if (!present.isEmpty()) {
+                admin.deleteTopics(present).all().get(30, TimeUnit.SECONDS);
+                // Deletion is asynchronous; wait until the names are free again.
+                while (admin.listTopics().names().get(30, TimeUnit.SECONDS).stream().anyMatch(present::contains)) {
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    /** Forgets a consumer group's committed offsets (a fresh start for demos). */
+    public static void deleteConsumerGroup(String bootstrap, String group) throws Exception {
+        try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+            boolean exists = admin.listConsumerGroups().all().get(30, TimeUnit.SECONDS).stream()
+                    .anyMatch(g -> g.groupId().equals(group));
+            if (exists) {
+                admin.deleteConsumerGroups(List.of(group)).all().get(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
     static Properties adminConfig(String bootstrap) {
         Properties p = new Properties();
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

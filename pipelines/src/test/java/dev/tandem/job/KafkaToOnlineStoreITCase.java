@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
 import dev.tandem.kafka.HistoryReplayer;
+import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.FeatureTable;
@@ -22,15 +23,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -86,10 +82,10 @@ class KafkaToOnlineStoreITCase {
 
         Map<String, GenericRecord> batchRows = new HashMap<>();
         new FeatureTable(dir.resolve("batch")).forEach(r -> batchRows.put(r.get("event_id").toString(), r));
-        List<ConsumerRecord<String, String>> vectors = readCommitted(bootstrap, Topics.FEATURES);
+        List<String> vectors = TopicReader.readCommitted(bootstrap, Topics.FEATURES, Duration.ofSeconds(5));
         Map<String, Integer> copies = new HashMap<>();
-        for (ConsumerRecord<String, String> record : vectors) {
-            JsonNode vector = JSON.readTree(record.value());
+        for (String value : vectors) {
+            JsonNode vector = JSON.readTree(value);
             String id = vector.get("event_id").asText();
             copies.merge(id, 1, Integer::sum);
             GenericRecord expected = batchRows.get(id);
@@ -104,30 +100,9 @@ class KafkaToOnlineStoreITCase {
         assertThat(copies.values()).allMatch(n -> n == 1);
 
         Map<String, Long> deadLetters = new TreeMap<>();
-        for (ConsumerRecord<String, String> record : readCommitted(bootstrap, Topics.DEAD_LETTERS)) {
-            deadLetters.merge(JSON.readTree(record.value()).get("reason").asText(), 1L, Long::sum);
+        for (String value : TopicReader.readCommitted(bootstrap, Topics.DEAD_LETTERS, Duration.ofSeconds(5))) {
+            deadLetters.merge(JSON.readTree(value).get("reason").asText(), 1L, Long::sum);
         }
         assertThat(deadLetters).isEqualTo(manifest.expectedDeadLetters());
-    }
-
-    private static List<ConsumerRecord<String, String>> readCommitted(String bootstrap, String topic) {
-        Properties p = new Properties();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "it-reader-" + topic);
-        p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<ConsumerRecord<String, String>> records = new java.util.ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
-            int emptyPolls = 0;
-            while (emptyPolls < 5) {
-                var batch = consumer.poll(Duration.ofSeconds(1));
-                emptyPolls = batch.isEmpty() ? emptyPolls + 1 : 0;
-                batch.forEach(records::add);
-            }
-        }
-        return records;
     }
 }
