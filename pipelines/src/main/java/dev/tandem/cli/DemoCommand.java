@@ -105,7 +105,7 @@ final class DemoCommand implements Callable<Integer> {
                 training.<Long>getAccumulatorResult(LabelJoinFunction.UNMATCHED_LABELS), snapshot.toString(), (System.nanoTime() - t0) / 1e9);
 
         progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
-        StreamingJobOptions streaming = new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS,
+        StreamingJobOptions streaming = new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
                 Topics.FEATURES, Topics.DEAD_LETTERS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
                 Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath(), "rocksdb", FeaturesRun.piiSecret());
         Topics.ensure(kafka.bootstrapServers(), Map.of(Topics.TRANSACTIONS, 1, Topics.LABELS, 1));

@@ -51,7 +51,7 @@ final class StreamCommand implements Callable<Integer> {
     }
 
     StreamingJobOptions options(CompiledSpec compiled) throws Exception {
-        return new StreamingJobOptions(bootstrap, groupId, Topics.TRANSACTIONS, Topics.FEATURES, Topics.DEAD_LETTERS, bounded,
+        return new StreamingJobOptions(bootstrap, groupId, Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES, Topics.DEAD_LETTERS, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
                 checkpointDir.toAbsolutePath(), stateBackend, FeaturesRun.piiSecret());
     }

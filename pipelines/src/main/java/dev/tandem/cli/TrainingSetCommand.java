@@ -2,6 +2,7 @@ package dev.tandem.cli;
 
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
+import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.training.LabelJoinFunction;
 import dev.tandem.training.TrainingSetJob;
@@ -18,8 +19,11 @@ import picocli.CommandLine.Option;
         description = "Batch backfill: features as of each event joined with its label (positive if a label arrives "
                 + "within the spec's maturity window), Parquet partitioned by event date in OUTPUT/training.")
 final class TrainingSetCommand implements Callable<Integer> {
-    @Option(names = "--input", required = true, description = "Directory with the events and the label files.")
+    @Option(names = "--input", description = "Directory with the events and the label files.")
     Path input;
+
+    @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Read the topics transactions and labels (bounded, up to their current end) instead of files.")
+    String kafka;
 
     @Option(names = "--output", required = true, description = "Output directory.")
     Path output;
@@ -35,6 +39,9 @@ final class TrainingSetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if ((input == null) == (kafka == null)) {
+            throw new UsageError("give exactly one of --input DIR and --kafka HOST:PORT");
+        }
         CompiledSpec compiled = FeaturesRun.compile(spec);
         if (compiled.labels == null) {
             throw new UsageError("the spec declares no labels: add a labels: section (files, event_id, time, maturity)");
@@ -49,7 +56,9 @@ final class TrainingSetCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         JobExecutionResult result;
         try {
-            result = TrainingSetJob.run(options, compiled, at.toEpochMilli());
+            result = kafka != null
+                    ? TrainingSetJob.runFromKafka(options, compiled, at.toEpochMilli(), kafka, Topics.TRANSACTIONS, Topics.LABELS)
+                    : TrainingSetJob.run(options, compiled, at.toEpochMilli());
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -72,8 +72,7 @@ public final class FeaturesJob {
                     .uid("source").setParallelism(1)
                     .map(new ParquetRowsAsJson()).name("parquet-rows-as-json").uid("parquet-rows-as-json").setParallelism(1);
         }
-        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), paths).build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "json-lines-files").uid("source").setParallelism(1);
+        return Sources.jsonLines(env, files, "source");
     }
 
     private static void writeFeatures(DataStream<FeatureVector> features, CompiledSpec spec, Path dir) {

@@ -2,6 +2,10 @@ package dev.tandem.job;
 
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
+import dev.tandem.ingest.DeadLetters;
+import dev.tandem.store.LabelRowStatement;
+import dev.tandem.training.LabelEvent;
+import dev.tandem.training.LabelParser;
 import dev.tandem.kafka.FeatureVectorJson;
 import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
@@ -13,9 +17,10 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
@@ -23,9 +28,6 @@ import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
-import org.apache.flink.connector.kafka.source.KafkaSource;
-import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
-import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,26 +55,22 @@ public final class StreamingJob {
         prepareSinks(options, spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
 
-        KafkaSourceBuilder<String> source = KafkaSource.<String>builder()
-                .setBootstrapServers(options.bootstrapServers())
-                .setTopics(options.transactionsTopic())
-                .setGroupId(options.groupId())
-                .setStartingOffsets(OffsetsInitializer.committedOffsets(org.apache.kafka.clients.consumer.OffsetResetStrategy.EARLIEST))
-                .setValueOnlyDeserializer(new SimpleStringSchema())
-                .setProperty("isolation.level", "read_committed")
-                .setProperty("commit.offsets.on.checkpoint", "true");
-        if (options.bounded()) {
-            source.setBounded(OffsetsInitializer.latest());
-        }
-        // One reader: the topic's order is the input order that the lateness rule is defined on.
-        DataStream<String> raw = env.fromSource(source.build(),
-                        WatermarkStrategy.noWatermarks(), "kafka-transactions")
-                .uid("source").setParallelism(1);
+        DataStream<String> raw = Sources.kafka(env, options.bootstrapServers(), options.transactionsTopic(),
+                options.groupId(), options.bounded(), "source");
+        DataStream<String> labelRecords = Sources.kafka(env, options.bootstrapServers(), options.labelsTopic(),
+                options.groupId(), options.bounded(), "label-source");
 
         FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret());
         writeOnlineStore(outputs.features(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
-        writeDeadLetterTopic(outputs.deadLetters(), options);
+        DataStream<DeadLetter> deadLetters = outputs.deadLetters();
+        if (spec.labels != null) {
+            SingleOutputStreamOperator<LabelEvent> labels = labelRecords
+                    .process(new LabelParser(spec.labels), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
+            writeLabels(labels, spec, connection(options));
+            deadLetters = deadLetters.union(labels.getSideOutput(DeadLetters.TAG));
+        }
+        writeDeadLetterTopic(deadLetters, options);
         return env;
     }
 
@@ -92,23 +90,39 @@ public final class StreamingJob {
 
     /** Topics and online tables exist before the job starts writing. */
     static void prepareSinks(StreamingJobOptions options, CompiledSpec spec) throws Exception {
-        Topics.ensure(options.bootstrapServers(), Map.of(
-                options.transactionsTopic(), 1, options.featuresTopic(), 2, options.deadLettersTopic(), 1));
+        Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1,
+                options.featuresTopic(), 2, options.deadLettersTopic(), 1));
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             OnlineStoreSchema.migrate(c, spec);
         }
     }
 
-    private static void writeOnlineStore(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {
-        JdbcConnectionOptions connection = new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
+    private static JdbcConnectionOptions connection(StreamingJobOptions options) {
+        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
                 .withUrl(options.jdbcUrl())
                 .withDriverName("org.postgresql.Driver")
                 .withUsername(options.jdbcUser())
                 .withPassword(options.jdbcPassword())
                 .build();
-        // Batched upserts: a per-event round trip would cap throughput at the database's latency.
-        JdbcExecutionOptions batching = JdbcExecutionOptions.builder()
-                .withBatchSize(1000).withBatchIntervalMs(200).withMaxRetries(5).build();
+    }
+
+    /** Batched writes: a per-event round trip would cap throughput at the database's latency. */
+    private static JdbcExecutionOptions batching() {
+        return JdbcExecutionOptions.builder().withBatchSize(1000).withBatchIntervalMs(200).withMaxRetries(5).build();
+    }
+
+    /** Labels as they arrive, for monitoring and for joining with served features later. */
+    private static void writeLabels(DataStream<LabelEvent> labels, CompiledSpec spec, JdbcConnectionOptions connection) {
+        JdbcSink<LabelEvent> sink = JdbcSink.<LabelEvent>builder()
+                .withQueryStatement(OnlineStoreSchema.labelUpsert(spec), new LabelRowStatement())
+                .withExecutionOptions(batching())
+                .buildAtLeastOnce(connection);
+        labels.keyBy(label -> label.eventId, Types.STRING).sinkTo(sink).name("online-labels").uid("online-labels");
+    }
+
+    private static void writeOnlineStore(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {
+        JdbcConnectionOptions connection = connection(options);
+        JdbcExecutionOptions batching = batching();
         for (int g = 0; g < spec.entities.size(); g++) {
             CompiledSpec.EntityGroup group = spec.entities.get(g);
             // Upserts are idempotent and never move a row back in time, so at-least-once is exact here.

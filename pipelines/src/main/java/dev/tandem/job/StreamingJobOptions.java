@@ -8,6 +8,7 @@ public record StreamingJobOptions(
         String bootstrapServers,
         String groupId,
         String transactionsTopic,
+        String labelsTopic,
         String featuresTopic,
         String deadLettersTopic,
         boolean bounded,

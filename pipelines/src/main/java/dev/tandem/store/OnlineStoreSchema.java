@@ -25,6 +25,18 @@ public final class OnlineStoreSchema {
         return identifier("online_" + spec.name + "_" + group.name() + "_v" + spec.version);
     }
 
+    public static String labelTable(CompiledSpec spec) {
+        return identifier("labels_" + spec.name + "_v" + spec.version);
+    }
+
+    /** Keeps the earliest label per event: that is the one a maturity window is measured against. */
+    public static String labelUpsert(CompiledSpec spec) {
+        String table = labelTable(spec);
+        return "INSERT INTO " + table + " (event_id, label_time, received_at) VALUES (?, ?, clock_timestamp())"
+                + " ON CONFLICT (event_id) DO UPDATE SET label_time = EXCLUDED.label_time, received_at = EXCLUDED.received_at"
+                + " WHERE " + table + ".label_time > EXCLUDED.label_time";
+    }
+
     public static String featureSetVersion(CompiledSpec spec) {
         return spec.name + "/v" + spec.version + "/" + spec.fingerprint;
     }
@@ -70,6 +82,15 @@ public final class OnlineStoreSchema {
     }
 
     public static List<String> createStatements(CompiledSpec spec) {
+        List<String> statements = new java.util.ArrayList<>(featureTables(spec));
+        if (spec.labels != null) {
+            statements.add("CREATE TABLE IF NOT EXISTS " + labelTable(spec)
+                    + " (\n  event_id TEXT PRIMARY KEY,\n  label_time TIMESTAMPTZ NOT NULL,\n  received_at TIMESTAMPTZ NOT NULL\n)");
+        }
+        return statements;
+    }
+
+    private static List<String> featureTables(CompiledSpec spec) {
         return spec.entities.stream().map(group -> {
             StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS " + table(spec, group) + " (\n");
             ddl.append("  entity_key TEXT PRIMARY KEY,\n");

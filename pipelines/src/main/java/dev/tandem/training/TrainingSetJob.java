@@ -1,22 +1,17 @@
 package dev.tandem.training;
 
-import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.InputFiles;
+import dev.tandem.job.Sources;
 import dev.tandem.spec.CompiledSpec;
-import java.nio.file.Path;
-import java.util.List;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.connector.file.sink.FileSink;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
@@ -34,15 +29,39 @@ public final class TrainingSetJob {
 
     private TrainingSetJob() {}
 
+    /** Builds the training set from files: the events and the label files in {@code options.input()}. */
     public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, long snapshotMillis) throws Exception {
+        requireLabels(spec);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
+        DataStream<String> events = FeaturesJob.readRecords(env, spec, InputFiles.find(options.input(), spec.filesGlob));
+        DataStream<String> labels = Sources.jsonLines(env, InputFiles.find(options.input(), spec.labels.filesGlob()), "label-source");
+        define(spec, events, labels, options, snapshotMillis);
+        return env.execute("tandem-training-set-" + spec.name);
+    }
+
+    /** Builds the training set from a bounded read of the Kafka topics, up to their offsets at start. */
+    public static JobExecutionResult runFromKafka(FeaturesJobOptions options, CompiledSpec spec, long snapshotMillis,
+            String bootstrap, String eventsTopic, String labelsTopic) throws Exception {
+        requireLabels(spec);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
+        String group = "tandem-training-" + java.util.UUID.randomUUID();
+        DataStream<String> events = Sources.kafka(env, bootstrap, eventsTopic, group, true, "source");
+        DataStream<String> labels = Sources.kafka(env, bootstrap, labelsTopic, group, true, "label-source");
+        define(spec, events, labels, options, snapshotMillis);
+        return env.execute("tandem-training-set-" + spec.name);
+    }
+
+    private static void requireLabels(CompiledSpec spec) {
         if (spec.labels == null) {
             throw new IllegalArgumentException("spec " + spec.name + " declares no labels: add a labels: section");
         }
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
-        DataStream<String> raw = FeaturesJob.readRecords(env, spec, InputFiles.find(options.input(), spec.filesGlob));
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret());
+    }
 
-        SingleOutputStreamOperator<LabelEvent> labels = readLabels(env, spec, InputFiles.find(options.input(), spec.labels.filesGlob()));
+    private static void define(CompiledSpec spec, DataStream<String> events, DataStream<String> labelRecords,
+            FeaturesJobOptions options, long snapshotMillis) {
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, options.piiSecret());
+        SingleOutputStreamOperator<LabelEvent> labels = labelRecords
+                .process(new LabelParser(spec.labels), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
         DataStream<TrainingExample> examples = outputs.features()
                 .keyBy(vector -> vector.eventId, Types.STRING)
                 .connect(labels.keyBy(label -> label.eventId, Types.STRING))
@@ -59,14 +78,5 @@ public final class TrainingSetJob {
                 .sinkTo(sink).name("training-set").uid("training-set-sink");
         FeaturesJob.writeDeadLetters(outputs.deadLetters().union(labels.getSideOutput(DeadLetters.TAG)),
                 options.output().resolve(FeaturesJob.DEAD_LETTERS_DIR));
-        return env.execute("tandem-training-set-" + spec.name);
-    }
-
-    private static SingleOutputStreamOperator<LabelEvent> readLabels(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files) {
-        org.apache.flink.core.fs.Path[] paths = files.stream()
-                .map(p -> new org.apache.flink.core.fs.Path(p.toUri())).toArray(org.apache.flink.core.fs.Path[]::new);
-        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), paths).build();
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "label-files").uid("label-source")
-                .process(new LabelParser(spec.labels), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
     }
 }

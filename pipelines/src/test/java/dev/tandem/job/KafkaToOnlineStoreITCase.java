@@ -57,10 +57,11 @@ class KafkaToOnlineStoreITCase {
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
         Manifest manifest = new Generator(new Generator.Options(history, 15_000, 13, 0.04, Generator.DEFAULT_START), spec).run();
-        Topics.ensure(bootstrap, Map.of(Topics.TRANSACTIONS, 1));
+        Topics.ensure(bootstrap, Map.of(Topics.TRANSACTIONS, 1, Topics.LABELS, 1));
         new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
+        long labels = new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
 
-        StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.FEATURES,
+        StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES,
                 Topics.DEAD_LETTERS, true, servers.postgres().jdbcUrl(), "tandem",
                 servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints"), "rocksdb",
                 FeatureRuns.SECRET), spec);
@@ -71,6 +72,10 @@ class KafkaToOnlineStoreITCase {
             for (OnlineStoreParity.GroupResult group : OnlineStoreParity.compare(dir.resolve("batch"), spec, c)) {
                 assertThat(group.passed()).as(group.toString()).isTrue();
                 assertThat(group.entities()).isPositive();
+            }
+            try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + OnlineStoreSchema.labelTable(spec))) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("labels arrive in the online store").isEqualTo(labels);
             }
             try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM "
                     + OnlineStoreSchema.table(spec, spec.entities.get(0))
@@ -98,6 +103,17 @@ class KafkaToOnlineStoreITCase {
         }
         assertThat(copies).hasSize((int) manifest.expectedValid());
         assertThat(copies.values()).allMatch(n -> n == 1);
+
+        // The training set from a bounded read of the topics equals the one from the files.
+        long snapshot = java.time.Instant.parse(manifest.end()).toEpochMilli() + spec.labels.maturityMillis();
+        FeaturesJobOptions fromFiles = new FeaturesJobOptions("batch", history, dir.resolve("train-files"), null, 2, FeatureRuns.SECRET, "hashmap", 0);
+        FeaturesJobOptions fromKafka = new FeaturesJobOptions("batch", null, dir.resolve("train-kafka"), null, 2, FeatureRuns.SECRET, "hashmap", 0);
+        dev.tandem.training.TrainingSetJob.run(fromFiles, spec, snapshot);
+        dev.tandem.training.TrainingSetJob.runFromKafka(fromKafka, spec, snapshot, bootstrap, Topics.TRANSACTIONS, Topics.LABELS);
+        var trainedFromFiles = dev.tandem.training.TrainingSummary.read(dir.resolve("train-files"), 0, 0, "", 0);
+        var trainedFromKafka = dev.tandem.training.TrainingSummary.read(dir.resolve("train-kafka"), 0, 0, "", 0);
+        assertThat(trainedFromKafka.rows()).isEqualTo(manifest.expectedValid()).isEqualTo(trainedFromFiles.rows());
+        assertThat(trainedFromKafka.positives()).isEqualTo(trainedFromFiles.positives()).isPositive();
 
         Map<String, Long> deadLetters = new TreeMap<>();
         for (String value : TopicReader.readCommitted(bootstrap, Topics.DEAD_LETTERS, Duration.ofSeconds(5))) {
