@@ -121,4 +121,51 @@ class KafkaToOnlineStoreITCase {
         }
         assertThat(deadLetters).isEqualTo(manifest.expectedDeadLetters());
     }
+
+    /**
+     * An unbounded job over a topic with an empty partition still makes progress: watermarks are
+     * generated after the single reader, so the silent partition cannot hold them back.
+     */
+    @Test
+    void anEmptyPartitionDoesNotHoldBackAnUnboundedJob() throws Exception {
+        LocalServers.Servers servers = LocalServers.get();
+        String bootstrap = servers.kafka().bootstrapServers();
+        CompiledSpec spec = SpecCompiler.compile(dev.tandem.spec.TestSpecs.SENSORS, "sensors.yaml");
+        String topic = "readings-two-partitions";
+        Topics.ensure(bootstrap, Map.of(topic, 2));
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(producerConfig(bootstrap))) {
+            for (int i = 0; i < 200; i++) {
+                String line = "{\"id\":\"r" + i + "\",\"at\":" + (1_700_000_000_000L + i * 60_000L)
+                        + ",\"device\":\"d" + (i % 5) + "\",\"site\":\"s\",\"temp\":" + i + ",\"lat\":0,\"lon\":0}";
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, null, line)); // partition 1 stays empty
+            }
+        }
+        StreamingJobOptions options = new StreamingJobOptions(bootstrap, "it-idle", topic, "readings-labels", "readings-features",
+                "readings-dead-letters", false, servers.postgres().jdbcUrl(), "tandem", servers.postgres().password(), 2,
+                Duration.ofSeconds(1), dir.resolve("checkpoints-idle"), "hashmap", FeatureRuns.SECRET);
+        var job = StreamingJob.start(options, spec);
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            long rows = 0;
+            while (System.nanoTime() < deadline && rows < 5) {
+                Thread.sleep(1000);
+                try (Connection c = servers.postgres().connect(); ResultSet rs = c.createStatement().executeQuery(
+                        "SELECT count(*) FROM " + OnlineStoreSchema.table(spec, spec.entities.get(0)) + " WHERE event_time > '2023-11-14T22:00:00Z'")) {
+                    rs.next();
+                    rows = rs.getLong(1);
+                }
+            }
+            assertThat(rows).as("devices with features written while the job runs").isEqualTo(5);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static java.util.Properties producerConfig(String bootstrap) {
+        java.util.Properties p = new java.util.Properties();
+        p.setProperty("bootstrap.servers", bootstrap);
+        p.setProperty("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        p.setProperty("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class.getName());
+        return p;
+    }
 }
