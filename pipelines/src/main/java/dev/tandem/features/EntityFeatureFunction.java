@@ -136,9 +136,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
             out.collect(partial);
         }
         for (int i = 0; i < events.length; i++) {
-            entity.append(time, events[i].eventId, projectedNumbers[i], projectedTexts[i]);
+            entity.append(time, projectedNumbers[i], projectedTexts[i]);
         }
         entity.evictBefore(time - group.maxWindowMillis(), layout.numberWidth(), layout.textWidth());
+        entity.trimToSize(layout.numberWidth(), layout.textWidth());
         return entity;
     }
 }

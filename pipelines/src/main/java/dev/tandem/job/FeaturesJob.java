@@ -55,6 +55,8 @@ public final class FeaturesJob {
             conf.setString("state.backend.type", options.stateBackend());
             conf.setString("execution.checkpointing.dir", options.output().resolve("_checkpoints").toUri().toString());
             conf.setString("execution.checkpointing.incremental", "true");
+            // One timer per pending instant and entity: cheap on the heap, costly as RocksDB entries.
+            conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         }
         return conf;
     }
