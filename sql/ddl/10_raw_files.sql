@@ -1,0 +1,46 @@
+-- Raw events and labels as files (the generator's JSON lines): every field read as text, so a
+-- dirty record is never lost to a parse error; the views clean them with Tandem's UDFs.
+CREATE TABLE IF NOT EXISTS transactions_raw (
+  txn_id            STRING,
+  ts                STRING,
+  card_number       STRING,
+  amount            STRING,
+  currency          STRING,
+  merchant_id       STRING,
+  merchant_category STRING,
+  lat               STRING,
+  lon               STRING,
+  country           STRING,
+  email             STRING,
+  channel           STRING
+) WITH (
+  'connector'                = 'filesystem',
+  'path'                     = '${HISTORY_DIR}/transactions.jsonl',
+  'format'                   = 'json',
+  'json.ignore-parse-errors' = 'true'
+);
+
+CREATE TABLE IF NOT EXISTS labels_raw (
+  txn_id     STRING,
+  label_time STRING,
+  label      STRING,
+  reason     STRING
+) WITH (
+  'connector' = 'filesystem',
+  'path'      = '${HISTORY_DIR}/labels.jsonl',
+  'format'    = 'json'
+);
+
+-- Dead letters of a features run (JSON lines, PII masked).
+CREATE TABLE IF NOT EXISTS dead_letters (
+  stage      STRING,
+  reason     STRING,
+  detail     STRING,
+  event_id   STRING,
+  event_time BIGINT,
+  `raw`      STRING
+) WITH (
+  'connector' = 'filesystem',
+  'path'      = '${OFFLINE_DIR}/dead-letters',
+  'format'    = 'json'
+);
