@@ -1,0 +1,150 @@
+package dev.tandem.sql;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.generate.Generator;
+import dev.tandem.generate.Manifest;
+import dev.tandem.job.FeaturesJob;
+import dev.tandem.job.FeaturesJobOptions;
+import dev.tandem.parity.FeatureTable;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.udfs.logic.AmountParser;
+import dev.tandem.udfs.logic.CardNumbers;
+import dev.tandem.udfs.logic.CurrencyNormalizer;
+import dev.tandem.udfs.logic.TimestampParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The analyst examples in sql/examples, each run through the real Flink SQL client exactly as
+ * {@code ./tandem sql -f} runs it, with the printed result checked against the data computed in Java.
+ */
+class SqlExamplesITCase {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path HOME = Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
+
+    @TempDir
+    static Path dir;
+
+    static CompiledSpec spec;
+    static Manifest manifest;
+    static SqlClientRunner.Settings settings;
+
+    @BeforeAll
+    static void prepareData() throws Exception {
+        spec = SpecCompiler.load(null);
+        manifest = new Generator(new Generator.Options(dir.resolve("history"), 4_000, 21, 0.05, Generator.DEFAULT_START), spec).run();
+        FeaturesJob.run(new FeaturesJobOptions("batch", dir.resolve("history"), dir.resolve("batch"), null, 2, "sql-test", "hashmap", 0), spec);
+        settings = new SqlClientRunner.Settings("batch", null, spec, Map.of(
+                "HISTORY_DIR", dir.resolve("history").toString(), "OFFLINE_DIR", dir.resolve("batch").toString(),
+                "KAFKA_BOOTSTRAP", "127.0.0.1:1", "JDBC_URL", "jdbc:postgresql://127.0.0.1:1/none",
+                "JDBC_USER", "none", "JDBC_PASSWORD", "none"), "sql-test");
+    }
+
+    private static List<List<String>> run(String example) throws Exception {
+        StringBuilder out = new StringBuilder();
+        int exit = new SqlClientRunner(HOME, dir.resolve("sql-" + example)).runScript(settings, HOME.resolve("sql/examples/" + example + ".sql"), out);
+        assertThat(exit).as(out.toString()).isZero();
+        List<List<String>> rows = new ArrayList<>();
+        for (String line : out.toString().split("\n")) {
+            if (line.startsWith("|")) {
+                List<String> cells = new ArrayList<>();
+                for (String cell : line.substring(1, line.length() - 1).split("\\|")) {
+                    cells.add(cell.strip());
+                }
+                rows.add(cells);
+            }
+        }
+        return rows.subList(1, rows.size()); // without the header
+    }
+
+    @Test
+    void deadLettersByReasonMatchTheManifest() throws Exception {
+        Map<String, Long> printed = new TreeMap<>();
+        for (List<String> row : run("dead_letters_by_reason")) {
+            printed.put(row.get(0), Long.parseLong(row.get(1)));
+        }
+        assertThat(printed).isEqualTo(manifest.expectedDeadLetters());
+    }
+
+    @Test
+    void topRiskyMerchantsAreTheBusiestInTheOfflineStore() throws Exception {
+        Map<String, long[]> byMerchant = new HashMap<>();
+        new FeatureTable(dir.resolve("batch")).forEach(r -> {
+            long[] m = byMerchant.computeIfAbsent(r.get("merchant_id").toString(), k -> new long[3]);
+            m[0] = Math.max(m[0], (Long) r.get("merchant_txn_count_1h"));
+            m[1] = Math.max(m[1], (Long) r.get("merchant_distinct_cards_24h"));
+            m[2]++;
+        });
+        List<List<String>> expected = byMerchant.entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, long[]> e) -> -e.getValue()[0]).thenComparing(Map.Entry::getKey))
+                .limit(5)
+                .map(e -> List.of(e.getKey(), String.valueOf(e.getValue()[0]), String.valueOf(e.getValue()[1]), String.valueOf(e.getValue()[2])))
+                .toList();
+        assertThat(run("top_risky_merchants")).isEqualTo(expected);
+    }
+
+    @Test
+    void aCardsFeatureHistoryIsItsVectorsInTimeOrder() throws Exception {
+        Map<String, List<GenericRecord>> byCard = new HashMap<>();
+        new FeatureTable(dir.resolve("batch")).forEach(r -> byCard.computeIfAbsent(r.get("card_id").toString(), k -> new ArrayList<>()).add(r));
+        List<GenericRecord> busiest = byCard.entrySet().stream()
+                .max(Comparator.comparing((Map.Entry<String, List<GenericRecord>> e) -> e.getValue().size())
+                        .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
+                .orElseThrow().getValue();
+        busiest.sort(Comparator.comparing((GenericRecord r) -> (Long) r.get("event_time")).thenComparing(r -> r.get("event_id").toString()));
+        List<List<String>> printed = run("card_feature_history");
+        assertThat(printed).extracting(row -> row.get(0))
+                .containsExactlyElementsOf(busiest.stream().limit(20).map(r -> r.get("event_id").toString()).toList());
+        assertThat(printed).extracting(row -> row.get(2))
+                .containsExactlyElementsOf(busiest.stream().limit(20).map(r -> r.get("card_txn_count_1h").toString()).toList());
+    }
+
+    @Test
+    void labelRateByDayCountsTheTransactionsThatClean() throws Exception {
+        Map<String, long[]> expected = new TreeMap<>();
+        java.util.Set<String> labelled = new java.util.HashSet<>();
+        for (String line : Files.readAllLines(dir.resolve("history/labels.jsonl"))) {
+            labelled.add(JSON.readTree(line).get("txn_id").asText());
+        }
+        for (String line : Files.readAllLines(dir.resolve("history/transactions.jsonl"))) {
+            JsonNode n;
+            try {
+                n = JSON.readTree(line);
+            } catch (Exception malformed) {
+                continue;
+            }
+            var ts = TimestampParser.parse(text(n, "ts"));
+            if (ts.isOk() && CardNumbers.clean(text(n, "card_number")).isOk() && AmountParser.parse(text(n, "amount")).isOk()
+                    && CurrencyNormalizer.normalize(text(n, "currency")).isOk() && n.hasNonNull("merchant_id")) {
+                long[] day = expected.computeIfAbsent(java.time.Instant.ofEpochMilli(ts.value()).toString().substring(0, 10), k -> new long[2]);
+                day[0]++;
+                day[1] += labelled.contains(text(n, "txn_id")) ? 1 : 0;
+            }
+        }
+        Map<String, long[]> printed = new TreeMap<>();
+        for (List<String> row : run("label_rate_by_day")) {
+            printed.put(row.get(0), new long[] {Long.parseLong(row.get(1)), Long.parseLong(row.get(2))});
+        }
+        assertThat(printed.keySet()).isEqualTo(expected.keySet());
+        expected.forEach((day, counts) -> assertThat(printed.get(day)).as(day).containsExactly(counts));
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
+    }
+}
