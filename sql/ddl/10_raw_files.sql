@@ -44,3 +44,28 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   'path'      = '${OFFLINE_DIR}/dead-letters',
   'format'    = 'json'
 );
+
+-- The same raw transactions with an event-time attribute, for window TVFs. Unreadable or
+-- implausible times (more than a day past now) become epoch 0 and are filtered out by the view
+-- over it, before any window sees them: a single far-future record must not drag the watermark.
+CREATE TABLE IF NOT EXISTS transactions_timed (
+  txn_id            STRING,
+  ts                STRING,
+  card_number       STRING,
+  amount            STRING,
+  currency          STRING,
+  merchant_id       STRING,
+  event_time AS CASE
+    WHEN PARSE_TIMESTAMP(ts) IS NOT NULL AND PARSE_TIMESTAMP(ts) <= TIMESTAMPADD(DAY, 1, CURRENT_TIMESTAMP)
+    THEN PARSE_TIMESTAMP(ts)
+    ELSE TO_TIMESTAMP_LTZ(0, 3)
+  END,
+  -- A bound beyond the input's disorder. SQL cannot express the DataStream jobs' input-order
+  -- lateness rule in batch mode; with no event behind the watermark, both modes see every event.
+  WATERMARK FOR event_time AS event_time - INTERVAL '1' DAY
+) WITH (
+  'connector'                = 'filesystem',
+  'path'                     = '${HISTORY_DIR}/transactions.jsonl',
+  'format'                   = 'json',
+  'json.ignore-parse-errors' = 'true'
+);

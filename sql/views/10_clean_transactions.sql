@@ -19,3 +19,18 @@ WHERE PARSE_TIMESTAMP(ts) IS NOT NULL
   AND PARSE_AMOUNT(amount) IS NOT NULL
   AND NORMALIZE_CURRENCY(currency) IS NOT NULL
   AND merchant_id IS NOT NULL;
+
+-- Clean transactions that keep their event-time attribute, for window features in SQL.
+CREATE VIEW IF NOT EXISTS clean_transactions_timed AS
+SELECT
+  txn_id,
+  event_time,
+  PSEUDONYMIZE(REGEXP_REPLACE(card_number, '[ -]', ''))                                AS card_id,
+  TO_BASE_CURRENCY(CAST(PARSE_AMOUNT(amount) AS DOUBLE), NORMALIZE_CURRENCY(currency)) AS amount_usd,
+  merchant_id
+FROM transactions_timed
+WHERE event_time > TO_TIMESTAMP_LTZ(0, 3)
+  AND IS_VALID_CARD(card_number)
+  AND PARSE_AMOUNT(amount) IS NOT NULL
+  AND TO_BASE_CURRENCY(CAST(PARSE_AMOUNT(amount) AS DOUBLE), NORMALIZE_CURRENCY(currency)) IS NOT NULL
+  AND merchant_id IS NOT NULL;

@@ -18,7 +18,8 @@ public final class FeatureTable {
     private final List<Path> files;
 
     public FeatureTable(Path outputDir) {
-        this.files = OutputFiles.list(outputDir.resolve("features"), ".parquet");
+        // Tandem's jobs name their files *.parquet; Flink SQL's filesystem sink adds no suffix.
+        this.files = OutputFiles.list(outputDir.resolve("features"), "");
     }
 
     public boolean exists() {
