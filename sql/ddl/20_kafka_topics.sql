@@ -40,3 +40,18 @@ CREATE TABLE IF NOT EXISTS dead_letters_kafka (
   'scan.startup.mode'             = 'earliest-offset',
   'format'                        = 'json'
 );
+
+CREATE TABLE IF NOT EXISTS labels_kafka (
+  txn_id      STRING,
+  label_time  STRING,
+  label       STRING,
+  reason      STRING,
+  appended_at TIMESTAMP_LTZ(3) METADATA FROM 'timestamp' VIRTUAL
+) WITH (
+  'connector'                    = 'kafka',
+  'topic'                        = 'labels',
+  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',
+  'properties.group.id'          = 'tandem-sql',
+  'scan.startup.mode'            = 'earliest-offset',
+  'format'                       = 'json'
+);
