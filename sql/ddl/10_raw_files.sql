@@ -69,3 +69,16 @@ CREATE TABLE IF NOT EXISTS transactions_timed (
   'format'                   = 'json',
   'json.ignore-parse-errors' = 'true'
 );
+
+-- Labels with an event-time attribute, for the leak-free training-set join in SQL.
+CREATE TABLE IF NOT EXISTS labels_timed (
+  txn_id     STRING,
+  label_time STRING,
+  reason     STRING,
+  known_at AS COALESCE(PARSE_TIMESTAMP(label_time), TO_TIMESTAMP_LTZ(0, 3)),
+  WATERMARK FOR known_at AS known_at - INTERVAL '1' DAY
+) WITH (
+  'connector' = 'filesystem',
+  'path'      = '${HISTORY_DIR}/labels.jsonl',
+  'format'    = 'json'
+);

@@ -39,7 +39,7 @@ SELECT
   merchant_id,
   COUNT(*)                                                                            AS txn_count,
   SUM(amount_usd)                                                                     AS amount_usd
-FROM TABLE(TUMBLE(TABLE clean_transactions_timed, DESCRIPTOR(event_time), INTERVAL '1' HOUR))
+FROM TABLE(TUMBLE(TABLE unique_transactions_timed, DESCRIPTOR(event_time), INTERVAL '1' HOUR))
 GROUP BY merchant_id, window_start, window_end;
 
 INSERT INTO card_spend_today
@@ -49,7 +49,7 @@ SELECT
   card_id,
   SUM(amount_usd),
   COUNT(*)
-FROM TABLE(CUMULATE(TABLE clean_transactions_timed, DESCRIPTOR(event_time), INTERVAL '1' HOUR, INTERVAL '1' DAY))
+FROM TABLE(CUMULATE(TABLE unique_transactions_timed, DESCRIPTOR(event_time), INTERVAL '1' HOUR, INTERVAL '1' DAY))
 GROUP BY card_id, window_start, window_end;
 
 INSERT INTO card_activity_1h
@@ -59,7 +59,7 @@ SELECT
   card_id,
   COUNT(*),
   MAX(amount_usd)
-FROM TABLE(HOP(TABLE clean_transactions_timed, DESCRIPTOR(event_time), INTERVAL '10' MINUTE, INTERVAL '1' HOUR))
+FROM TABLE(HOP(TABLE unique_transactions_timed, DESCRIPTOR(event_time), INTERVAL '10' MINUTE, INTERVAL '1' HOUR))
 GROUP BY card_id, window_start, window_end;
 
 END;

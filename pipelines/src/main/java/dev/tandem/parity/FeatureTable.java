@@ -60,8 +60,10 @@ public final class FeatureTable {
         }
     }
 
+    /** The row's event id, or null when the row has none (a broken output; parity reports it). */
     static String eventId(GenericRecord row) {
-        return row.get(FeatureTableSchema.EVENT_ID).toString();
+        Object id = row.get(FeatureTableSchema.EVENT_ID);
+        return id == null ? null : id.toString();
     }
 
     private static ParquetReader<GenericRecord> open(Path file) throws IOException {

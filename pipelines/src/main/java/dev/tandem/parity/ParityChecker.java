@@ -52,19 +52,34 @@ public final class ParityChecker {
     private static void comparePass(FeatureTable leftTable, FeatureTable rightTable, List<String> columns, int pass,
             int passes, Set<String> lateLeft, Set<String> lateRight, ParityReport report) throws IOException {
         Map<String, Object[]> pending = new HashMap<>();
+        java.util.Set<String> matchedRight = new java.util.HashSet<>();
         leftTable.forEach(row -> {
             String id = FeatureTable.eventId(row);
+            if (id == null) {
+                missingId(report, "left", pass);
+                return;
+            }
             if (partition(id, passes) == pass) {
                 Object[] values = new Object[columns.size()];
                 for (int c = 0; c < values.length; c++) {
                     values[c] = normalise(row.get(columns.get(c)));
                 }
-                pending.put(id, values);
+                if (pending.put(id, values) != null) {
+                    report.duplicateLeft++;
+                }
             }
         });
         rightTable.forEach(row -> {
             String id = FeatureTable.eventId(row);
+            if (id == null) {
+                missingId(report, "right", pass);
+                return;
+            }
             if (partition(id, passes) != pass) {
+                return;
+            }
+            if (!matchedRight.add(id)) {
+                report.duplicateRight++;
                 return;
             }
             Object[] leftValues = pending.remove(id);
@@ -119,6 +134,13 @@ public final class ParityChecker {
             return x.equals(y) || Math.abs(x - y) <= RELATIVE_TOLERANCE * scale;
         }
         return Objects.equals(a, b);
+    }
+
+    private static void missingId(ParityReport report, String side, int pass) {
+        String problem = side + " has rows without an event id";
+        if (pass == 0 && !report.columnProblems.contains(problem)) {
+            report.columnProblems.add(problem);
+        }
     }
 
     private static int partition(String id, int passes) {

@@ -15,6 +15,9 @@ public final class ParityReport {
     /** Events only on one side that the other side refused as late: listed, not failures. */
     public long onlyLeftLateOnRight;
     public long onlyRightLateOnLeft;
+    /** Rows whose event id another row of the same side already had. */
+    public long duplicateLeft;
+    public long duplicateRight;
     public long onlyLeft;
     public long onlyRight;
     public List<String> columnProblems = new ArrayList<>();
@@ -28,7 +31,8 @@ public final class ParityReport {
     public Map<String, Long> deadLettersRight;
 
     public boolean passed() {
-        return columnProblems.isEmpty() && mismatched == 0 && onlyLeft == 0 && onlyRight == 0;
+        return columnProblems.isEmpty() && mismatched == 0 && onlyLeft == 0 && onlyRight == 0
+                && duplicateLeft == 0 && duplicateRight == 0;
     }
 
     public String render() {
@@ -39,6 +43,9 @@ public final class ParityReport {
         s.append(String.format("only-left     %,d (+%,d refused as late on the right)%n", onlyLeft, onlyLeftLateOnRight));
         s.append(String.format("only-right    %,d (+%,d refused as late on the left)%n", onlyRight, onlyRightLateOnLeft));
         s.append(String.format("late events   left %,d   right %,d%n", lateLeft, lateRight));
+        if (duplicateLeft + duplicateRight > 0) {
+            s.append(String.format("duplicate ids left %,d   right %,d%n", duplicateLeft, duplicateRight));
+        }
         if (!lateEvents.isEmpty()) {
             s.append("  late (first ").append(lateEvents.size()).append("): ").append(String.join(", ", lateEvents)).append('\n');
         }

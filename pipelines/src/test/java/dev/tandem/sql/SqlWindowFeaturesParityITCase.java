@@ -23,12 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The production SQL pipeline (sql/pipelines/window_features.sql), run by the real SQL client once
- * in batch and once in streaming mode over the same dirty history: every window row must agree.
+ * The production SQL pipelines (sql/pipelines: window features and the training set), run by the
+ * real SQL client once in batch and once in streaming mode over the same dirty history: every row
+ * must agree.
  */
 class SqlWindowFeaturesParityITCase {
     private static final Path HOME = Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
-    private static final String[] OUTPUTS = {"merchant_hourly", "card_spend_today", "card_activity_1h"};
+    private static final String[] OUTPUTS = {"merchant_hourly", "card_spend_today", "card_activity_1h", "training_sql"};
+    private static final String[] SCRIPTS = {"window_features", "training_set"};
 
     @TempDir
     Path dir;
@@ -42,20 +44,24 @@ class SqlWindowFeaturesParityITCase {
                     "HISTORY_DIR", dir.resolve("history").toString(), "OFFLINE_DIR", dir.resolve(mode).toString(),
                     "KAFKA_BOOTSTRAP", "127.0.0.1:1", "JDBC_URL", "jdbc:postgresql://127.0.0.1:1/none",
                     "JDBC_USER", "none", "JDBC_PASSWORD", "none"), "sql-test");
-            StringBuilder out = new StringBuilder();
-            int exit = new SqlClientRunner(HOME, dir.resolve("client-" + mode))
-                    .runScript(settings, HOME.resolve("sql/pipelines/window_features.sql"), out);
-            assertThat(exit).as(out.toString()).isZero();
+            for (String script : SCRIPTS) {
+                StringBuilder out = new StringBuilder();
+                int exit = new SqlClientRunner(HOME, dir.resolve("client-" + mode + "-" + script))
+                        .runScript(settings, HOME.resolve("sql/pipelines/" + script + ".sql"), out);
+                assertThat(exit).as(out.toString()).isZero();
+            }
         }
         for (String output : OUTPUTS) {
             ParityReport report = ParityChecker.compare(dir.resolve("batch").resolve(output), dir.resolve("streaming").resolve(output));
             assertThat(report.passed()).as(output + "\n" + report.render()).isTrue();
             assertThat(report.matched).as(output).isPositive();
         }
-        // Every clean transaction lands in exactly one tumbling hour.
+        // Every clean transaction, once, lands in exactly one tumbling hour, and has one training row.
         AtomicLong counted = new AtomicLong();
         new FeatureTable(dir.resolve("batch/merchant_hourly")).forEach(r -> counted.addAndGet((Long) r.get("txn_count")));
-        assertThat(counted.get()).isEqualTo(cleanTransactions(dir.resolve("history/transactions.jsonl")));
+        long clean = cleanTransactions(dir.resolve("history/transactions.jsonl"));
+        assertThat(counted.get()).isEqualTo(clean);
+        assertThat(new FeatureTable(dir.resolve("batch/training_sql")).rowCount()).isEqualTo(clean);
     }
 
     /** The rows clean_transactions_timed keeps, computed with the UDFs' plain-Java logic. */
@@ -63,7 +69,7 @@ class SqlWindowFeaturesParityITCase {
         ObjectMapper json = new ObjectMapper();
         CurrencyConverter rates = CurrencyConverter.defaultTable();
         long now = System.currentTimeMillis();
-        long clean = 0;
+        java.util.Set<String> clean = new java.util.HashSet<>();
         for (String line : Files.readAllLines(file)) {
             JsonNode n;
             try {
@@ -76,11 +82,12 @@ class SqlWindowFeaturesParityITCase {
             var currency = CurrencyNormalizer.normalize(text(n, "currency"));
             if (ts.isOk() && ts.value() > 0 && ts.value() <= now + 86_400_000L
                     && CardNumbers.clean(text(n, "card_number")).isOk() && amount.isOk() && currency.isOk()
-                    && rates.toBase(amount.value().doubleValue(), currency.value()).isOk() && n.hasNonNull("merchant_id")) {
-                clean++;
+                    && rates.toBase(amount.value().doubleValue(), currency.value()).isOk() && n.hasNonNull("merchant_id")
+                    && n.hasNonNull("txn_id")) {
+                clean.add(text(n, "txn_id")); // re-sent copies count once
             }
         }
-        return clean;
+        return clean.size();
     }
 
     private static String text(JsonNode n, String field) {
