@@ -129,7 +129,8 @@ class SqlExamplesITCase {
             }
             var ts = TimestampParser.parse(text(n, "ts"));
             if (ts.isOk() && CardNumbers.clean(text(n, "card_number")).isOk() && AmountParser.parse(text(n, "amount")).isOk()
-                    && CurrencyNormalizer.normalize(text(n, "currency")).isOk() && n.hasNonNull("merchant_id")) {
+                    && CurrencyNormalizer.normalize(text(n, "currency")).isOk() && n.hasNonNull("merchant_id")
+                    && n.hasNonNull("txn_id")) {
                 long[] day = expected.computeIfAbsent(java.time.Instant.ofEpochMilli(ts.value()).toString().substring(0, 10), k -> new long[2]);
                 day[0]++;
                 day[1] += labelled.contains(text(n, "txn_id")) ? 1 : 0;
