@@ -13,6 +13,7 @@ import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
 import dev.tandem.parity.OnlineStoreParity;
+import dev.tandem.parity.OutputFiles;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.store.OnlineStoreStats;
@@ -97,7 +98,7 @@ final class DemoCommand implements Callable<Integer> {
         Instant snapshot = Instant.parse(manifest.end()).plusMillis(spec.labels.maturityMillis());
         FeaturesJobOptions trainingOptions = new FeaturesJobOptions("batch", history, dir.resolve("training").toAbsolutePath(),
                 null, 2, FeaturesRun.piiSecret(), "rocksdb", 0);
-        FeaturesRun.deleteRecursively(dir.resolve("training"));
+        OutputFiles.deleteRecursively(dir.resolve("training"));
         long t0 = System.nanoTime();
         JobExecutionResult training = TrainingSetJob.run(trainingOptions, spec, snapshot.toEpochMilli());
         TrainingSummary trainingSummary = TrainingSummary.read(dir.resolve("training"),

@@ -9,7 +9,6 @@ import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.spec.SpecException;
 import dev.tandem.udfs.logic.Pseudonymizer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +30,7 @@ final class FeaturesRun {
             throw new UsageError(e.getMessage());
         }
         for (String owned : new String[] {FeaturesJob.FEATURES_DIR, FeaturesJob.DEAD_LETTERS_DIR, "_checkpoints"}) {
-            deleteRecursively(output.resolve(owned));
+            OutputFiles.deleteRecursively(output.resolve(owned));
         }
         Files.createDirectories(output);
         FeaturesJobOptions options = new FeaturesJobOptions(
@@ -66,9 +65,5 @@ final class FeaturesRun {
             return DEVELOPMENT_SECRET;
         }
         return secret;
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        OutputFiles.deleteRecursively(dir);
     }
 }

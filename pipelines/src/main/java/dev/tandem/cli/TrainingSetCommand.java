@@ -3,6 +3,7 @@ package dev.tandem.cli;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.kafka.Topics;
+import dev.tandem.parity.OutputFiles;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.training.LabelJoinFunction;
 import dev.tandem.training.TrainingSetJob;
@@ -48,7 +49,7 @@ final class TrainingSetCommand implements Callable<Integer> {
         }
         Instant at = snapshot != null ? snapshot : Instant.now();
         for (String owned : new String[] {TrainingSetJob.TRAINING_DIR, FeaturesJob.DEAD_LETTERS_DIR}) {
-            FeaturesRun.deleteRecursively(output.resolve(owned));
+            OutputFiles.deleteRecursively(output.resolve(owned));
         }
         Files.createDirectories(output);
         FeaturesJobOptions options = new FeaturesJobOptions("batch", input, output.toAbsolutePath(), spec, parallelism,

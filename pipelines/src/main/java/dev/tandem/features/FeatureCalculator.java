@@ -50,9 +50,9 @@ public final class FeatureCalculator implements Serializable {
                 case AVG -> mean(history, from, to, nw, in);
                 case MIN -> extreme(history, from, to, nw, in, true);
                 case MAX -> extreme(history, from, to, nw, in, false);
-                case STDDEV -> stddev(history, from, to, nw, in);
+                case STDDEV -> stddev(history, from, to, nw, in, mean(history, from, to, nw, in));
                 case DISTINCT_COUNT -> distinct(history, from, to, feature.textInput() ? tw : nw, in, feature.textInput());
-                case ZSCORE -> FeatureMath.zScore(numbers[in], mean(history, from, to, nw, in), stddev(history, from, to, nw, in));
+                case ZSCORE -> zScore(numbers[in], history, from, to, nw, in);
                 case RATIO_TO_AVG -> FeatureMath.safeRatio(numbers[in], mean(history, from, to, nw, in));
                 case LAST_VALUE -> hasLast ? history.numbers[last * nw + in] : Double.NaN;
                 case TIME_SINCE_LAST -> hasLast ? (time - history.times[last]) / 1000.0 : Double.NaN;
@@ -109,9 +109,13 @@ public final class FeatureCalculator implements Serializable {
         return n == 0 ? Double.NaN : sum / n;
     }
 
-    /** Population standard deviation, two-pass for accuracy. */
-    private static double stddev(EntityHistory h, int from, int to, int w, int in) {
+    private static double zScore(double x, EntityHistory h, int from, int to, int w, int in) {
         double mean = mean(h, from, to, w, in);
+        return FeatureMath.zScore(x, mean, stddev(h, from, to, w, in, mean));
+    }
+
+    /** Population standard deviation around a known mean (second pass, for accuracy). */
+    private static double stddev(EntityHistory h, int from, int to, int w, int in, double mean) {
         if (Double.isNaN(mean)) {
             return Double.NaN;
         }

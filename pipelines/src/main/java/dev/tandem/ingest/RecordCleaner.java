@@ -17,7 +17,6 @@ import dev.tandem.udfs.logic.FeatureMath;
 import dev.tandem.udfs.logic.Masking;
 import dev.tandem.udfs.logic.Pseudonymizer;
 import dev.tandem.udfs.logic.TimestampParser;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
 
@@ -65,8 +64,7 @@ public final class RecordCleaner {
         if (line == null) {
             return refuse(Reasons.MALFORMED_JSON, "empty record", null, null, "");
         }
-        if (line.length() > spec.maxRecordBytes
-                || line.getBytes(StandardCharsets.UTF_8).length > spec.maxRecordBytes) {
+        if (line.length() > spec.maxRecordBytes || (line.length() * 3L > spec.maxRecordBytes && utf8Length(line) > spec.maxRecordBytes)) {
             return refuse(Reasons.OVERSIZED, "record is larger than " + spec.maxRecordBytes + " bytes", null, null, line);
         }
         JsonNode root;
@@ -79,6 +77,25 @@ public final class RecordCleaner {
             return refuse(Reasons.MALFORMED_JSON, "a record must be a JSON object", null, null, line);
         }
         return clean(root, line);
+    }
+
+    /** The UTF-8 size of a string, without encoding it (only long lines need it; see above). */
+    private static long utf8Length(String s) {
+        long bytes = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     /** Cleans an already parsed record (JSON lines, or Parquet rows converted to JSON trees). */

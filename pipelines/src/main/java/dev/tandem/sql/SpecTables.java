@@ -26,13 +26,7 @@ public final class SpecTables {
     /** The offline store: per-event vectors written by the batch (or file streaming) run. */
     static String offlineFeatures(CompiledSpec spec) {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS offline_features (\n");
-        ddl.append("  event_id STRING,\n  event_time BIGINT,\n");
-        for (String key : dev.tandem.job.FeatureTableSchema.keyColumns(spec)) {
-            ddl.append("  ").append(key).append(" STRING,\n");
-        }
-        for (CompiledSpec.Feature f : spec.allFeatures()) {
-            ddl.append("  ").append(f.name()).append(f.agg().integral() ? " BIGINT" : " DOUBLE").append(",\n");
-        }
+        ddl.append(vectorColumns(spec));
         ddl.append("  event_ts AS TO_TIMESTAMP_LTZ(event_time, 3)\n");
         ddl.append(") WITH (\n  'connector' = 'filesystem',\n  'path' = '${OFFLINE_DIR}/features',\n  'format' = 'parquet'\n)");
         return ddl.toString();
@@ -41,18 +35,24 @@ public final class SpecTables {
     /** The exactly-once topic of per-event vectors, read as a scoring service reads it: committed only. */
     static String featureTopic(CompiledSpec spec) {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS features_kafka (\n");
-        ddl.append("  event_id STRING,\n  event_time BIGINT,\n");
-        for (String key : dev.tandem.job.FeatureTableSchema.keyColumns(spec)) {
-            ddl.append("  ").append(key).append(" STRING,\n");
-        }
-        for (CompiledSpec.Feature f : spec.allFeatures()) {
-            ddl.append("  ").append(f.name()).append(f.agg().integral() ? " BIGINT" : " DOUBLE").append(",\n");
-        }
+        ddl.append(vectorColumns(spec));
         ddl.append("  feature_set_version STRING,\n  event_ts AS TO_TIMESTAMP_LTZ(event_time, 3)\n");
         ddl.append(") WITH (\n  'connector' = 'kafka',\n  'topic' = 'features',\n");
         ddl.append("  'properties.bootstrap.servers' = '${KAFKA_BOOTSTRAP}',\n  'properties.group.id' = 'tandem-sql',\n");
         ddl.append("  'properties.isolation.level' = 'read_committed',\n  'scan.startup.mode' = 'earliest-offset',\n  'format' = 'json'\n)");
         return ddl.toString();
+    }
+
+    /** The columns of a per-event vector, as FeatureTableSchema lays them out. */
+    private static String vectorColumns(CompiledSpec spec) {
+        StringBuilder columns = new StringBuilder("  event_id STRING,\n  event_time BIGINT,\n");
+        for (String key : dev.tandem.job.FeatureTableSchema.keyColumns(spec)) {
+            columns.append("  ").append(key).append(" STRING,\n");
+        }
+        for (CompiledSpec.Feature f : spec.allFeatures()) {
+            columns.append("  ").append(f.name()).append(f.agg().integral() ? " BIGINT" : " DOUBLE").append(",\n");
+        }
+        return columns.toString();
     }
 
     /** The online store: the latest vector per entity, as the streaming job upserts it. */

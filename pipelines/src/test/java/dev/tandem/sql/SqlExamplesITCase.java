@@ -47,11 +47,8 @@ class SqlExamplesITCase {
     static void prepareData() throws Exception {
         spec = SpecCompiler.load(null);
         manifest = new Generator(new Generator.Options(dir.resolve("history"), 4_000, 21, 0.05, Generator.DEFAULT_START), spec).run();
-        FeaturesJob.run(new FeaturesJobOptions("batch", dir.resolve("history"), dir.resolve("batch"), null, 2, "sql-test", "hashmap", 0), spec);
-        settings = new SqlClientRunner.Settings("batch", null, spec, Map.of(
-                "HISTORY_DIR", dir.resolve("history").toString(), "OFFLINE_DIR", dir.resolve("batch").toString(),
-                "KAFKA_BOOTSTRAP", "127.0.0.1:1", "JDBC_URL", "jdbc:postgresql://127.0.0.1:1/none",
-                "JDBC_USER", "none", "JDBC_PASSWORD", "none"), "sql-test");
+        FeaturesJob.run(new FeaturesJobOptions("batch", dir.resolve("history"), dir.resolve("batch"), null, 2, SqlTestInputs.SECRET, "hashmap", 0), spec);
+        settings = SqlTestInputs.files("batch", spec, dir.resolve("history"), dir.resolve("batch"));
     }
 
     private static List<List<String>> run(String example) throws Exception {
@@ -127,13 +124,13 @@ class SqlExamplesITCase {
             } catch (Exception malformed) {
                 continue;
             }
-            var ts = TimestampParser.parse(text(n, "ts"));
-            if (ts.isOk() && CardNumbers.clean(text(n, "card_number")).isOk() && AmountParser.parse(text(n, "amount")).isOk()
-                    && CurrencyNormalizer.normalize(text(n, "currency")).isOk() && n.hasNonNull("merchant_id")
+            var ts = TimestampParser.parse(SqlTestInputs.text(n, "ts"));
+            if (ts.isOk() && CardNumbers.clean(SqlTestInputs.text(n, "card_number")).isOk() && AmountParser.parse(SqlTestInputs.text(n, "amount")).isOk()
+                    && CurrencyNormalizer.normalize(SqlTestInputs.text(n, "currency")).isOk() && n.hasNonNull("merchant_id")
                     && n.hasNonNull("txn_id")) {
                 long[] day = expected.computeIfAbsent(java.time.Instant.ofEpochMilli(ts.value()).toString().substring(0, 10), k -> new long[2]);
                 day[0]++;
-                day[1] += labelled.contains(text(n, "txn_id")) ? 1 : 0;
+                day[1] += labelled.contains(SqlTestInputs.text(n, "txn_id")) ? 1 : 0;
             }
         }
         Map<String, long[]> printed = new TreeMap<>();
@@ -142,10 +139,5 @@ class SqlExamplesITCase {
         }
         assertThat(printed.keySet()).isEqualTo(expected.keySet());
         expected.forEach((day, counts) -> assertThat(printed.get(day)).as(day).containsExactly(counts));
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
     }
 }

@@ -17,7 +17,6 @@ import dev.tandem.udfs.logic.CurrencyNormalizer;
 import dev.tandem.udfs.logic.TimestampParser;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,10 +39,7 @@ class SqlWindowFeaturesParityITCase {
         CompiledSpec spec = SpecCompiler.load(null);
         new Generator(new Generator.Options(dir.resolve("history"), 5_000, 17, 0.05, Generator.DEFAULT_START), spec).run();
         for (String mode : new String[] {"batch", "streaming"}) {
-            SqlClientRunner.Settings settings = new SqlClientRunner.Settings(mode, null, spec, Map.of(
-                    "HISTORY_DIR", dir.resolve("history").toString(), "OFFLINE_DIR", dir.resolve(mode).toString(),
-                    "KAFKA_BOOTSTRAP", "127.0.0.1:1", "JDBC_URL", "jdbc:postgresql://127.0.0.1:1/none",
-                    "JDBC_USER", "none", "JDBC_PASSWORD", "none"), "sql-test");
+            SqlClientRunner.Settings settings = SqlTestInputs.files(mode, spec, dir.resolve("history"), dir.resolve(mode));
             for (String script : SCRIPTS) {
                 StringBuilder out = new StringBuilder();
                 int exit = new SqlClientRunner(HOME, dir.resolve("client-" + mode + "-" + script))
@@ -77,21 +73,16 @@ class SqlWindowFeaturesParityITCase {
             } catch (Exception malformed) {
                 continue;
             }
-            var ts = TimestampParser.parse(text(n, "ts"));
-            var amount = AmountParser.parse(text(n, "amount"));
-            var currency = CurrencyNormalizer.normalize(text(n, "currency"));
+            var ts = TimestampParser.parse(SqlTestInputs.text(n, "ts"));
+            var amount = AmountParser.parse(SqlTestInputs.text(n, "amount"));
+            var currency = CurrencyNormalizer.normalize(SqlTestInputs.text(n, "currency"));
             if (ts.isOk() && ts.value() > 0 && ts.value() <= now + 86_400_000L
-                    && CardNumbers.clean(text(n, "card_number")).isOk() && amount.isOk() && currency.isOk()
+                    && CardNumbers.clean(SqlTestInputs.text(n, "card_number")).isOk() && amount.isOk() && currency.isOk()
                     && rates.toBase(amount.value().doubleValue(), currency.value()).isOk() && n.hasNonNull("merchant_id")
                     && n.hasNonNull("txn_id")) {
-                clean.add(text(n, "txn_id")); // re-sent copies count once
+                clean.add(SqlTestInputs.text(n, "txn_id")); // re-sent copies count once
             }
         }
         return clean.size();
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.isValueNode() ? v.asText() : v.toString();
     }
 }
