@@ -6,15 +6,15 @@ import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.MetricGroup;
 
 /** One Flink counter per refusal reason, under the metric group {@code tandem.dead_letters}. */
-final class DeadLetterCounters {
+public final class DeadLetterCounters {
     private final MetricGroup group;
     private final Map<String, Counter> counters = new HashMap<>();
 
-    DeadLetterCounters(MetricGroup operatorGroup) {
+    public DeadLetterCounters(MetricGroup operatorGroup) {
         this.group = operatorGroup.addGroup("tandem").addGroup("dead_letters");
     }
 
-    void count(String reason) {
+    public void count(String reason) {
         counters.computeIfAbsent(reason, group::counter).inc();
     }
 }

@@ -3,11 +3,13 @@ package dev.tandem.training;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.ingest.DeadLetter;
+import dev.tandem.ingest.DeadLetterCounters;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.logic.Cleaned;
 import dev.tandem.udfs.logic.Masking;
 import dev.tandem.udfs.logic.TimestampParser;
+import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -17,8 +19,15 @@ public final class LabelParser extends ProcessFunction<String, LabelEvent> {
 
     private final CompiledSpec.Labels labels;
 
+    private transient DeadLetterCounters counters;
+
     public LabelParser(CompiledSpec.Labels labels) {
         this.labels = labels;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        counters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 
     @Override
@@ -42,7 +51,8 @@ public final class LabelParser extends ProcessFunction<String, LabelEvent> {
         }
     }
 
-    private static void refuse(Context ctx, String line, String reason, String detail) {
+    private void refuse(Context ctx, String line, String reason, String detail) {
+        counters.count(reason);
         ctx.output(DeadLetters.TAG, new DeadLetter("labels", reason, detail, null, null, Masking.maskFreeText(line)));
     }
 }
