@@ -2,20 +2,12 @@ package dev.tandem.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.generate.Generator;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.parity.ParityReport;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
-import dev.tandem.udfs.logic.AmountParser;
-import dev.tandem.udfs.logic.CardNumbers;
-import dev.tandem.udfs.logic.CurrencyConverter;
-import dev.tandem.udfs.logic.CurrencyNormalizer;
-import dev.tandem.udfs.logic.TimestampParser;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -55,34 +47,8 @@ class SqlWindowFeaturesParityITCase {
         // Every clean transaction, once, lands in exactly one tumbling hour, and has one training row.
         AtomicLong counted = new AtomicLong();
         new FeatureTable(dir.resolve("batch/merchant_hourly")).forEach(r -> counted.addAndGet((Long) r.get("txn_count")));
-        long clean = cleanTransactions(dir.resolve("history/transactions.jsonl"));
+        long clean = SqlTestInputs.cleanTransactions(dir.resolve("history/transactions.jsonl")).size();
         assertThat(counted.get()).isEqualTo(clean);
         assertThat(new FeatureTable(dir.resolve("batch/training_sql")).rowCount()).isEqualTo(clean);
-    }
-
-    /** The rows clean_transactions_timed keeps, computed with the UDFs' plain-Java logic. */
-    private static long cleanTransactions(Path file) throws Exception {
-        ObjectMapper json = new ObjectMapper();
-        CurrencyConverter rates = CurrencyConverter.defaultTable();
-        long now = System.currentTimeMillis();
-        java.util.Set<String> clean = new java.util.HashSet<>();
-        for (String line : Files.readAllLines(file)) {
-            JsonNode n;
-            try {
-                n = json.readTree(line);
-            } catch (Exception malformed) {
-                continue;
-            }
-            var ts = TimestampParser.parse(SqlTestInputs.text(n, "ts"));
-            var amount = AmountParser.parse(SqlTestInputs.text(n, "amount"));
-            var currency = CurrencyNormalizer.normalize(SqlTestInputs.text(n, "currency"));
-            if (ts.isOk() && ts.value() > 0 && ts.value() <= now + 86_400_000L
-                    && CardNumbers.clean(SqlTestInputs.text(n, "card_number")).isOk() && amount.isOk() && currency.isOk()
-                    && rates.toBase(amount.value().doubleValue(), currency.value()).isOk() && n.hasNonNull("merchant_id")
-                    && n.hasNonNull("txn_id")) {
-                clean.add(SqlTestInputs.text(n, "txn_id")); // re-sent copies count once
-            }
-        }
-        return clean.size();
     }
 }
