@@ -7,6 +7,7 @@ import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.RunSummary;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
+import dev.tandem.kafka.ConsumerLag;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
@@ -166,11 +167,8 @@ final class DemoCommand implements Callable<Integer> {
     private static void resetStores(LocalKafka kafka, LocalPostgres postgres, CompiledSpec spec) throws Exception {
         Topics.delete(kafka.bootstrapServers(), Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES, Topics.DEAD_LETTERS);
         Topics.deleteConsumerGroup(kafka.bootstrapServers(), GROUP);
-        try (Connection c = postgres.connect(); Statement st = c.createStatement()) {
-            for (CompiledSpec.EntityGroup g : spec.entities) {
-                st.execute("DROP TABLE IF EXISTS " + dev.tandem.store.OnlineStoreSchema.table(spec, g));
-            }
-            st.execute("DROP TABLE IF EXISTS tandem_schema_migrations");
+        try (Connection c = postgres.connect()) {
+            dev.tandem.store.OnlineStoreSchema.drop(c, spec);
         }
     }
 

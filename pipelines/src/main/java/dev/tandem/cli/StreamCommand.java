@@ -1,6 +1,8 @@
 package dev.tandem.cli;
 
 import dev.tandem.job.StreamingJob;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
@@ -30,6 +32,10 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--group-id", defaultValue = "tandem-streaming", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
 
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the four topics' names (transactions, "
+            + "labels, features, dead-letters), to run several pipelines on one Kafka (default none).")
+    String topicPrefix;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of keyed operators (default ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -45,13 +51,15 @@ final class StreamCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CompiledSpec compiled = FeaturesRun.compile(spec);
-        StreamingJob.run(options(compiled), compiled);
-        System.out.println("streaming job finished");
+        JobExecutionResult result = StreamingJob.run(options(compiled), compiled);
+        // Submitted detached (flink run -d), execute returns as soon as the job runs.
+        System.out.println("streaming job " + result.getJobID() + (result instanceof DetachedJobExecutionResult ? " submitted" : " finished"));
         return 0;
     }
 
     StreamingJobOptions options(CompiledSpec compiled) throws Exception {
-        return new StreamingJobOptions(bootstrap, groupId, Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES, Topics.DEAD_LETTERS, bounded,
+        return new StreamingJobOptions(bootstrap, groupId, topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.LABELS,
+                topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
                 checkpointDir.toAbsolutePath(), stateBackend, FeaturesRun.piiSecret());
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -20,17 +21,31 @@ final class Processes {
 
     /** Runs a command to completion; fails with its output when it exits non-zero. */
     static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("timed out: " + String.join(" ", command));
+        return run(command, timeout, Map.of());
+    }
+
+    /** Runs a command with extra environment variables to completion; fails with its output when it exits non-zero. */
+    static String run(List<String> command, Duration timeout, Map<String, String> environment) throws IOException, InterruptedException {
+        // Output goes to a file: a chatty process must not block on a full pipe while we wait for it.
+        Path outputFile = Files.createTempFile("tandem-process", ".out");
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(outputFile.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
+        String output;
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("timed out: " + String.join(" ", command));
+            }
+            output = Files.readString(outputFile, StandardCharsets.UTF_8);
+        } finally {
+            Files.deleteIfExists(outputFile);
         }
-        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (p.exitValue() != 0) {
             String program = command.stream().filter(a -> !a.startsWith("-") && !a.contains("/") && !a.contains(":"))
                     .findFirst().orElse(command.get(0));
             List<String> lines = output.strip().lines().toList();
-            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 5), lines.size()));
+            String tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 12), lines.size()));
             throw new IOException(program + " exited " + p.exitValue() + ": " + tail);
         }
         return output;

@@ -43,7 +43,7 @@ public final class OnlineStoreSchema {
 
     /** Applies the spec's migration if it has not been applied; fails if the spec changed under the same version. */
     public static void migrate(Connection connection, CompiledSpec spec) throws SQLException {
-        String id = spec.name + "/v" + spec.version;
+        String id = migrationId(spec);
         boolean autoCommit = connection.getAutoCommit();
         connection.setAutoCommit(false);
         try (Statement st = connection.createStatement()) {
@@ -79,6 +79,23 @@ public final class OnlineStoreSchema {
         } finally {
             connection.setAutoCommit(autoCommit);
         }
+    }
+
+    /** Drops the spec's online and label tables and its migration record, for a run that starts empty. */
+    public static void drop(Connection connection, CompiledSpec spec) throws SQLException {
+        try (Statement st = connection.createStatement()) {
+            for (CompiledSpec.EntityGroup group : spec.entities) {
+                st.execute("DROP TABLE IF EXISTS " + table(spec, group));
+            }
+            st.execute("DROP TABLE IF EXISTS " + labelTable(spec));
+            st.execute("CREATE TABLE IF NOT EXISTS " + MIGRATIONS + " (id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, "
+                    + "description TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())");
+            st.execute("DELETE FROM " + MIGRATIONS + " WHERE id = '" + migrationId(spec) + "'");
+        }
+    }
+
+    private static String migrationId(CompiledSpec spec) {
+        return spec.name + "/v" + spec.version;
     }
 
     public static List<String> createStatements(CompiledSpec spec) {

@@ -85,24 +85,7 @@ class KafkaToOnlineStoreITCase {
             }
         }
 
-        Map<String, GenericRecord> batchRows = new HashMap<>();
-        new FeatureTable(dir.resolve("batch")).forEach(r -> batchRows.put(r.get("event_id").toString(), r));
-        List<String> vectors = TopicReader.readCommitted(bootstrap, Topics.FEATURES, Duration.ofSeconds(5));
-        Map<String, Integer> copies = new HashMap<>();
-        for (String value : vectors) {
-            JsonNode vector = JSON.readTree(value);
-            String id = vector.get("event_id").asText();
-            copies.merge(id, 1, Integer::sum);
-            GenericRecord expected = batchRows.get(id);
-            assertThat(expected).as(id).isNotNull();
-            for (CompiledSpec.Feature f : spec.allFeatures()) {
-                JsonNode v = vector.get(f.name());
-                Object actual = v.isNull() ? null : f.agg().integral() ? (Object) v.asLong() : (Object) v.asDouble();
-                assertThat(ParityChecker.equal(expected.get(f.name()), actual)).as(id + " " + f.name()).isTrue();
-            }
-        }
-        assertThat(copies).hasSize((int) manifest.expectedValid());
-        assertThat(copies.values()).allMatch(n -> n == 1);
+        FeatureTopicAssertions.everyEventOnce(bootstrap, Topics.FEATURES, dir.resolve("batch"), spec, manifest.expectedValid());
 
         // The training set from a bounded read of the topics equals the one from the files.
         long snapshot = java.time.Instant.parse(manifest.end()).toEpochMilli() + spec.labels.maturityMillis();

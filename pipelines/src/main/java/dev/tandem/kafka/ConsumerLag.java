@@ -1,4 +1,4 @@
-package dev.tandem.cli;
+package dev.tandem.kafka;
 
 import java.time.Duration;
 import java.util.Map;
@@ -12,10 +12,10 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /** Waits until a consumer group (Flink commits its offsets on checkpoints) has read a topic to its end. */
-final class ConsumerLag {
+public final class ConsumerLag {
     private ConsumerLag() {}
 
-    static void awaitCaughtUp(String bootstrap, String group, String topic, Duration timeout) throws Exception {
+    public static void awaitCaughtUp(String bootstrap, String group, String topic, Duration timeout) throws Exception {
         Properties p = new Properties();
         p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,0 +1,195 @@
+package dev.tandem.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tandem.generate.Generator;
+import dev.tandem.generate.Manifest;
+import dev.tandem.job.FeatureRuns;
+import dev.tandem.job.FeatureTopicAssertions;
+import dev.tandem.kafka.ConsumerLag;
+import dev.tandem.kafka.HistoryReplayer;
+import dev.tandem.kafka.TopicReader;
+import dev.tandem.kafka.Topics;
+import dev.tandem.parity.OnlineStoreParity;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.store.OnlineStoreSchema;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job jar on a real Flink standalone cluster (separate JobManager and TaskManager processes),
+ * submitted through the real Flink CLI, reading the real Kafka and writing the real PostgreSQL and
+ * Kafka: a lost TaskManager and an upgrade through a savepoint lose and duplicate nothing.
+ */
+@ExtendWith(LocalServers.class)
+class FlinkClusterIT {
+    private static final Path HOME = Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
+    private static LocalFlinkCluster cluster;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        Path root = Path.of("target", "it-flink-cluster").toAbsolutePath();
+        dev.tandem.parity.OutputFiles.deleteRecursively(root);
+        cluster = new LocalFlinkCluster(root, freePort(), HOME.resolve("deploy/cluster/target/flink-cluster.classpath"));
+        cluster.start(1, 2);
+    }
+
+    @AfterAll
+    static void stopCluster() throws Exception {
+        if (cluster != null) {
+            cluster.stop();
+        }
+    }
+
+    @Test
+    void aKilledTaskManagerLosesAndDuplicatesNothing() throws Exception {
+        CompiledSpec spec = SpecCompiler.load(null);
+        Path history = dir.resolve("history");
+        Manifest manifest = new Generator(new Generator.Options(history, 60_000, 41, 0.02, Generator.DEFAULT_START), spec).run();
+        String prefix = "recovery-";
+        Servers servers = prepare(spec, prefix);
+        servers.replay(history.resolve(Generator.TRANSACTIONS_FILE), prefix + Topics.TRANSACTIONS);
+
+        String job = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix, "--bounded"), true, null,
+                Duration.ofMinutes(2)).jobId();
+        await(() -> completedCheckpoints(job) >= 1, Duration.ofMinutes(2), "a first checkpoint");
+        assertThat(state(job)).as("the job is still running when its TaskManager dies").isEqualTo("RUNNING");
+        long committedBeforeKill = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES, Duration.ofSeconds(1)).size();
+        cluster.killTaskManager(1);
+        cluster.startTaskManager();
+        await(() -> state(job).equals("FINISHED"), Duration.ofMinutes(5), "the job to finish after recovery");
+
+        long restarts = cluster.get("/jobs/" + job + "/metrics?get=numRestarts").path(0).path("value").asLong();
+        assertThat(restarts).as("restarts").isPositive();
+        Path batch = dir.resolve("batch");
+        FeatureRuns.run("batch", history, batch, spec);
+        assertThat(committedBeforeKill).as("vectors committed before the kill").isLessThan(manifest.expectedValid());
+        FeatureTopicAssertions.everyEventOnce(servers.bootstrap(), prefix + Topics.FEATURES, batch, spec, manifest.expectedValid());
+        servers.assertOnlineStoreEquals(batch, spec);
+        System.out.printf("recovery: %,d events, %,d vectors committed before the kill, %d restart(s), 0 lost, 0 duplicated%n",
+                manifest.expectedValid(), committedBeforeKill, restarts);
+    }
+
+    @Test
+    void aSavepointCarriesFeatureStateIntoTheUpgradedJob() throws Exception {
+        CompiledSpec spec = SpecCompiler.load(null);
+        Path history = dir.resolve("history");
+        Manifest manifest = new Generator(new Generator.Options(history, 20_000, 43, 0.02, Generator.DEFAULT_START), spec).run();
+        List<String> lines = Files.readAllLines(history.resolve(Generator.TRANSACTIONS_FILE));
+        Path before = Files.write(dir.resolve("before.jsonl"), lines.subList(0, lines.size() / 2));
+        Path after = Files.write(dir.resolve("after.jsonl"), lines.subList(lines.size() / 2, lines.size()));
+        String prefix = "upgrade-";
+        Servers servers = prepare(spec, prefix);
+
+        servers.replay(before, prefix + Topics.TRANSACTIONS);
+        String first = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, null, Duration.ofMinutes(2)).jobId();
+        ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(3));
+        // Not drained: the events the watermark has not passed yet stay in state and must come back.
+        String savepoint = servers.cli().stopWithSavepoint(first, false);
+        long vectorsBefore = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES, Duration.ofSeconds(1)).size();
+
+        servers.replay(after, prefix + Topics.TRANSACTIONS);
+        String second = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, savepoint, Duration.ofMinutes(2)).jobId();
+        ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(3));
+        servers.cli().stopWithSavepoint(second, true); // the end of the input: drain every pending vector
+
+        assertThat(cluster.get("/jobs/" + second + "/checkpoints").path("latest").path("restored").path("external_path").asText())
+                .as("the second job restored the savepoint").isEqualTo(savepoint);
+        assertThat(vectorsBefore).as("vectors before the savepoint").isPositive().isLessThan(lines.size() / 2);
+        // Windowed features after the savepoint equal the batch run over all events only if they
+        // counted the events from before it; the pending ones must appear exactly once too.
+        Path batch = dir.resolve("batch");
+        FeatureRuns.run("batch", history, batch, spec);
+        FeatureTopicAssertions.everyEventOnce(servers.bootstrap(), prefix + Topics.FEATURES, batch, spec, manifest.expectedValid());
+        servers.assertOnlineStoreEquals(batch, spec);
+        System.out.printf("upgrade: %,d events, %,d vectors before the savepoint, the rest after it with the carried state%n",
+                manifest.expectedValid(), vectorsBefore);
+    }
+
+    /** The shared Kafka and PostgreSQL of the test run, emptied for one test's topics and tables. */
+    private record Servers(LocalServers.Servers servers, FlinkCli cli) {
+        String bootstrap() {
+            return servers.kafka().bootstrapServers();
+        }
+
+        void replay(Path file, String topic) throws Exception {
+            new HistoryReplayer(bootstrap(), 0).replay(file, topic);
+        }
+
+        void assertOnlineStoreEquals(Path batch, CompiledSpec spec) throws Exception {
+            try (Connection c = servers.postgres().connect()) {
+                for (OnlineStoreParity.GroupResult group : OnlineStoreParity.compare(batch, spec, c)) {
+                    assertThat(group.passed()).as(group.toString()).isTrue();
+                    assertThat(group.entities()).isPositive();
+                }
+            }
+        }
+    }
+
+    private static Servers prepare(CompiledSpec spec, String prefix) throws Exception {
+        LocalServers.Servers servers = LocalServers.get();
+        String bootstrap = servers.kafka().bootstrapServers();
+        Topics.delete(bootstrap, prefix + Topics.TRANSACTIONS, prefix + Topics.LABELS, prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS);
+        Topics.ensure(bootstrap, Map.of(prefix + Topics.TRANSACTIONS, 1, prefix + Topics.LABELS, 1));
+        try (Connection c = servers.postgres().connect()) {
+            OnlineStoreSchema.drop(c, spec);
+        }
+        // The job's client reads its secrets from the environment, as on any cluster.
+        FlinkCli cli = new FlinkCli(cluster, HOME, Map.of(
+                "TANDEM_PII_SECRET", FeatureRuns.SECRET, "TANDEM_PG_PASSWORD", servers.postgres().password()));
+        return new Servers(servers, cli);
+    }
+
+    private static List<String> streamArgs(Servers servers, String prefix, String... extra) {
+        List<String> args = new ArrayList<>(List.of("stream", "--bootstrap", servers.bootstrap(),
+                "--jdbc-url", servers.servers().postgres().jdbcUrl(), "--topic-prefix", prefix, "--group-id", prefix + "group",
+                "--checkpoint-interval", "PT1S", "--checkpoint-dir", cluster.checkpointDir().toString(), "--parallelism", "2"));
+        args.addAll(List.of(extra));
+        return args;
+    }
+
+    private static long completedCheckpoints(String job) throws Exception {
+        return cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
+    }
+
+    private static String state(String job) throws Exception {
+        JsonNode details = cluster.job(job);
+        return details.path("state").asText();
+    }
+
+    private interface Condition {
+        boolean holds() throws Exception;
+    }
+
+    private static void await(Condition condition, Duration timeout, String what) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.holds()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
