@@ -109,7 +109,7 @@ final class DemoCommand implements Callable<Integer> {
         progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
         StreamingJobOptions streaming = new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
                 Topics.FEATURES, Topics.DEAD_LETTERS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
-                Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath(), "rocksdb", FeaturesRun.piiSecret());
+                Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", FeaturesRun.piiSecret());
         Topics.ensure(kafka.bootstrapServers(), Map.of(Topics.TRANSACTIONS, 1, Topics.LABELS, 1));
         JobClient job = StreamingJob.start(streaming, spec);
         long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);

@@ -7,10 +7,12 @@ import picocli.CommandLine.Option;
 
 /** Where the online store is; the password comes from the environment or the local server's file, never a flag. */
 final class OnlineStoreOptions {
-    @Option(names = "--jdbc-url", description = "Online store JDBC URL (default: the local PostgreSQL of ./tandem postgres start).")
+    @Option(names = "--jdbc-url", defaultValue = "${env:TANDEM_JDBC_URL}",
+            description = "Online store JDBC URL (default: TANDEM_JDBC_URL, else the local PostgreSQL of ./tandem postgres start).")
     String jdbcUrl;
 
-    @Option(names = "--jdbc-user", defaultValue = LocalPostgres.USER, description = "Online store user (default ${DEFAULT-VALUE}).")
+    @Option(names = "--jdbc-user", defaultValue = "${env:TANDEM_JDBC_USER:-" + LocalPostgres.USER + "}",
+            description = "Online store user (default: TANDEM_JDBC_USER, else " + LocalPostgres.USER + ").")
     String user;
 
     String jdbcUrl() {

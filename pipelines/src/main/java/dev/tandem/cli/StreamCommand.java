@@ -6,6 +6,7 @@ import org.apache.flink.core.execution.DetachedJobExecutionResult;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -20,7 +21,8 @@ final class StreamCommand implements Callable<Integer> {
     @Mixin
     OnlineStoreOptions store;
 
-    @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
+    @Option(names = "--bootstrap", defaultValue = "${env:TANDEM_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
+            description = "Kafka bootstrap servers (default: TANDEM_KAFKA_BOOTSTRAP, else 127.0.0.1:9092).")
     String bootstrap;
 
     @Option(names = "--spec", description = "Feature spec (YAML). Default: the flagship card-fraud spec.")
@@ -42,8 +44,9 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", defaultValue = "PT10S", description = "Checkpoint interval, ISO-8601 (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
-    @Option(names = "--checkpoint-dir", defaultValue = ".tandem/checkpoints", description = "Checkpoint directory (default ${DEFAULT-VALUE}).")
-    Path checkpointDir;
+    @Option(names = "--checkpoint-dir", defaultValue = "${env:TANDEM_CHECKPOINT_DIR:-.tandem/checkpoints}",
+            description = "Checkpoint directory or URI such as s3://bucket/checkpoints (default: TANDEM_CHECKPOINT_DIR, else .tandem/checkpoints).")
+    String checkpointDir;
 
     @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb (incremental checkpoints) or hashmap (default ${DEFAULT-VALUE}).")
     String stateBackend;
@@ -61,6 +64,11 @@ final class StreamCommand implements Callable<Integer> {
         return new StreamingJobOptions(bootstrap, groupId, topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.LABELS,
                 topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
-                checkpointDir.toAbsolutePath(), stateBackend, FeaturesRun.piiSecret());
+                checkpointUri(checkpointDir), stateBackend, FeaturesRun.piiSecret());
+    }
+
+    /** A URI stays as it is; a local path becomes an absolute file URI. */
+    static URI checkpointUri(String dir) {
+        return dir.contains("://") ? URI.create(dir) : Path.of(dir).toAbsolutePath().toUri();
     }
 }

@@ -82,7 +82,7 @@ public final class StreamingJob {
         conf.setString("execution.checkpointing.interval", options.checkpointInterval().toMillis() + " ms");
         conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
         conf.setString("execution.checkpointing.incremental", "true");
-        conf.setString("execution.checkpointing.dir", options.checkpointDir().toUri().toString());
+        conf.setString("execution.checkpointing.dir", options.checkpointDir().toString());
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("state.backend.type", options.stateBackend());
         conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");

@@ -1,9 +1,9 @@
 package dev.tandem.job;
 
-import java.nio.file.Path;
+import java.net.URI;
 import java.time.Duration;
 
-/** What the Kafka → features → PostgreSQL + Kafka job needs. */
+/** What the Kafka → features → PostgreSQL + Kafka job needs; checkpoints go to any Flink file system (file, s3, ...). */
 public record StreamingJobOptions(
         String bootstrapServers,
         String groupId,
@@ -17,6 +17,6 @@ public record StreamingJobOptions(
         String jdbcPassword,
         int parallelism,
         Duration checkpointInterval,
-        Path checkpointDir,
+        URI checkpointDir,
         String stateBackend,
         String piiSecret) {}

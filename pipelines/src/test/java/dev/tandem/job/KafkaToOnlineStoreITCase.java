@@ -63,7 +63,7 @@ class KafkaToOnlineStoreITCase {
 
         StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES,
                 Topics.DEAD_LETTERS, true, servers.postgres().jdbcUrl(), "tandem",
-                servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints"), "rocksdb",
+                servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "rocksdb",
                 FeatureRuns.SECRET), spec);
         RunSummary batch = FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
         assertThat(batch.featureRows()).isEqualTo(manifest.expectedValid());
@@ -125,7 +125,7 @@ class KafkaToOnlineStoreITCase {
         }
         StreamingJobOptions options = new StreamingJobOptions(bootstrap, "it-idle", topic, "readings-labels", "readings-features",
                 "readings-dead-letters", false, servers.postgres().jdbcUrl(), "tandem", servers.postgres().password(), 2,
-                Duration.ofSeconds(1), dir.resolve("checkpoints-idle"), "hashmap", FeatureRuns.SECRET);
+                Duration.ofSeconds(1), dir.resolve("checkpoints-idle").toUri(), "hashmap", FeatureRuns.SECRET);
         var job = StreamingJob.start(options, spec);
         try {
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();

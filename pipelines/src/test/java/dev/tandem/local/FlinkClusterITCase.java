@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Kafka: a lost TaskManager and an upgrade through a savepoint lose and duplicate nothing.
  */
 @ExtendWith(LocalServers.class)
-class FlinkClusterIT {
+class FlinkClusterITCase {
     private static final Path HOME = Path.of(System.getProperty("tandem.home", "..")).toAbsolutePath().normalize();
     private static LocalFlinkCluster cluster;
 
