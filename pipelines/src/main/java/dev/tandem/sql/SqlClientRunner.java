@@ -22,6 +22,9 @@ import java.util.stream.Stream;
 public final class SqlClientRunner {
     private static final List<String> FAILURES = List.of("[ERROR] Could not execute SQL statement", "Failed to initialize from sql script");
 
+    private static final java.util.regex.Pattern CONNECTOR_JARS = java.util.regex.Pattern.compile(
+            "(flink-sql-connector-kafka|flink-connector-jdbc-[a-z]+|postgresql|flink-sql-parquet|hadoop-client-(api|runtime))-.*\\.jar");
+
     private final Path home;
     private final Path workDir;
 
@@ -139,6 +142,14 @@ public final class SqlClientRunner {
                 "org.apache.flink.table.client.SqlClient", "embedded",
                 "-i", writeInit(settings, script != null).toString(),
                 "-j", udfJar().toString()));
+        if (settings.cluster() != null) {
+            // A cluster has Flink's own lib/ only: the connectors travel with the session, like the UDF jar.
+            for (String jar : Files.readString(classpath).strip().split(":")) {
+                if (CONNECTOR_JARS.matcher(Path.of(jar).getFileName().toString()).matches()) {
+                    cmd.addAll(List.of("-j", jar));
+                }
+            }
+        }
         if (script != null) {
             cmd.addAll(List.of("-f", script.toString()));
         }

@@ -14,6 +14,8 @@ import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
+import dev.tandem.sql.SqlClientRunner;
+import dev.tandem.sql.TableauRows;
 import dev.tandem.store.OnlineStoreSchema;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -23,6 +25,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,10 +76,11 @@ class FlinkClusterITCase {
 
         String job = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix, "--bounded"), true, null,
                 Duration.ofMinutes(2)).jobId();
-        await(() -> completedCheckpoints(job) >= 1, Duration.ofMinutes(2), "a first checkpoint");
+        // Kill once some vectors are committed (a checkpoint has completed with output behind it).
+        await(() -> lastStableOffset(servers, prefix + Topics.FEATURES) > 0, Duration.ofMinutes(2), "the first committed vectors");
         assertThat(state(job)).as("the job is still running when its TaskManager dies").isEqualTo("RUNNING");
-        long committedBeforeKill = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES, Duration.ofSeconds(1)).size();
         cluster.killTaskManager(1);
+        long committedBeforeKill = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES, Duration.ofSeconds(3)).size();
         cluster.startTaskManager();
         await(() -> state(job).equals("FINISHED"), Duration.ofMinutes(5), "the job to finish after recovery");
 
@@ -122,6 +131,28 @@ class FlinkClusterITCase {
                 manifest.expectedValid(), vectorsBefore);
     }
 
+    @Test
+    void theSqlClientRunsItsQueriesOnTheCluster() throws Exception {
+        CompiledSpec spec = SpecCompiler.load(null);
+        Path history = dir.resolve("history");
+        Manifest manifest = new Generator(new Generator.Options(history, 3_000, 47, 0.05, Generator.DEFAULT_START), spec).run();
+        FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
+        LocalServers.Servers servers = LocalServers.get();
+        SqlClientRunner.Settings settings = new SqlClientRunner.Settings("batch", cluster.restAddress(), spec, Map.of(
+                "HISTORY_DIR", history.toString(), "OFFLINE_DIR", dir.resolve("batch").toString(),
+                "KAFKA_BOOTSTRAP", servers.kafka().bootstrapServers(), "JDBC_URL", servers.postgres().jdbcUrl(),
+                "JDBC_USER", LocalPostgres.USER, "JDBC_PASSWORD", servers.postgres().password()), FeatureRuns.SECRET);
+        int jobsBefore = cluster.jobs().size();
+        StringBuilder out = new StringBuilder();
+        int exit = new SqlClientRunner(HOME, dir.resolve("sql")).runScript(settings, HOME.resolve("sql/examples/dead_letters_by_reason.sql"), out);
+        assertThat(exit).as(out.toString()).isZero();
+
+        Map<String, Long> printed = new java.util.TreeMap<>();
+        TableauRows.parse(out.toString()).forEach(row -> printed.put(row.get(0), Long.parseLong(row.get(1))));
+        assertThat(printed).isEqualTo(manifest.expectedDeadLetters());
+        assertThat(cluster.jobs().size()).as("the query ran as a job on the cluster").isGreaterThan(jobsBefore);
+    }
+
     /** The shared Kafka and PostgreSQL of the test run, emptied for one test's topics and tables. */
     private record Servers(LocalServers.Servers servers, FlinkCli cli) {
         String bootstrap() {
@@ -164,8 +195,16 @@ class FlinkClusterITCase {
         return args;
     }
 
-    private static long completedCheckpoints(String job) throws Exception {
-        return cluster.get("/jobs/" + job + "/checkpoints").path("counts").path("completed").asLong();
+    /** The end of the topic's committed records (0 while no transaction has committed). */
+    private static long lastStableOffset(Servers servers, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.bootstrap()))) {
+            TopicPartition partition = new TopicPartition(topic, 0);
+            if (!admin.listTopics().names().get().contains(topic)) {
+                return 0;
+            }
+            return admin.listOffsets(Map.of(partition, OffsetSpec.latest()), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                    .partitionResult(partition).get().offset();
+        }
     }
 
     private static String state(String job) throws Exception {

@@ -55,17 +55,7 @@ class SqlExamplesITCase {
         StringBuilder out = new StringBuilder();
         int exit = new SqlClientRunner(HOME, dir.resolve("sql-" + example)).runScript(settings, HOME.resolve("sql/examples/" + example + ".sql"), out);
         assertThat(exit).as(out.toString()).isZero();
-        List<List<String>> rows = new ArrayList<>();
-        for (String line : out.toString().split("\n")) {
-            if (line.startsWith("|")) {
-                List<String> cells = new ArrayList<>();
-                for (String cell : line.substring(1, line.length() - 1).split("\\|")) {
-                    cells.add(cell.strip());
-                }
-                rows.add(cells);
-            }
-        }
-        return rows.subList(1, rows.size()); // without the header
+        return TableauRows.parse(out.toString());
     }
 
     @Test
