@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.networknt.schema.JsonSchema;
+import dev.tandem.cli.JobMain;
+import dev.tandem.cli.TandemCli;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
@@ -96,6 +98,21 @@ class ManifestsTest {
                 .findFirst().orElseThrow();
         assertThat(streaming.path("spec").path("flinkConfiguration").path("execution.checkpointing.dir").asText()).isEqualTo(jobDir);
         assertThat(streaming.path("spec").path("job").path("upgradeMode").asText()).isEqualTo("savepoint");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "session"})
+    void everyJobsArgumentsParseWithTheJobsCommandLine(String kustomization) throws Exception {
+        for (JsonNode resource : render(kustomization)) {
+            JsonNode args = resource.path("spec").path("job").path("args");
+            if (args.isArray()) {
+                List<String> argv = new ArrayList<>();
+                args.forEach(a -> argv.add(a.asText()));
+                assertThat(resource.path("spec").path("job").path("entryClass").asText()).isEqualTo(JobMain.class.getName());
+                // Throws on an unknown command or option, as the job would at start.
+                TandemCli.commandLine().parseArgs(argv.toArray(String[]::new));
+            }
+        }
     }
 
     @Test
