@@ -1,5 +1,7 @@
 package dev.tandem.job;
 
+import dev.tandem.kafka.KafkaClientProperties;
+
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -34,7 +36,7 @@ public final class Sources {
     public static DataStream<String> kafka(StreamExecutionEnvironment env, String bootstrap, String topic, String groupId,
             boolean bounded, String uid) {
         KafkaSourceBuilder<String> source = KafkaSource.<String>builder()
-                .setBootstrapServers(bootstrap)
+                .setProperties(KafkaClientProperties.forBootstrap(bootstrap))
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))

@@ -7,6 +7,7 @@ import dev.tandem.store.LabelRowStatement;
 import dev.tandem.training.LabelEvent;
 import dev.tandem.training.LabelParser;
 import dev.tandem.kafka.FeatureVectorJson;
+import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineRowStatement;
@@ -147,8 +148,8 @@ public final class StreamingJob {
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix("tandem-" + spec.name + "-features")
-                .setKafkaProducerConfig(transactionalProducer())
+                .setTransactionalIdPrefix("tandem-" + spec.name + "-" + topic)
+                .setKafkaProducerConfig(transactionalProducer(options))
                 .build();
         features.sinkTo(sink).name("feature-topic").uid("feature-topic-sink");
     }
@@ -161,15 +162,15 @@ public final class StreamingJob {
                         .setTopic(topic).setValueSerializationSchema(new SimpleStringSchema()).build())
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix("tandem-dead-letters-" + topic)
-                .setKafkaProducerConfig(transactionalProducer())
+                .setKafkaProducerConfig(transactionalProducer(options))
                 .build();
         deadLetters.map(new DeadLetterJson()).name("dead-letter-json").uid("dead-letter-json")
                 .sinkTo(sink).name("dead-letter-topic").uid("dead-letter-topic-sink");
     }
 
-    /** Below the broker's transaction.max.timeout.ms (15 min), above checkpoint interval plus recovery. */
-    private static Properties transactionalProducer() {
-        Properties p = new Properties();
+    /** The shared client settings; transactions below the broker's transaction.max.timeout.ms (15 min), above checkpoint interval plus recovery. */
+    private static Properties transactionalProducer(StreamingJobOptions options) {
+        Properties p = KafkaClientProperties.forBootstrap(options.bootstrapServers());
         p.setProperty(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, String.valueOf(10 * 60 * 1000));
         return p;
     }

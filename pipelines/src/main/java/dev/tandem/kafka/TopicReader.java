@@ -15,8 +15,7 @@ public final class TopicReader {
 
     /** Every committed value of the topic, stopping after {@code quiet} without new records. */
     public static List<String> readCommitted(String bootstrap, String topic, Duration quiet) {
-        Properties p = new Properties();
-        p.setProperty(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties p = KafkaClientProperties.forBootstrap(bootstrap);
         p.setProperty(ConsumerConfig.GROUP_ID_CONFIG, "tandem-reader-" + UUID.randomUUID());
         p.setProperty(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -7,7 +7,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
@@ -66,8 +65,6 @@ public final class Topics {
     }
 
     static Properties adminConfig(String bootstrap) {
-        Properties p = new Properties();
-        p.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        return p;
+        return KafkaClientProperties.forBootstrap(bootstrap);
     }
 }

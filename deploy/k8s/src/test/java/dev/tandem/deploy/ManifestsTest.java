@@ -137,7 +137,7 @@ class ManifestsTest {
         for (JsonNode env : resource.findValues("env")) {
             for (JsonNode variable : env) {
                 String name = variable.path("name").asText();
-                if (name.matches(".*(PASSWORD|SECRET|TOKEN|KEY).*")) {
+                if (name.matches(".*(PASSWORD|SECRET|TOKEN|KEY|JAAS|CREDENTIAL).*")) {
                     assertThat(variable.has("value")).as(what + " sets " + name + " inline").isFalse();
                     assertThat(variable.path("valueFrom").has("secretKeyRef")).as(what + " " + name).isTrue();
                 }
