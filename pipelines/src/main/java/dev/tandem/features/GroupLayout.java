@@ -55,7 +55,7 @@ public final class GroupLayout implements Serializable {
         return textSlots.length;
     }
 
-    double[] projectNumbers(double[] numbers) {
+    public double[] projectNumbers(double[] numbers) {
         double[] out = new double[numberSlots.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = numbers[numberSlots[i]];
@@ -63,7 +63,7 @@ public final class GroupLayout implements Serializable {
         return out;
     }
 
-    String[] projectTexts(String[] text) {
+    public String[] projectTexts(String[] text) {
         String[] out = new String[textSlots.length];
         for (int i = 0; i < out.length; i++) {
             out[i] = text[textSlots[i]];
