@@ -1,6 +1,9 @@
 package dev.tandem.cli;
 
 import dev.tandem.bench.BackfillBenchmark;
+import dev.tandem.bench.StreamingBenchmark;
+import dev.tandem.local.LocalKafka;
+import dev.tandem.local.LocalPostgres;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,15 +13,16 @@ import picocli.CommandLine.Parameters;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Run a benchmark, print its figures and append a dated row to BENCHMARKS.md. backfill: the batch "
                 + "features job end to end against a plain-Java floor and DuckDB window functions over the same events and "
-                + "features, measured in the same run.")
+                + "features, measured in the same run. streaming: the Kafka -> PostgreSQL + Kafka job's capacity, then its "
+                + "freshness at half that rate (starts the local Kafka and PostgreSQL).")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill }
+    enum Name { backfill, streaming }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
 
-    @Option(names = "--events", defaultValue = "1000000", description = "Generated events (default ${DEFAULT-VALUE}).")
-    long events;
+    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill, 200,000 for streaming).")
+    Long events;
 
     @Option(names = "--seed", defaultValue = "7", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -35,9 +39,21 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        String command = String.format("./tandem bench %s --events %d --seed %d --parallelism %d", name, events, seed, parallelism);
-        var options = new BackfillBenchmark.Options(events, seed, parallelism, ServerCommands.home().resolve(dir),
-                ServerCommands.home().resolve(results), command, FeaturesRun.piiSecret());
+        long n = events != null ? events : name == Name.backfill ? 1_000_000 : 200_000;
+        String command = String.format("./tandem bench %s --events %d --seed %d --parallelism %d", name, n, seed, parallelism);
+        Path work = ServerCommands.home().resolve(dir);
+        Path resultsFile = ServerCommands.home().resolve(results);
+        if (name == Name.streaming) {
+            LocalKafka kafka = ServerCommands.kafka(9092);
+            LocalPostgres postgres = ServerCommands.postgres(5433);
+            kafka.start();
+            postgres.start();
+            var options = new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, FeaturesRun.piiSecret(),
+                    kafka.bootstrapServers(), postgres.jdbcUrl(), LocalPostgres.USER, postgres.password());
+            System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
+            return 0;
+        }
+        var options = new BackfillBenchmark.Options(n, seed, parallelism, work, resultsFile, command, FeaturesRun.piiSecret());
         var result = BackfillBenchmark.run(options, FeaturesRun.compile(null));
         System.out.println(result.render(parallelism));
         boolean agree = result.floorDisagreements().isEmpty() && result.duckdbDisagreements().isEmpty();

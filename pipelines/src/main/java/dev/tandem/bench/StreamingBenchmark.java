@@ -1,0 +1,100 @@
+package dev.tandem.bench;
+
+import dev.tandem.generate.Generator;
+import dev.tandem.job.StreamingJob;
+import dev.tandem.job.StreamingJobOptions;
+import dev.tandem.kafka.ConsumerLag;
+import dev.tandem.kafka.HistoryReplayer;
+import dev.tandem.kafka.Topics;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.store.OnlineStoreSchema;
+import dev.tandem.store.OnlineStoreStats;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.apache.flink.core.execution.JobClient;
+
+/**
+ * Streaming: Kafka -> features -> PostgreSQL + the exactly-once Kafka topic, RocksDB with
+ * incremental checkpoints every 10 s. First the capacity: the job catches up with a topic that
+ * already holds every event, so it never waits for input; events / s over that run is the highest
+ * rate it can sustain. Then, with the events replayed at half that rate, end-to-end freshness:
+ * Kafka append to PostgreSQL commit, per online row.
+ */
+public final class StreamingBenchmark {
+    /** Where the servers are and what to run. */
+    public record Options(long events, long seed, int parallelism, Path workDir, Path results, String command, String piiSecret,
+            String bootstrap, String jdbcUrl, String jdbcUser, String jdbcPassword) {}
+
+    /** The measured figures. */
+    public record Result(long events, double capacityEventsPerSecond, double replayRate, OnlineStoreStats.Freshness freshness,
+            long watermarkBoundMillis) {
+
+        public String render(int parallelism) {
+            return String.format("capacity %,.0f events/s (catching up with %,d events already in Kafka, parallelism %d, RocksDB, "
+                    + "checkpoints every 10 s); at %,.0f events/s (half of it) freshness Kafka append -> PostgreSQL commit p50 %,.0f ms, "
+                    + "p99 %,.0f ms, p999 %,.0f ms over %,d online rows (target p99 <= %,d ms event-time bound + 500 ms; "
+                    + "100,000 events/s capacity)", capacityEventsPerSecond, events, parallelism, replayRate, freshness.p50Millis(),
+                    freshness.p99Millis(), freshness.p999Millis(), freshness.rows(), watermarkBoundMillis);
+        }
+    }
+
+    private StreamingBenchmark() {}
+
+    public static Result run(Options options, CompiledSpec spec) throws Exception {
+        Path history = options.workDir().resolve("history-" + options.events() + "-" + options.seed());
+        if (!Files.exists(history.resolve(Generator.MANIFEST_FILE))) {
+            new Generator(new Generator.Options(history, options.events(), options.seed(), 0.02, Generator.DEFAULT_START), spec).run();
+        }
+        Path transactions = history.resolve(Generator.TRANSACTIONS_FILE);
+
+        // Capacity: everything is in Kafka before the job starts.
+        StreamingJobOptions capacityRun = jobOptions(options, "bench-capacity-", true);
+        reset(options, spec, capacityRun);
+        long records = new HistoryReplayer(options.bootstrap(), 0).replay(transactions, capacityRun.transactionsTopic());
+        long t0 = System.nanoTime();
+        StreamingJob.run(capacityRun, spec);
+        double capacity = records / ((System.nanoTime() - t0) / 1e9);
+
+        // Freshness at half the capacity: the job runs first, the events arrive at the given rate.
+        StreamingJobOptions freshnessRun = jobOptions(options, "bench-freshness-", false);
+        reset(options, spec, freshnessRun);
+        double rate = capacity / 2;
+        JobClient job = StreamingJob.start(freshnessRun, spec);
+        OnlineStoreStats.Freshness freshness;
+        try {
+            new HistoryReplayer(options.bootstrap(), rate).replay(transactions, freshnessRun.transactionsTopic());
+            ConsumerLag.awaitCaughtUp(options.bootstrap(), freshnessRun.groupId(), freshnessRun.transactionsTopic(), Duration.ofMinutes(30));
+            try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
+                freshness = OnlineStoreStats.freshness(c, spec, Instant.now());
+            }
+        } finally {
+            job.cancel().get();
+        }
+        Result result = new Result(options.events(), capacity, rate, freshness, spec.maxOutOfOrdernessMillis);
+        ResultsLog.append(options.results(), "streaming", ResultsLog.versions("Kafka 4.2 (local KRaft), PostgreSQL 15 (local)"),
+                String.format("%,d generated events", options.events()), options.command(), result.render(options.parallelism()));
+        return result;
+    }
+
+    private static StreamingJobOptions jobOptions(Options o, String prefix, boolean bounded) {
+        return new StreamingJobOptions(o.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, prefix + Topics.LABELS,
+                prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS, bounded, o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(),
+                o.parallelism(), Duration.ofSeconds(10), o.workDir().resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb",
+                o.piiSecret());
+    }
+
+    /** Empty topics, consumer group and online tables for one run. */
+    private static void reset(Options o, CompiledSpec spec, StreamingJobOptions run) throws Exception {
+        Topics.delete(o.bootstrap(), run.transactionsTopic(), run.labelsTopic(), run.featuresTopic(), run.deadLettersTopic());
+        Topics.deleteConsumerGroup(o.bootstrap(), run.groupId());
+        Topics.ensure(o.bootstrap(), Map.of(run.transactionsTopic(), 1, run.labelsTopic(), 1));
+        try (Connection c = DriverManager.getConnection(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword())) {
+            OnlineStoreSchema.drop(c, spec);
+        }
+    }
+}
