@@ -103,6 +103,33 @@ class KafkaToOnlineStoreITCase {
             deadLetters.merge(JSON.readTree(value).get("reason").asText(), 1L, Long::sum);
         }
         assertThat(deadLetters).isEqualTo(manifest.expectedDeadLetters());
+
+        // No raw card number or email in any sink: Parquet, dead-letter files, both topics, every online table.
+        PiiScan pii = PiiScan.of(history.resolve(Generator.TRANSACTIONS_FILE));
+        assertThat(pii.size()).isGreaterThan(100);
+        assertThat(pii.findIn("the raw input", java.nio.file.Files.readString(history.resolve(Generator.TRANSACTIONS_FILE))))
+                .as("the scan finds what is there").isNotEmpty();
+        List<String> leaks = new java.util.ArrayList<>();
+        new FeatureTable(dir.resolve("batch")).forEach(r -> leaks.addAll(pii.findIn("offline store", r.toString())));
+        try (var files = java.nio.file.Files.walk(dir.resolve("batch").resolve(FeaturesJob.DEAD_LETTERS_DIR))) {
+            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                leaks.addAll(pii.findIn("dead-letter file", java.nio.file.Files.readString(f)));
+            }
+        }
+        for (String topic : List.of(Topics.FEATURES, Topics.DEAD_LETTERS)) {
+            leaks.addAll(pii.findIn(topic + " topic", String.join("\n", TopicReader.readCommitted(bootstrap, topic, Duration.ofSeconds(3)))));
+        }
+        try (Connection c = servers.postgres().connect()) {
+            List<String> tables = new java.util.ArrayList<>(spec.entities.stream().map(g -> OnlineStoreSchema.table(spec, g)).toList());
+            tables.add(OnlineStoreSchema.labelTable(spec));
+            for (String table : tables) {
+                try (ResultSet rs = c.createStatement().executeQuery("SELECT string_agg(row_to_json(t)::text, E'\\n') FROM " + table + " t")) {
+                    rs.next();
+                    leaks.addAll(pii.findIn(table, String.valueOf(rs.getString(1))));
+                }
+            }
+        }
+        assertThat(leaks).as("raw PII in a sink").isEmpty();
     }
 
     /**
