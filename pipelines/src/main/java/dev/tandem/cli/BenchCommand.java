@@ -1,6 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.bench.BackfillBenchmark;
+import dev.tandem.bench.ScalingBenchmark;
 import dev.tandem.bench.StreamingBenchmark;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
@@ -14,14 +15,15 @@ import picocli.CommandLine.Parameters;
         description = "Run a benchmark, print its figures and append a dated row to BENCHMARKS.md. backfill: the batch "
                 + "features job end to end against a plain-Java floor and DuckDB window functions over the same events and "
                 + "features, measured in the same run. streaming: the Kafka -> PostgreSQL + Kafka job's capacity, then its "
-                + "freshness at half that rate (starts the local Kafka and PostgreSQL).")
+                + "freshness at half that rate (starts the local Kafka and PostgreSQL). scaling: the backfill at parallelism "
+                + "1 and 2, and with ten times the events.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming }
+    enum Name { backfill, streaming, scaling }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
 
-    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill, 200,000 for streaming).")
+    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 200,000 for streaming).")
     Long events;
 
     @Option(names = "--seed", defaultValue = "7", description = "Generator seed (default ${DEFAULT-VALUE}).")
@@ -39,7 +41,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long n = events != null ? events : name == Name.backfill ? 1_000_000 : 200_000;
+        long n = events != null ? events : name == Name.streaming ? 200_000 : 1_000_000;
         String command = String.format("./tandem bench %s --events %d --seed %d --parallelism %d", name, n, seed, parallelism);
         Path work = ServerCommands.home().resolve(dir);
         Path resultsFile = ServerCommands.home().resolve(results);
@@ -51,6 +53,11 @@ final class BenchCommand implements Callable<Integer> {
             var options = new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, FeaturesRun.piiSecret(),
                     kafka.bootstrapServers(), postgres.jdbcUrl(), LocalPostgres.USER, postgres.password());
             System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
+            return 0;
+        }
+        if (name == Name.scaling) {
+            var options = new ScalingBenchmark.Options(n, seed, work, resultsFile, command, FeaturesRun.piiSecret());
+            System.out.println(ScalingBenchmark.run(options, FeaturesRun.compile(null)).render());
             return 0;
         }
         var options = new BackfillBenchmark.Options(n, seed, parallelism, work, resultsFile, command, FeaturesRun.piiSecret());
