@@ -42,7 +42,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long n = events != null ? events : name == Name.streaming ? 200_000 : 1_000_000;
-        String command = String.format("./tandem bench %s --events %d --seed %d --parallelism %d", name, n, seed, parallelism);
+        String command = String.format("./tandem bench %s --events %d --seed %d", name, n, seed)
+                + (name == Name.scaling ? "" : " --parallelism " + parallelism);
         Path work = ServerCommands.home().resolve(dir);
         Path resultsFile = ServerCommands.home().resolve(results);
         if (name == Name.streaming) {
