@@ -1,11 +1,13 @@
 package dev.tandem.cli;
 
 import dev.tandem.bench.BackfillBenchmark;
+import dev.tandem.bench.MicroBenchmark;
 import dev.tandem.bench.ScalingBenchmark;
 import dev.tandem.bench.StreamingBenchmark;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,9 +18,10 @@ import picocli.CommandLine.Parameters;
                 + "features job end to end against a plain-Java floor and DuckDB window functions over the same events and "
                 + "features, measured in the same run. streaming: the Kafka -> PostgreSQL + Kafka job's capacity, then its "
                 + "freshness at half that rate (starts the local Kafka and PostgreSQL). scaling: the backfill at parallelism "
-                + "1 and 2, and with ten times the events.")
+                + "1 and 2, and with ten times the events. micro: JMH benchmarks of the cleaning UDFs and the feature "
+                + "calculator per event.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming, scaling }
+    enum Name { backfill, streaming, scaling, micro }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
@@ -54,6 +57,11 @@ final class BenchCommand implements Callable<Integer> {
             var options = new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, FeaturesRun.piiSecret(),
                     kafka.bootstrapServers(), postgres.jdbcUrl(), LocalPostgres.USER, postgres.password());
             System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
+            return 0;
+        }
+        if (name == Name.micro) {
+            Map<String, Double> scores = MicroBenchmark.run(ServerCommands.home(), work, resultsFile, "./tandem bench micro");
+            System.out.println(MicroBenchmark.render(scores));
             return 0;
         }
         if (name == Name.scaling) {

@@ -1,0 +1,58 @@
+package dev.tandem.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * JMH micro-benchmarks (module {@code bench}): the cleaning UDFs, a record through the cleaner
+ * against parsing its JSON alone, and the feature calculator per event by history size. JMH runs in
+ * its own JVM, as it must; this reads its JSON results.
+ */
+public final class MicroBenchmark {
+    private MicroBenchmark() {}
+
+    /** Runs every benchmark of the module; returns "name -> ns/op". */
+    public static Map<String, Double> run(Path home, Path workDir, Path results, String command) throws Exception {
+        Path classpathFile = home.resolve("bench/target/jmh.classpath");
+        Path classes = home.resolve("bench/target/classes");
+        if (!Files.exists(classpathFile) || !Files.isDirectory(classes)) {
+            throw new IOException("the JMH module is not built; run ./tandem build");
+        }
+        Files.createDirectories(workDir);
+        Path json = workDir.resolve("jmh-results.json");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classes + ":" + Files.readString(classpathFile).strip(),
+                "org.openjdk.jmh.Main", "-rf", "json", "-rff", json.toString()));
+        Process jmh = new ProcessBuilder(cmd).inheritIO().start();
+        if (jmh.waitFor() != 0) {
+            throw new IOException("JMH exited " + jmh.exitValue());
+        }
+        Map<String, Double> scores = new LinkedHashMap<>();
+        for (JsonNode run : new ObjectMapper().readTree(json.toFile())) {
+            String name = run.path("benchmark").asText().replaceFirst("^dev\\.tandem\\.jmh\\.", "");
+            JsonNode size = run.path("params").path("historySize");
+            scores.put(name + (size.isMissingNode() ? "" : " (history " + size.asText() + ")"),
+                    run.path("primaryMetric").path("score").asDouble());
+        }
+        ResultsLog.append(results, "micro", ResultsLog.versions("JMH 1.37"), "synthetic records and histories", command, render(scores));
+        return scores;
+    }
+
+    public static String render(Map<String, Double> scores) {
+        StringBuilder out = new StringBuilder();
+        scores.forEach((name, ns) -> out.append(String.format("%s %,.0f ns/op; ", name, ns)));
+        Double clean = scores.get("CleaningBenchmarks.cleanRecord");
+        Double parse = scores.get("CleaningBenchmarks.jsonParseOnly");
+        if (clean != null && parse != null) {
+            out.append(String.format("a whole record cleaned = %.1f x parsing its JSON alone", clean / parse));
+        }
+        return out.toString();
+    }
+}
