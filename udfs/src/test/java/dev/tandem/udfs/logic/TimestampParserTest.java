@@ -47,4 +47,33 @@ class TimestampParserTest {
         assertThat(TimestampParser.parse("1".repeat(100)).reason()).isEqualTo("too_long");
         assertThat(TimestampParser.fromEpoch(Double.POSITIVE_INFINITY).isOk()).isFalse();
     }
+
+    /** The fast path for the common shape must give exactly what the general formatter gives. */
+    @Test
+    void theFastPathAgreesWithTheGeneralParser() {
+        java.util.Random random = new java.util.Random(5);
+        for (int i = 0; i < 20_000; i++) {
+            long millis = random.nextLong(-30_000_000_000_000L, 250_000_000_000_000L);
+            long nanos = random.nextInt(1_000_000_000);
+            String iso = java.time.Instant.ofEpochSecond(Math.floorDiv(millis, 1000), nanos).toString();
+            int digits = random.nextInt(10);
+            int dot = iso.indexOf('.');
+            String base = dot < 0 ? iso.substring(0, iso.length() - 1) : iso.substring(0, dot);
+            String fraction = (dot < 0 ? "" : iso.substring(dot + 1, iso.length() - 1)) + "000000000";
+            String text = base + (digits == 0 ? "" : "." + fraction.substring(0, digits)) + "Z";
+            if (base.length() != 19) {
+                continue; // years outside 0000-9999 are not this shape
+            }
+            assertThat(TimestampParser.parse(text).value()).as(text).isEqualTo(TimestampParser.parseGeneral(text).value());
+        }
+        for (String edge : new String[] {"2024-02-29T23:59:59.999999999Z", "2025-02-29T00:00:00Z", "2025-04-31T00:00:00Z",
+                "2025-01-01T00:00:60Z", "2025-01-01T00:00:00.Z", "0000-01-01T00:00:00Z", "2025-01-01t00:00:00z"}) {
+            var fast = TimestampParser.parse(edge);
+            var general = TimestampParser.parseGeneral(edge);
+            assertThat(fast.isOk()).as(edge).isEqualTo(general.isOk());
+            if (fast.isOk()) {
+                assertThat(fast.value()).as(edge).isEqualTo(general.value());
+            }
+        }
+    }
 }
