@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -35,7 +36,8 @@ final class ClusterCommands {
             if (!cluster.isRunning()) {
                 throw new UsageError("no cluster is running; start one with ./tandem cluster start");
             }
-            return new FlinkCli(cluster, ServerCommands.home(), java.util.Map.of()); // the job's client inherits this environment
+            // The job's client inherits this process's environment (secrets included): nothing to add.
+            return new FlinkCli(cluster, ServerCommands.home(), Map.of());
         }
     }
 

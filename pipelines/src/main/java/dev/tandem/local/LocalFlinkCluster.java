@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -147,7 +148,7 @@ public final class LocalFlinkCluster {
     }
 
     private void writeConfig(int slots) throws IOException {
-        Map<String, Object> config = new java.util.LinkedHashMap<>();
+        Map<String, Object> config = new LinkedHashMap<>();
         config.put("jobmanager.rpc.address", "127.0.0.1");
         config.put("jobmanager.bind-host", "127.0.0.1");
         config.put("rest.address", "127.0.0.1");

@@ -9,9 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -22,7 +24,7 @@ import java.util.stream.Stream;
 public final class SqlClientRunner {
     private static final List<String> FAILURES = List.of("[ERROR] Could not execute SQL statement", "Failed to initialize from sql script");
 
-    private static final java.util.regex.Pattern CONNECTOR_JARS = java.util.regex.Pattern.compile(
+    private static final Pattern CONNECTOR_JARS = Pattern.compile(
             "(flink-sql-connector-kafka|flink-connector-jdbc-[a-z]+|postgresql|flink-sql-parquet|hadoop-client-(api|runtime))-.*\\.jar");
 
     private final Path home;
@@ -109,7 +111,7 @@ public final class SqlClientRunner {
         Map<String, String> v = settings.variables();
         try {
             PostgresTables.apply(home.resolve("sql/postgres"), v.get("JDBC_URL"), v.get("JDBC_USER"), v.get("JDBC_PASSWORD"));
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             output.append("tandem: online tables not prepared (").append(e.getMessage().lines().findFirst().orElse(""))
                     .append("); the online_* tables of sql/ddl fail until the store at ").append(v.get("JDBC_URL"))
                     .append(" is reachable\n");

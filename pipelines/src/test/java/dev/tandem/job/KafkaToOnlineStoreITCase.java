@@ -2,7 +2,6 @@ package dev.tandem.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
@@ -12,19 +11,18 @@ import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.parity.OnlineStoreParity;
-import dev.tandem.parity.ParityChecker;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.store.OnlineStoreSchema;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -104,24 +102,24 @@ class KafkaToOnlineStoreITCase {
         }
         assertThat(deadLetters).isEqualTo(manifest.expectedDeadLetters());
 
-        // No raw card number or email in any sink: Parquet, dead-letter files, both topics, every online table.
+        assertNoRawPiiInAnySink(history, dir.resolve("batch"), bootstrap, spec);
+    }
+
+    /** No raw card number or email in any sink: Parquet, dead-letter files, both topics, every online table. */
+    private static void assertNoRawPiiInAnySink(Path history, Path batch, String bootstrap, CompiledSpec spec) throws Exception {
         PiiScan pii = PiiScan.of(history.resolve(Generator.TRANSACTIONS_FILE));
         assertThat(pii.size()).isGreaterThan(100);
-        assertThat(pii.findIn("the raw input", java.nio.file.Files.readString(history.resolve(Generator.TRANSACTIONS_FILE))))
+        assertThat(pii.findIn("the raw input", Files.readString(history.resolve(Generator.TRANSACTIONS_FILE))))
                 .as("the scan finds what is there").isNotEmpty();
-        List<String> leaks = new java.util.ArrayList<>();
-        new FeatureTable(dir.resolve("batch")).forEach(r -> leaks.addAll(pii.findIn("offline store", r.toString())));
-        try (var files = java.nio.file.Files.walk(dir.resolve("batch").resolve(FeaturesJob.DEAD_LETTERS_DIR))) {
-            for (Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
-                leaks.addAll(pii.findIn("dead-letter file", java.nio.file.Files.readString(f)));
-            }
-        }
+        List<String> leaks = new ArrayList<>();
+        new FeatureTable(batch).forEach(r -> leaks.addAll(pii.findIn("offline store", r.toString())));
+        leaks.addAll(pii.findIn("dead-letter files", ParityFiles.deadLetters(batch.resolve(FeaturesJob.DEAD_LETTERS_DIR))));
         for (String topic : List.of(Topics.FEATURES, Topics.DEAD_LETTERS)) {
             leaks.addAll(pii.findIn(topic + " topic", String.join("\n", TopicReader.readCommitted(bootstrap, topic, Duration.ofSeconds(3)))));
         }
-        try (Connection c = servers.postgres().connect()) {
-            List<String> tables = new java.util.ArrayList<>(spec.entities.stream().map(g -> OnlineStoreSchema.table(spec, g)).toList());
-            tables.add(OnlineStoreSchema.labelTable(spec));
+        List<String> tables = new ArrayList<>(spec.entities.stream().map(g -> OnlineStoreSchema.table(spec, g)).toList());
+        tables.add(OnlineStoreSchema.labelTable(spec));
+        try (Connection c = LocalServers.get().postgres().connect()) {
             for (String table : tables) {
                 try (ResultSet rs = c.createStatement().executeQuery("SELECT string_agg(row_to_json(t)::text, E'\\n') FROM " + table + " t")) {
                     rs.next();
