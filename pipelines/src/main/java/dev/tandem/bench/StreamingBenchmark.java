@@ -3,11 +3,11 @@ package dev.tandem.bench;
 import dev.tandem.generate.Generator;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
+import dev.tandem.job.StreamingStores;
 import dev.tandem.kafka.ConsumerLag;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.store.OnlineStoreStats;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +15,6 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -54,7 +53,7 @@ public final class StreamingBenchmark {
 
         // Capacity: everything is in Kafka before the job starts.
         StreamingJobOptions capacityRun = jobOptions(options, "bench-capacity-", true);
-        reset(options, spec, capacityRun);
+        StreamingStores.reset(capacityRun, spec);
         long records = new HistoryReplayer(options.bootstrap(), 0).replay(transactions, capacityRun.transactionsTopic());
         long t0 = System.nanoTime();
         StreamingJob.run(capacityRun, spec);
@@ -62,7 +61,7 @@ public final class StreamingBenchmark {
 
         // Freshness at half the capacity: the job runs first, the events arrive at the given rate.
         StreamingJobOptions freshnessRun = jobOptions(options, "bench-freshness-", false);
-        reset(options, spec, freshnessRun);
+        StreamingStores.reset(freshnessRun, spec);
         double rate = capacity / 2;
         JobClient job = StreamingJob.start(freshnessRun, spec);
         OnlineStoreStats.Freshness freshness;
@@ -86,15 +85,5 @@ public final class StreamingBenchmark {
                 prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS, bounded, o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(),
                 o.parallelism(), Duration.ofSeconds(10), o.workDir().resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb",
                 o.piiSecret());
-    }
-
-    /** Empty topics, consumer group and online tables for one run. */
-    private static void reset(Options o, CompiledSpec spec, StreamingJobOptions run) throws Exception {
-        Topics.delete(o.bootstrap(), run.transactionsTopic(), run.labelsTopic(), run.featuresTopic(), run.deadLettersTopic());
-        Topics.deleteConsumerGroup(o.bootstrap(), run.groupId());
-        Topics.ensure(o.bootstrap(), Map.of(run.transactionsTopic(), 1, run.labelsTopic(), 1));
-        try (Connection c = DriverManager.getConnection(o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword())) {
-            OnlineStoreSchema.drop(c, spec);
-        }
     }
 }

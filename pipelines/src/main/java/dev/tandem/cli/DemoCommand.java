@@ -7,6 +7,7 @@ import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.RunSummary;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
+import dev.tandem.job.StreamingStores;
 import dev.tandem.kafka.ConsumerLag;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.TopicReader;
@@ -23,7 +24,6 @@ import dev.tandem.training.TrainingSetJob;
 import dev.tandem.training.TrainingSummary;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -73,8 +73,10 @@ final class DemoCommand implements Callable<Integer> {
             progress("starting Kafka and PostgreSQL on 127.0.0.1");
             kafka.start();
             postgres.start();
-            resetStores(kafka, postgres, spec);
-            return run(spec, kafka, postgres);
+            // Each demo run starts from empty topics and tables, so its report is about this run only.
+            StreamingJobOptions streaming = streamingOptions(kafka, postgres);
+            StreamingStores.reset(streaming, spec);
+            return run(spec, kafka, postgres, streaming);
         } finally {
             progress("shutting down what the demo started");
             if (startedKafka) {
@@ -86,7 +88,13 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private int run(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres) throws Exception {
+    private StreamingJobOptions streamingOptions(LocalKafka kafka, LocalPostgres postgres) throws Exception {
+        return new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
+                Topics.FEATURES, Topics.DEAD_LETTERS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
+                Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", FeaturesRun.piiSecret());
+    }
+
+    private int run(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, StreamingJobOptions streaming) throws Exception {
         Path history = dir.resolve("history");
         progress(String.format("generating %,d transactions (2%% dirty) into %s", events, history));
         Manifest manifest = new Generator(new Generator.Options(history, events, seed, 0.02, Generator.DEFAULT_START), spec).run();
@@ -107,10 +115,6 @@ final class DemoCommand implements Callable<Integer> {
                 training.<Long>getAccumulatorResult(LabelJoinFunction.UNMATCHED_LABELS), snapshot.toString(), (System.nanoTime() - t0) / 1e9);
 
         progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
-        StreamingJobOptions streaming = new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
-                Topics.FEATURES, Topics.DEAD_LETTERS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
-                Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", FeaturesRun.piiSecret());
-        Topics.ensure(kafka.bootstrapServers(), Map.of(Topics.TRANSACTIONS, 1, Topics.LABELS, 1));
         JobClient job = StreamingJob.start(streaming, spec);
         long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
         new HistoryReplayer(kafka.bootstrapServers(), 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
@@ -161,15 +165,6 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
         return ok ? 0 : 1;
-    }
-
-    /** Each demo run starts from empty topics and tables, so its report is about this run only. */
-    private static void resetStores(LocalKafka kafka, LocalPostgres postgres, CompiledSpec spec) throws Exception {
-        Topics.delete(kafka.bootstrapServers(), Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES, Topics.DEAD_LETTERS);
-        Topics.deleteConsumerGroup(kafka.bootstrapServers(), GROUP);
-        try (Connection c = postgres.connect()) {
-            dev.tandem.store.OnlineStoreSchema.drop(c, spec);
-        }
     }
 
     private void progress(String message) {

@@ -101,9 +101,8 @@ public final class FlinkCli {
     }
 
     private String flink(List<String> args, Duration timeout) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Processes.javaBinary(),
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-                "--add-opens=java.base/java.nio=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+        List<String> cmd = FlinkJvm.command();
+        cmd.addAll(List.of(
                 "-Dlog4j2.configurationFile=" + cluster.confDir().resolve("log4j-cli.properties"),
                 "-Dtandem.home=" + home,
                 "-cp", cluster.classpath(), "org.apache.flink.client.cli.CliFrontend"));

@@ -10,7 +10,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,13 +213,9 @@ public final class LocalFlinkCluster {
     }
 
     private List<String> process(String mainClass, ResourceParams resources, String name) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Processes.javaBinary()));
+        List<String> cmd = FlinkJvm.command();
         cmd.addAll(resources.jvmOptions());
         cmd.addAll(List.of(
-                "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.util=ALL-UNNAMED",
-                "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-                "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-                "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED", "--add-opens=java.base/java.net=ALL-UNNAMED",
                 "-Dlog.file=" + dir.resolve("log/" + name + ".log"),
                 "-Dlog4j2.configurationFile=" + confDir().resolve("log4j.properties"),
                 "-cp", classpath(), mainClass, "--configDir", confDir().toString()));

@@ -1,5 +1,6 @@
 package dev.tandem.sql;
 
+import dev.tandem.local.FlinkJvm;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.functions.FunctionRegistry;
 import java.io.BufferedReader;
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -136,17 +136,17 @@ public final class SqlClientRunner {
         if (!Files.exists(classpath)) {
             throw new IOException("no SQL client classpath at " + classpath + "; run ./tandem build");
         }
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.lang=ALL-UNNAMED",
+        String clientClasspath = Files.readString(classpath).strip();
+        List<String> cmd = FlinkJvm.command();
+        cmd.addAll(List.of(
                 "-Dlog4j2.configurationFile=" + conf.resolve("log4j-cli.properties"),
-                "-cp", Files.readString(classpath).strip(),
+                "-cp", clientClasspath,
                 "org.apache.flink.table.client.SqlClient", "embedded",
                 "-i", writeInit(settings, script != null).toString(),
                 "-j", udfJar().toString()));
         if (settings.cluster() != null) {
             // A cluster has Flink's own lib/ only: the connectors travel with the session, like the UDF jar.
-            for (String jar : Files.readString(classpath).strip().split(":")) {
+            for (String jar : clientClasspath.split(":")) {
                 if (CONNECTOR_JARS.matcher(Path.of(jar).getFileName().toString()).matches()) {
                     cmd.addAll(List.of("-j", jar));
                 }
