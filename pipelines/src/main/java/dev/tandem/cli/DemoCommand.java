@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private StreamingJobOptions streamingOptions(LocalKafka kafka, LocalPostgres postgres) throws Exception {
         return new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
-                Topics.FEATURES, Topics.DEAD_LETTERS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
+                Topics.FEATURES, Topics.DEAD_LETTERS, Topics.ALERTS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
                 Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", FeaturesRun.piiSecret());
     }
 
@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
         Manifest manifest = new Generator(new Generator.Options(history, events, seed, 0.02, Generator.DEFAULT_START), spec).run();
 
         progress("batch: per-event features (offline store) over the history");
-        RunSummary batch = FeaturesRun.run("batch", history, dir.resolve("batch"), null, 2, "rocksdb", 2000);
+        RunSummary batch = FeaturesRun.run("batch", history, dir.resolve("batch"), null, 2, "rocksdb", 2000, false, null);
 
         progress("batch: training set (features as of each event + chargeback label within 30 days)");
         // Taken once every transaction is old enough for its label to be known.

@@ -36,15 +36,23 @@ final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--checkpoint-interval", defaultValue = "PT2S", description = "Streaming checkpoint interval, ISO-8601 (default ${DEFAULT-VALUE}).")
     Duration checkpointInterval;
 
+    @Option(names = "--fail-on-breach", description = "Fail the run (exit 1) when an expectation (NAME.expectations.yaml "
+            + "beside the spec) is breached; the feature rows are moved to OUTPUT/_rejected.")
+    boolean failOnBreach;
+
+    @Option(names = "--drift-baseline", paramLabel = "FILE", description = "A training set's _baseline.json: score each "
+            + "window's drift against it (OUTPUT/quality/drift) and alert above the threshold.")
+    Path driftBaseline;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
             throw new UsageError("--parallelism must be at least 1");
         }
         RunSummary summary = FeaturesRun.run(mode.name(), input, output, spec, parallelism, stateBackend.name(),
-                checkpointInterval.toMillis());
+                checkpointInterval.toMillis(), failOnBreach, driftBaseline);
         System.out.println(summary.render());
         System.out.println("wrote " + output.resolve("features") + " and " + output.resolve("dead-letters"));
-        return summary.accountedFor() ? 0 : 1;
+        return summary.accountedFor() && summary.quality().passed() ? 0 : 1;
     }
 }

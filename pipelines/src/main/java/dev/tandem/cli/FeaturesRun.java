@@ -1,6 +1,12 @@
 package dev.tandem.cli;
 
 import dev.tandem.job.FeaturesJob;
+import dev.tandem.job.QualityFiles;
+import dev.tandem.quality.DriftBaseline;
+import dev.tandem.quality.QualityGate;
+import dev.tandem.quality.QualityPlan;
+import dev.tandem.store.OnlineStoreSchema;
+import org.apache.flink.api.common.JobExecutionResult;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.InputFiles;
 import dev.tandem.job.RunSummary;
@@ -21,27 +27,44 @@ final class FeaturesRun {
     private FeaturesRun() {}
 
     static RunSummary run(String mode, Path input, Path output, Path specFile, int parallelism, String stateBackend,
-            long checkpointMillis) throws Exception {
+            long checkpointMillis, boolean failOnBreach, Path driftBaseline) throws Exception {
         CompiledSpec spec = compile(specFile);
+        DriftBaseline baseline = driftBaseline(spec, driftBaseline);
         List<Path> inputs;
         try {
             inputs = InputFiles.find(input, spec.filesGlob);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
-        for (String owned : new String[] {FeaturesJob.FEATURES_DIR, FeaturesJob.DEAD_LETTERS_DIR, "_checkpoints"}) {
+        for (String owned : new String[] {FeaturesJob.FEATURES_DIR, FeaturesJob.DEAD_LETTERS_DIR, QualityFiles.DIR,
+                QualityGate.REJECTED_DIR, "_checkpoints"}) {
             OutputFiles.deleteRecursively(output.resolve(owned));
         }
         Files.createDirectories(output);
         FeaturesJobOptions options = new FeaturesJobOptions(
                 mode, input, output.toAbsolutePath(), specFile, parallelism, piiSecret(), stateBackend, checkpointMillis);
         long t0 = System.nanoTime();
-        FeaturesJob.run(options, spec);
+        JobExecutionResult result = FeaturesJob.run(options, spec, baseline);
         double seconds = (System.nanoTime() - t0) / 1e9;
         RunSummary summary = RunSummary.of(mode, specFile == null ? SpecCompiler.DEFAULT_SPEC_RESOURCE : specFile.toString(),
                 inputs, spec.format.equals("parquet"), output, seconds);
+        summary = summary.withQuality(QualityGate.check(result, output, FeaturesJob.FEATURES_DIR, failOnBreach, System.out));
         summary.writeTo(output.resolve("_summary.json"));
         return summary;
+    }
+
+    /** The training baseline to score drift against, checked against the spec's quality plan; null when none is given. */
+    static DriftBaseline driftBaseline(CompiledSpec spec, Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            DriftBaseline baseline = DriftBaseline.read(file);
+            baseline.checkAgainst(QualityPlan.load(spec), OnlineStoreSchema.featureSetVersion(spec));
+            return baseline;
+        } catch (SpecException e) {
+            throw new UsageError(e.getMessage());
+        }
     }
 
     /** The spec, with a bad one reported as a usage error. */

@@ -28,6 +28,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--start", defaultValue = "2025-01-01T00:00:00Z", description = "Time of the first event (default ${DEFAULT-VALUE}).")
     Instant start;
 
+    @Option(names = "--drift-at", paramLabel = "TIME", description = "From this time (ISO-8601) on, amounts are "
+            + Generator.DRIFT_AMOUNT_FACTOR + "x larger: a distribution shift for drift detection to catch (default none).")
+    Instant driftAt;
+
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Also replay the history into Kafka topics transactions and labels.")
     String kafka;
 
@@ -43,7 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UsageError("--dirty-rate must be between 0 and 1");
         }
         long t0 = System.nanoTime();
-        Manifest m = new Generator(new Generator.Options(out, events, seed, dirtyRate, start), SpecCompiler.load(null)).run();
+        Manifest m = new Generator(new Generator.Options(out, events, seed, dirtyRate, start, driftAt), SpecCompiler.load(null)).run();
         System.out.printf("generated %,d transactions (%,d lines, %,d fraud, %,d labels) from %s to %s in %.1f s%n",
                 m.events(), m.transactionLines(), m.fraudTransactions(), m.labels(), m.start(), m.end(),
                 (System.nanoTime() - t0) / 1e9);

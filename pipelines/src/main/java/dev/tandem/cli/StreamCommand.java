@@ -34,8 +34,8 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--group-id", defaultValue = "tandem-streaming", description = "Kafka consumer group (default ${DEFAULT-VALUE}).")
     String groupId;
 
-    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the four topics' names (transactions, "
-            + "labels, features, dead-letters), to run several pipelines on one Kafka (default none).")
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics' names (transactions, "
+            + "labels, features, dead-letters, alerts), to run several pipelines on one Kafka (default none).")
     String topicPrefix;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of keyed operators (default ${DEFAULT-VALUE}).")
@@ -51,10 +51,14 @@ final class StreamCommand implements Callable<Integer> {
     @Option(names = "--state-backend", defaultValue = "rocksdb", description = "rocksdb (incremental checkpoints) or hashmap (default ${DEFAULT-VALUE}).")
     String stateBackend;
 
+    @Option(names = "--drift-baseline", paramLabel = "FILE", description = "A training set's _baseline.json: score each "
+            + "window's drift against it into PostgreSQL (quality_drift) and alert above the threshold.")
+    Path driftBaseline;
+
     @Override
     public Integer call() throws Exception {
         CompiledSpec compiled = FeaturesRun.compile(spec);
-        JobExecutionResult result = StreamingJob.run(options(compiled), compiled);
+        JobExecutionResult result = StreamingJob.run(options(compiled), compiled, FeaturesRun.driftBaseline(compiled, driftBaseline));
         // Submitted detached (flink run -d), execute returns as soon as the job runs.
         System.out.println("streaming job " + result.getJobID() + (result instanceof DetachedJobExecutionResult ? " submitted" : " finished"));
         return 0;
@@ -62,7 +66,7 @@ final class StreamCommand implements Callable<Integer> {
 
     StreamingJobOptions options(CompiledSpec compiled) throws Exception {
         return new StreamingJobOptions(bootstrap, groupId, topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.LABELS,
-                topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, bounded,
+                topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, topicPrefix + Topics.ALERTS, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
                 checkpointUri(checkpointDir), stateBackend, FeaturesRun.piiSecret());
     }

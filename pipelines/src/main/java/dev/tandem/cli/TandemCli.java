@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
         description = "Feature pipelines on Apache Flink: one definition, batch and streaming.",
         subcommands = {GenerateCommand.class, FeaturesCommand.class, ParityCommand.class, DemoCommand.class,
                 ServerCommands.Kafka.class, ServerCommands.Postgres.class, ClusterCommands.Cluster.class,
-                ClusterCommands.Submit.class, ClusterCommands.Savepoint.class, ClusterCommands.Stop.class, StreamCommand.class, TrainingSetCommand.class, SqlCommand.class, BenchCommand.class})
+                ClusterCommands.Submit.class, ClusterCommands.Savepoint.class, ClusterCommands.Stop.class, StreamCommand.class, TrainingSetCommand.class, SqlCommand.class, BenchCommand.class,
+                ReportCommand.class})
 public final class TandemCli implements Runnable {
     public static final int EXIT_USAGE = 2;
 

@@ -4,6 +4,11 @@ import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OutputFiles;
+import dev.tandem.job.QualityFiles;
+import dev.tandem.quality.DriftBaseline;
+import dev.tandem.quality.QualityGate;
+import dev.tandem.quality.QualityPlan;
+import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.training.LabelJoinFunction;
 import dev.tandem.training.TrainingSetJob;
@@ -38,6 +43,10 @@ final class TrainingSetCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism (default ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--fail-on-breach", description = "Fail the run (exit 1) when an expectation is breached; the "
+            + "training rows are moved to OUTPUT/_rejected instead of becoming a training set.")
+    boolean failOnBreach;
+
     @Override
     public Integer call() throws Exception {
         if ((input == null) == (kafka == null)) {
@@ -48,7 +57,8 @@ final class TrainingSetCommand implements Callable<Integer> {
             throw new UsageError("the spec declares no labels: add a labels: section (files, event_id, time, maturity)");
         }
         Instant at = snapshot != null ? snapshot : Instant.now();
-        for (String owned : new String[] {TrainingSetJob.TRAINING_DIR, FeaturesJob.DEAD_LETTERS_DIR}) {
+        for (String owned : new String[] {TrainingSetJob.TRAINING_DIR, FeaturesJob.DEAD_LETTERS_DIR, QualityFiles.DIR,
+                QualityGate.REJECTED_DIR}) {
             OutputFiles.deleteRecursively(output.resolve(owned));
         }
         Files.createDirectories(output);
@@ -67,7 +77,20 @@ final class TrainingSetCommand implements Callable<Integer> {
                 counter(result, LabelJoinFunction.UNMATCHED_LABELS), at.toString(), (System.nanoTime() - t0) / 1e9);
         summary.writeTo(output.resolve("_training_summary.json"));
         System.out.println(summary.render());
-        return 0;
+        QualityGate.Verdict verdict = QualityGate.check(result, output, TrainingSetJob.TRAINING_DIR, failOnBreach, System.out);
+        if (verdict.passed()) {
+            saveBaseline(compiled, output);
+        }
+        return verdict.passed() ? 0 : 1;
+    }
+
+    /** The training set's distribution, saved with it: what the streaming job measures drift against. */
+    private static void saveBaseline(CompiledSpec spec, Path output) throws java.io.IOException {
+        DriftBaseline baseline = DriftBaseline.fromRows(QualityPlan.load(spec), OnlineStoreSchema.featureSetVersion(spec),
+                OutputFiles.list(output.resolve(TrainingSetJob.TRAINING_DIR), ".parquet"), output.resolve(TrainingSetJob.TRAINING_DIR).toString());
+        baseline.writeTo(output.resolve(DriftBaseline.FILE));
+        System.out.printf("drift baseline: %,d rows, %d columns -> %s%n", baseline.rows(), baseline.columns().size(),
+                output.resolve(DriftBaseline.FILE));
     }
 
     private static long counter(JobExecutionResult result, String name) {

@@ -51,7 +51,18 @@ public final class Generator {
     private static final DirtyKind[] KINDS = DirtyKind.values();
 
     /** What to generate. */
-    public record Options(Path out, long events, long seed, double dirtyRate, Instant start) {}
+    public record Options(Path out, long events, long seed, double dirtyRate, Instant start, Instant driftAt) {
+        public Options(Path out, long events, long seed, double dirtyRate, Instant start) {
+            this(out, events, seed, dirtyRate, start, null);
+        }
+    }
+
+    /**
+     * From {@code --drift-at} on, every amount is this many times larger: a shift in the spend
+     * distribution (a new market, a currency bug upstream) for drift detection to catch. The random
+     * stream is untouched, so the history before the drift equals an undrifted run's.
+     */
+    public static final double DRIFT_AMOUNT_FACTOR = 3.0;
 
     private record Label(long time, String txnId, String reason) {}
 
@@ -83,6 +94,14 @@ public final class Generator {
         this.gate = new LatenessGate(spec.maxOutOfOrdernessMillis);
     }
 
+    private Transaction drifted(Transaction tx) {
+        if (options.driftAt() == null || tx.time() < options.driftAt().toEpochMilli()) {
+            return tx;
+        }
+        return new Transaction(tx.time(), tx.card(), tx.merchant(), tx.amountUsd() * DRIFT_AMOUNT_FACTOR, tx.lat(), tx.lon(),
+                tx.fraudPattern());
+    }
+
     public Manifest run() throws IOException {
         Files.createDirectories(options.out());
         // At least 20k events a day, and never more than a year of history (it must stay in the past).
@@ -91,7 +110,7 @@ public final class Generator {
         long last = options.start().toEpochMilli();
         try (Writer transactions = writer(TRANSACTIONS_FILE); Writer labelOut = writer(LABELS_FILE)) {
             for (long i = 0; i < options.events(); i++) {
-                Transaction tx = stream.next();
+                Transaction tx = drifted(stream.next());
                 last = tx.time();
                 String txnId = String.format("t%010d", i);
                 scheduleLabel(tx, txnId);

@@ -1,5 +1,7 @@
 package dev.tandem.ingest;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /**
  * A record Tandem refused: which stage refused it, the reason (one of {@link Reasons}), a detail
  * for people, the raw record with PII masked, and the event id and time when they could be read.
@@ -11,6 +13,12 @@ public class DeadLetter {
     public String eventId;
     public Long eventTime;
     public String raw;
+    /**
+     * Where the refusal sits in event time, for per-window quality counts: the refusing stage's
+     * newest event time (its own time when it has one the stage trusts), Long.MIN_VALUE before any.
+     */
+    @JsonIgnore
+    public long observedAt = Long.MIN_VALUE;
 
     public DeadLetter() {}
 
@@ -21,6 +29,13 @@ public class DeadLetter {
         this.eventId = eventId;
         this.eventTime = eventTime;
         this.raw = raw;
+        this.observedAt = eventTime == null ? Long.MIN_VALUE : eventTime;
+    }
+
+    /** This dead letter placed at {@code time} in event time. */
+    public DeadLetter observedAt(long time) {
+        this.observedAt = time;
+        return this;
     }
 
     @Override

@@ -52,7 +52,7 @@ public final class OrderingGateFunction extends ProcessFunction<CleanEvent, Clea
         counters.count(Reasons.LATE);
         ctx.output(DeadLetters.TAG, new DeadLetter(Reasons.STAGE_ORDER, Reasons.LATE,
                 "event time is " + (newest - event.eventTime) + " ms behind the newest event, bound is " + boundMillis + " ms",
-                event.eventId, event.eventTime, CleanEventJson.render(event)));
+                event.eventId, event.eventTime, CleanEventJson.render(event)).observedAt(newest));
     }
 
     @Override

@@ -9,6 +9,15 @@ import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.DeduplicateFunction;
 import dev.tandem.ingest.OrderingGateFunction;
+import dev.tandem.quality.Breach;
+import dev.tandem.quality.DriftBaseline;
+import dev.tandem.quality.DriftScore;
+import dev.tandem.quality.DriftScoreFunction;
+import dev.tandem.quality.ExpectationCheckFunction;
+import dev.tandem.quality.Observation;
+import dev.tandem.quality.QualityPlan;
+import dev.tandem.quality.QualityWindowOperator;
+import dev.tandem.quality.WindowQuality;
 import dev.tandem.spec.CompiledSpec;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -27,12 +36,27 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  */
 public final class FeatureWorkflow {
 
-    /** What the workflow produces. */
-    public record Outputs(DataStream<FeatureVector> features, DataStream<DeadLetter> deadLetters) {}
+    /** What the workflow produces: vectors, dead letters, per-window data quality and the expectations it broke. */
+    public record Outputs(
+            DataStream<FeatureVector> features, DataStream<DeadLetter> deadLetters,
+            DataStream<WindowQuality> quality, DataStream<Breach> breaches, DataStream<DriftScore> drift) {
+
+        /** Drift scores exist only when the run was given a training baseline. */
+        public boolean scoresDrift() {
+            return drift != null;
+        }
+    }
 
     private FeatureWorkflow() {}
 
+    /** The workflow with the expectations kept beside the spec. */
     public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret) {
+        return define(rawRecords, spec, piiSecret, QualityPlan.load(spec), null);
+    }
+
+    /** The workflow with the given quality plan, scoring drift against {@code baseline} unless it is null. */
+    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret, QualityPlan quality,
+            DriftBaseline baseline) {
         SingleOutputStreamOperator<CleanEvent> cleaned = rawRecords
                 .process(new CleaningFunction(spec, piiSecret), TypeInformation.of(CleanEvent.class))
                 .name("parse-validate-clean").uid("clean").setParallelism(1);
@@ -74,6 +98,28 @@ public final class FeatureWorkflow {
                 .keyBy(vector -> vector.eventId, Types.STRING)
                 .process(new VectorAssembler(spec), TypeInformation.of(FeatureVector.class))
                 .name("assemble-vector").uid("assemble-vector");
-        return new Outputs(vectors, deadLetters);
+        DataStream<WindowQuality> windows = measureQuality(unique, vectors, deadLetters, quality);
+        DataStream<Breach> breaches = windows
+                .process(new ExpectationCheckFunction(quality), TypeInformation.of(Breach.class))
+                .name("check-expectations").uid("check-expectations").setParallelism(1);
+        SingleOutputStreamOperator<DriftScore> drift = null;
+        if (baseline != null) {
+            drift = windows.process(new DriftScoreFunction(quality, baseline), TypeInformation.of(DriftScore.class))
+                    .name("score-drift").uid("score-drift").setParallelism(1);
+            breaches = breaches.union(drift.getSideOutput(DriftScoreFunction.ALERTS));
+        }
+        return new Outputs(vectors, deadLetters, windows, breaches, drift);
+    }
+
+    /** Accepted events, their vectors and every refusal, counted per event-time window. */
+    private static DataStream<WindowQuality> measureQuality(DataStream<CleanEvent> accepted, DataStream<FeatureVector> vectors,
+            DataStream<DeadLetter> deadLetters, QualityPlan quality) {
+        TypeInformation<Observation> type = TypeInformation.of(Observation.class);
+        DataStream<Observation> observations = accepted.map(Observation::of, type).name("observe-events").uid("observe-events")
+                .union(vectors.map(Observation::of, type).name("observe-features").uid("observe-features"),
+                        deadLetters.map(Observation::of, type).name("observe-dead-letters").uid("observe-dead-letters"));
+        return observations
+                .transform("quality-windows", TypeInformation.of(WindowQuality.class), new QualityWindowOperator(quality))
+                .uid("quality-windows").setParallelism(1);
     }
 }

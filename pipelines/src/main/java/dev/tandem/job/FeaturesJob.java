@@ -2,6 +2,8 @@ package dev.tandem.job;
 
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
+import dev.tandem.quality.DriftBaseline;
+import dev.tandem.quality.QualityPlan;
 import dev.tandem.spec.CompiledSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,13 +35,20 @@ public final class FeaturesJob {
     private FeaturesJob() {}
 
     public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec) throws Exception {
+        return run(options, spec, null);
+    }
+
+    /** The run, scoring drift against a training baseline unless it is null. */
+    public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, DriftBaseline baseline) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
         List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
 
         DataStream<String> raw = readRecords(env, spec, files);
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret());
+        QualityPlan quality = QualityPlan.load(spec);
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret(), quality, baseline);
         writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
         writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
+        QualityFiles.write(outputs, spec, quality, options.output());
         return env.execute("tandem-features-" + spec.name + "-" + options.mode());
     }
 

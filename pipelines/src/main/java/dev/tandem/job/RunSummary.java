@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tandem.parity.DeadLetterLog;
 import dev.tandem.parity.FeatureTable;
+import dev.tandem.quality.QualityGate;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import org.apache.parquet.io.LocalInputFile;
  */
 public record RunSummary(
         String mode, String spec, long inputRecords, long featureRows, long deadLetters,
-        Map<String, Long> deadLettersByReason, boolean accountedFor, double seconds) {
+        Map<String, Long> deadLettersByReason, boolean accountedFor, double seconds, QualityGate.Verdict quality) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -34,7 +35,12 @@ public record RunSummary(
         }
         long rows = new FeatureTable(output).rowCount();
         DeadLetterLog dead = DeadLetterLog.read(output);
-        return new RunSummary(mode, spec, in, rows, dead.total, dead.countsByReason, in == rows + dead.total, seconds);
+        return new RunSummary(mode, spec, in, rows, dead.total, dead.countsByReason, in == rows + dead.total, seconds, null);
+    }
+
+    /** This summary with what the quality gate found. */
+    public RunSummary withQuality(QualityGate.Verdict verdict) {
+        return new RunSummary(mode, spec, inputRecords, featureRows, deadLetters, deadLettersByReason, accountedFor, seconds, verdict);
     }
 
     public void writeTo(Path file) throws IOException {

@@ -9,6 +9,16 @@ import dev.tandem.training.LabelParser;
 import dev.tandem.kafka.FeatureVectorJson;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.Topics;
+import dev.tandem.quality.Breach;
+import dev.tandem.quality.BreachJson;
+import dev.tandem.quality.ColumnQuality;
+import dev.tandem.quality.ColumnRows;
+import dev.tandem.quality.DriftBaseline;
+import dev.tandem.quality.DriftScore;
+import dev.tandem.quality.DriftStore;
+import dev.tandem.quality.QualityPlan;
+import dev.tandem.quality.QualityStore;
+import dev.tandem.quality.WindowQuality;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineRowStatement;
 import dev.tandem.store.OnlineStoreSchema;
@@ -44,15 +54,21 @@ public final class StreamingJob {
 
     /** Runs the job to its end (bounded input) or until it is cancelled. */
     public static JobExecutionResult run(StreamingJobOptions options, CompiledSpec spec) throws Exception {
-        return define(options, spec).execute("tandem-streaming-" + spec.name);
+        return run(options, spec, null);
+    }
+
+    /** The job, scoring drift against a training baseline unless it is null. */
+    public static JobExecutionResult run(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline) throws Exception {
+        return define(options, spec, baseline).execute("tandem-streaming-" + spec.name);
     }
 
     /** Starts the job and returns at once; the caller stops it (e.g. stop-with-savepoint and drain). */
     public static JobClient start(StreamingJobOptions options, CompiledSpec spec) throws Exception {
-        return define(options, spec).executeAsync("tandem-streaming-" + spec.name);
+        return define(options, spec, null).executeAsync("tandem-streaming-" + spec.name);
     }
 
-    private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec) throws Exception {
+    private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline)
+            throws Exception {
         prepareSinks(options, spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
 
@@ -61,9 +77,14 @@ public final class StreamingJob {
         DataStream<String> labelRecords = Sources.kafka(env, options.bootstrapServers(), options.labelsTopic(),
                 options.groupId(), options.bounded(), "label-source");
 
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret());
+        QualityPlan quality = QualityPlan.load(spec);
+        if (baseline != null) {
+            baseline.checkAgainst(quality, OnlineStoreSchema.featureSetVersion(spec));
+        }
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret(), quality, baseline);
         writeOnlineStore(outputs.features(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
+        writeQuality(outputs, spec, quality, options);
         DataStream<DeadLetter> deadLetters = outputs.deadLetters();
         if (spec.labels != null) {
             SingleOutputStreamOperator<LabelEvent> labels = labelRecords
@@ -93,9 +114,10 @@ public final class StreamingJob {
     /** Topics and online tables exist before the job starts writing. */
     static void prepareSinks(StreamingJobOptions options, CompiledSpec spec) throws Exception {
         Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1,
-                options.featuresTopic(), 2, options.deadLettersTopic(), 1));
+                options.featuresTopic(), 2, options.deadLettersTopic(), 1, options.alertsTopic(), 1));
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             OnlineStoreSchema.migrate(c, spec);
+            QualityStore.migrate(c);
         }
     }
 
@@ -137,6 +159,42 @@ public final class StreamingJob {
             features.keyBy(vector -> vector.keys[keyIndex], Types.STRING)
                     .sinkTo(sink).name("online-store-" + group.name()).uid("online-store-" + group.name());
         }
+    }
+
+    /** Window statistics and breaches into PostgreSQL; breaches also on the alerts topic, for whoever is on call. */
+    private static void writeQuality(FeatureWorkflow.Outputs outputs, CompiledSpec spec, QualityPlan quality, StreamingJobOptions options) {
+        String version = OnlineStoreSchema.featureSetVersion(spec);
+        JdbcConnectionOptions connection = connection(options);
+        outputs.quality().sinkTo(JdbcSink.<WindowQuality>builder()
+                        .withQueryStatement(QualityStore.windowUpsert(), QualityStore.windowRow(version))
+                        .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+                .name("quality-windows-store").uid("quality-windows-store").setParallelism(1);
+        outputs.quality().flatMap(new ColumnRows(quality), TypeInformation.of(ColumnQuality.class))
+                .name("quality-columns").uid("quality-columns").setParallelism(1)
+                .sinkTo(JdbcSink.<ColumnQuality>builder()
+                        .withQueryStatement(QualityStore.columnUpsert(), QualityStore.columnRow(version))
+                        .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+                .name("quality-columns-store").uid("quality-columns-store").setParallelism(1);
+        if (outputs.scoresDrift()) {
+            outputs.drift().sinkTo(JdbcSink.<DriftScore>builder()
+                            .withQueryStatement(DriftStore.upsert(), DriftStore.row(version))
+                            .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+                    .name("quality-drift-store").uid("quality-drift-store").setParallelism(1);
+        }
+        outputs.breaches().sinkTo(JdbcSink.<Breach>builder()
+                        .withQueryStatement(QualityStore.alertUpsert(), QualityStore.alertRow(version))
+                        .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+                .name("quality-alerts-store").uid("quality-alerts-store").setParallelism(1);
+        KafkaSink<String> alerts = KafkaSink.<String>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setRecordSerializer(KafkaRecordSerializationSchema.builder()
+                        .setTopic(options.alertsTopic()).setValueSerializationSchema(new SimpleStringSchema()).build())
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix("tandem-alerts-" + options.alertsTopic())
+                .setKafkaProducerConfig(transactionalProducer(options))
+                .build();
+        outputs.breaches().map(new BreachJson(version)).name("alert-json").uid("alert-json").setParallelism(1)
+                .sinkTo(alerts).name("alert-topic").uid("alert-topic-sink").setParallelism(1);
     }
 
     private static void writeFeatureTopic(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {

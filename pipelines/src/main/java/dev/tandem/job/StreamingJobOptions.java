@@ -11,6 +11,7 @@ public record StreamingJobOptions(
         String labelsTopic,
         String featuresTopic,
         String deadLettersTopic,
+        String alertsTopic,
         boolean bounded,
         String jdbcUrl,
         String jdbcUser,

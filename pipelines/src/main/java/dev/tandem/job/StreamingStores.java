@@ -1,6 +1,7 @@
 package dev.tandem.job;
 
 import dev.tandem.kafka.Topics;
+import dev.tandem.quality.QualityStore;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
 import java.sql.Connection;
@@ -12,16 +13,18 @@ public final class StreamingStores {
     private StreamingStores() {}
 
     /**
-     * Deletes the run's four topics and its consumer group, drops the spec's online tables, and
+     * Deletes the run's topics and its consumer group, drops the spec's online tables and quality rows, and
      * creates the input topics again with one partition (the order lateness is defined on).
      */
     public static void reset(StreamingJobOptions run, CompiledSpec spec) throws Exception {
         String bootstrap = run.bootstrapServers();
-        Topics.delete(bootstrap, run.transactionsTopic(), run.labelsTopic(), run.featuresTopic(), run.deadLettersTopic());
+        Topics.delete(bootstrap, run.transactionsTopic(), run.labelsTopic(), run.featuresTopic(), run.deadLettersTopic(),
+                run.alertsTopic());
         Topics.deleteConsumerGroup(bootstrap, run.groupId());
         Topics.ensure(bootstrap, Map.of(run.transactionsTopic(), 1, run.labelsTopic(), 1));
         try (Connection c = DriverManager.getConnection(run.jdbcUrl(), run.jdbcUser(), run.jdbcPassword())) {
             OnlineStoreSchema.drop(c, spec);
+            QualityStore.delete(c, OnlineStoreSchema.featureSetVersion(spec));
         }
     }
 }

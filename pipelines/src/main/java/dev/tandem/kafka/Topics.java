@@ -18,6 +18,7 @@ public final class Topics {
     public static final String LABELS = "labels";
     public static final String FEATURES = "features";
     public static final String DEAD_LETTERS = "dead-letters";
+    public static final String ALERTS = "alerts";
 
     private Topics() {}
 

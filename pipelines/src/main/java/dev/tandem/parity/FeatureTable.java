@@ -51,13 +51,7 @@ public final class FeatureTable {
     }
 
     public void forEach(Consumer<GenericRecord> action) throws IOException {
-        for (Path file : files) {
-            try (ParquetReader<GenericRecord> reader = open(file)) {
-                for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
-                    action.accept(row);
-                }
-            }
-        }
+        OutputFiles.forEachParquetRow(files, action);
     }
 
     /** The row's event id, or null when the row has none (a broken output; parity reports it). */

@@ -1,6 +1,12 @@
 package dev.tandem.parity;
 
 import java.io.IOException;
+import java.util.function.Consumer;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.conf.PlainParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.io.LocalInputFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,6 +30,18 @@ public final class OutputFiles {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every row of the Parquet files, in file order. */
+    public static void forEachParquetRow(List<Path> files, Consumer<GenericRecord> action) throws IOException {
+        for (Path file : files) {
+            try (ParquetReader<GenericRecord> reader =
+                    AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file), new PlainParquetConfiguration()).build()) {
+                for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
+                    action.accept(row);
+                }
+            }
         }
     }
 

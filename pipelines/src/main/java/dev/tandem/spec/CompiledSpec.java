@@ -66,6 +66,8 @@ public final class CompiledSpec implements Serializable {
     public final int numberSlots;
     /** Canonical text of the source spec, for versioning and lineage. */
     public final String fingerprint;
+    /** Where the spec was read from: a file path or the embedded resource's name. */
+    public final String origin;
     /** Label source for training sets; null when the spec declares none. */
     public final Labels labels;
 
@@ -92,6 +94,7 @@ public final class CompiledSpec implements Serializable {
         this.textSlots = b.textSlots;
         this.numberSlots = b.numberSlots;
         this.fingerprint = b.fingerprint;
+        this.origin = b.origin;
         this.labels = b.labels;
     }
 
@@ -127,6 +130,7 @@ public final class CompiledSpec implements Serializable {
         int textSlots;
         int numberSlots;
         String fingerprint;
+        String origin;
         Labels labels;
     }
 }

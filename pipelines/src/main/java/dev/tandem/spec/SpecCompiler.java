@@ -89,6 +89,7 @@ public final class SpecCompiler {
             this.spec = spec;
             this.origin = origin;
             out.fingerprint = fingerprint;
+            out.origin = origin;
         }
 
         CompiledSpec run() {

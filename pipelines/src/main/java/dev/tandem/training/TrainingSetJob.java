@@ -6,6 +6,8 @@ import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.InputFiles;
 import dev.tandem.job.Sources;
+import dev.tandem.job.QualityFiles;
+import dev.tandem.quality.QualityPlan;
 import dev.tandem.spec.CompiledSpec;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -59,7 +61,9 @@ public final class TrainingSetJob {
 
     private static void define(CompiledSpec spec, DataStream<String> events, DataStream<String> labelRecords,
             FeaturesJobOptions options, long snapshotMillis) {
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, options.piiSecret());
+        QualityPlan quality = QualityPlan.load(spec);
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, options.piiSecret(), quality, null);
+        QualityFiles.write(outputs, spec, quality, options.output());
         SingleOutputStreamOperator<LabelEvent> labels = labelRecords
                 .process(new LabelParser(spec.labels), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
         DataStream<TrainingExample> examples = outputs.features()

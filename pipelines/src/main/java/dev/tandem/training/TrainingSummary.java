@@ -7,11 +7,6 @@ import dev.tandem.parity.OutputFiles;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.parquet.avro.AvroParquetReader;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.io.LocalInputFile;
 
 /** What a training set holds, counted from its files, plus what was left out and why. */
 public record TrainingSummary(long rows, long positives, double labelRate, long partitions, long immature,
@@ -24,14 +19,10 @@ public record TrainingSummary(long rows, long positives, double labelRate, long 
         AtomicLong rows = new AtomicLong();
         AtomicLong positives = new AtomicLong();
         var files = OutputFiles.list(output.resolve(TrainingSetJob.TRAINING_DIR), ".parquet");
-        for (Path file : files) {
-            try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(new LocalInputFile(file), new PlainParquetConfiguration()).build()) {
-                for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-                    rows.incrementAndGet();
-                    positives.addAndGet((Integer) r.get(TrainingTable.LABEL));
-                }
-            }
-        }
+        OutputFiles.forEachParquetRow(files, r -> {
+            rows.incrementAndGet();
+            positives.addAndGet((Integer) r.get(TrainingTable.LABEL));
+        });
         long partitions = files.stream().map(Path::getParent).distinct().count();
         return new TrainingSummary(rows.get(), positives.get(), rows.get() == 0 ? 0 : (double) positives.get() / rows.get(),
                 partitions, immature, unmatchedLabels, snapshot, seconds);

@@ -60,7 +60,7 @@ class KafkaToOnlineStoreITCase {
         long labels = new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
 
         StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES,
-                Topics.DEAD_LETTERS, true, servers.postgres().jdbcUrl(), "tandem",
+                Topics.DEAD_LETTERS, Topics.ALERTS, true, servers.postgres().jdbcUrl(), "tandem",
                 servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "rocksdb",
                 FeatureRuns.SECRET), spec);
         RunSummary batch = FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
@@ -149,7 +149,7 @@ class KafkaToOnlineStoreITCase {
             }
         }
         StreamingJobOptions options = new StreamingJobOptions(bootstrap, "it-idle", topic, "readings-labels", "readings-features",
-                "readings-dead-letters", false, servers.postgres().jdbcUrl(), "tandem", servers.postgres().password(), 2,
+                "readings-dead-letters", "readings-alerts", false, servers.postgres().jdbcUrl(), "tandem", servers.postgres().password(), 2,
                 Duration.ofSeconds(1), dir.resolve("checkpoints-idle").toUri(), "hashmap", FeatureRuns.SECRET);
         var job = StreamingJob.start(options, spec);
         try {

@@ -1,0 +1,239 @@
+package dev.tandem.quality;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.ingest.Reasons;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.Durations;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.spec.SpecException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the quality stage measures and checks, resolved against a compiled spec: the window, one
+ * {@link Column} per cleaned field, derived value and feature (each with fixed histogram edges), and
+ * the rules. Every column is measured whether or not it has rules, so drift and reports see all.
+ */
+public final class QualityPlan implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** The origin of a plan without expectations. */
+    public static final String NONE = "(no expectations)";
+
+    /** The population stability index above which drift is alerted unless the file says otherwise. */
+    public static final double DEFAULT_PSI_ALERT = 0.2;
+
+    public enum Kind { NUMBER_FIELD, TEXT_FIELD, FEATURE }
+
+    /** One measured column; {@code index} is its slot in a clean event or its index in a feature vector. */
+    public record Column(String name, Kind kind, int index, double[] edges, List<String> allowed, Rules rules)
+            implements Serializable {
+        public boolean numeric() {
+            return kind != Kind.TEXT_FIELD;
+        }
+
+        public int buckets() {
+            return edges.length + 1;
+        }
+    }
+
+    /** Rules of one column; NaN means "no such rule". */
+    public record Rules(boolean notNull, double maxNullRate, double min, double max) implements Serializable {
+        static final Rules NONE = new Rules(false, Double.NaN, Double.NaN, Double.NaN);
+    }
+
+    /** Rules of the source; NaN / negative means "no such rule". */
+    public record SourceRules(
+            double maxDeadLetterRate, Map<String, Double> maxRejectRate, double maxDuplicateRate,
+            long freshnessMillis, long minEvents) implements Serializable {}
+
+    public final long windowMillis;
+    public final List<Column> columns;
+    public final SourceRules source;
+    /** Indexes (into {@link #columns}) of the columns drift is scored on. */
+    public final List<Integer> driftColumns;
+    public final double psiAlert;
+    public final long driftMinEvents;
+    /** Where the rules came from, for messages and lineage. */
+    public final String origin;
+
+    private QualityPlan(long windowMillis, List<Column> columns, SourceRules source, List<Integer> driftColumns,
+            double psiAlert, long driftMinEvents, String origin) {
+        this.windowMillis = windowMillis;
+        this.columns = List.copyOf(columns);
+        this.source = source;
+        this.driftColumns = List.copyOf(driftColumns);
+        this.psiAlert = psiAlert;
+        this.driftMinEvents = driftMinEvents;
+        this.origin = origin;
+    }
+
+    public int indexOf(String column) {
+        return indexOf(columns, column);
+    }
+
+    private static int indexOf(List<Column> columns, String column) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(column)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The expectations beside the spec ({@code NAME.expectations.yaml} next to {@code NAME.yaml},
+     * embedded beside the flagship spec); with none, every column is measured and nothing checked.
+     */
+    public static QualityPlan load(CompiledSpec spec) {
+        try {
+            if (spec.origin.equals(SpecCompiler.DEFAULT_SPEC_RESOURCE)) {
+                String resource = SpecCompiler.DEFAULT_SPEC_RESOURCE.replace(".yaml", ".expectations.yaml");
+                try (InputStream in = QualityPlan.class.getResourceAsStream(resource)) {
+                    return in == null ? compile(spec, null, NONE)
+                            : compile(spec, new String(in.readAllBytes(), StandardCharsets.UTF_8), resource);
+                }
+            }
+            Path beside;
+            try {
+                beside = besideSpec(Path.of(spec.origin));
+            } catch (InvalidPathException notAFile) {
+                return compile(spec, null, NONE);
+            }
+            return Files.isRegularFile(beside) ? compile(spec, Files.readString(beside), beside.toString()) : compile(spec, null, NONE);
+        } catch (IOException e) {
+            throw new SpecException("cannot read expectations: " + e.getMessage());
+        }
+    }
+
+    public static Path besideSpec(Path specFile) {
+        String name = specFile.getFileName().toString().replaceFirst("\\.ya?ml$", "");
+        return specFile.resolveSibling(name + ".expectations.yaml");
+    }
+
+    public static QualityPlan compile(CompiledSpec spec, String yaml, String origin) {
+        Expectations e;
+        try {
+            e = yaml == null ? null : YAML.readValue(yaml, Expectations.class);
+        } catch (UnrecognizedPropertyException ex) {
+            throw new SpecException(origin + ": unknown key '" + ex.getPropertyName() + "' at " + ex.getPathReference());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException ex) {
+            throw new SpecException(origin + ": not valid expectations: " + ex.getOriginalMessage());
+        }
+        if (e == null) {
+            e = new Expectations(1, null, null, null, null, null);
+        }
+        long window = Durations.parse(e.window() == null ? "1h" : e.window(), origin + ": window").toMillis();
+        if (window <= 0) {
+            throw new SpecException(origin + ": window must be positive");
+        }
+        Map<String, Expectations.Column> fieldRules = new HashMap<>(e.fields() == null ? Map.of() : e.fields());
+        Map<String, Expectations.Column> featureRules = new HashMap<>(e.features() == null ? Map.of() : e.features());
+        List<Column> columns = new ArrayList<>();
+        for (CompiledSpec.InputField field : spec.inputFields) {
+            if (field.slot() < 0 || field.name().equals(spec.eventTimeField) || field.name().equals(spec.eventIdField)) {
+                continue; // dropped, or the id and time every event has
+            }
+            columns.add(column(field.outputName(), field.numeric() ? Kind.NUMBER_FIELD : Kind.TEXT_FIELD, field.slot(),
+                    fieldRules.remove(field.outputName()), origin + ": fields." + field.outputName()));
+        }
+        for (CompiledSpec.DerivedField derived : spec.derivedFields) {
+            columns.add(column(derived.name(), Kind.NUMBER_FIELD, derived.slot(), fieldRules.remove(derived.name()),
+                    origin + ": fields." + derived.name()));
+        }
+        List<CompiledSpec.Feature> features = spec.allFeatures();
+        for (int i = 0; i < features.size(); i++) {
+            String name = features.get(i).name();
+            columns.add(column(name, Kind.FEATURE, i, featureRules.remove(name), origin + ": features." + name));
+        }
+        if (!fieldRules.isEmpty()) {
+            throw new SpecException(origin + ": fields " + fieldRules.keySet() + " are not cleaned or derived fields of spec " + spec.name);
+        }
+        if (!featureRules.isEmpty()) {
+            throw new SpecException(origin + ": features " + featureRules.keySet() + " are not features of spec " + spec.name);
+        }
+        Expectations.Drift drift = e.drift() == null ? new Expectations.Drift(null, null, null) : e.drift();
+        List<Integer> driftColumns = new ArrayList<>();
+        if (drift.columns() == null) {
+            for (int i = 0; i < columns.size(); i++) {
+                if (columns.get(i).kind() == Kind.FEATURE) {
+                    driftColumns.add(i);
+                }
+            }
+        } else {
+            for (String name : drift.columns()) {
+                int i = indexOf(columns, name);
+                if (i < 0 || !columns.get(i).numeric()) {
+                    throw new SpecException(origin + ": drift.columns: '" + name + "' is not a numeric field or feature of spec " + spec.name);
+                }
+                driftColumns.add(i);
+            }
+        }
+        return new QualityPlan(window, columns, sourceRules(e.source(), origin), driftColumns,
+                drift.psiAlert() == null ? DEFAULT_PSI_ALERT : drift.psiAlert(),
+                drift.minEvents() == null ? 100 : drift.minEvents(), origin);
+    }
+
+    private static SourceRules sourceRules(Expectations.Source s, String origin) {
+        if (s == null) {
+            return new SourceRules(Double.NaN, Map.of(), Double.NaN, -1, -1);
+        }
+        Map<String, Double> perReason = new LinkedHashMap<>(s.maxRejectRate() == null ? Map.of() : s.maxRejectRate());
+        for (String reason : perReason.keySet()) {
+            if (!Reasons.ALL.contains(reason)) {
+                throw new SpecException(origin + ": source.max_reject_rate: unknown reason '" + reason + "'; use one of " + Reasons.ALL);
+            }
+        }
+        return new SourceRules(
+                rate(s.maxDeadLetterRate(), origin + ": source.max_dead_letter_rate"), perReason,
+                rate(s.maxDuplicateRate(), origin + ": source.max_duplicate_rate"),
+                s.freshness() == null ? -1 : Durations.parse(s.freshness(), origin + ": source.freshness").toMillis(),
+                s.minEvents() == null ? -1 : s.minEvents());
+    }
+
+    private static double rate(Double value, String where) {
+        if (value == null) {
+            return Double.NaN;
+        }
+        if (value < 0 || value > 1) {
+            throw new SpecException(where + ": a rate between 0 and 1 is required, got " + value);
+        }
+        return value;
+    }
+
+    private static Column column(String name, Kind kind, int index, Expectations.Column c, String where) {
+        if (c == null) {
+            return new Column(name, kind, index, kind == Kind.TEXT_FIELD ? new double[0] : Histograms.defaultEdges(), List.of(), Rules.NONE);
+        }
+        if (kind == Kind.TEXT_FIELD && (c.min() != null || c.max() != null || c.buckets() != null)) {
+            throw new SpecException(where + ": min, max and buckets apply to numeric columns; this one is text");
+        }
+        if (kind != Kind.TEXT_FIELD && c.allowed() != null) {
+            throw new SpecException(where + ": allowed applies to text columns; this one is numeric");
+        }
+        double[] edges = kind == Kind.TEXT_FIELD ? new double[0]
+                : c.buckets() == null ? Histograms.defaultEdges() : Histograms.checkedEdges(c.buckets(), where + ".buckets");
+        Rules rules = new Rules(Boolean.TRUE.equals(c.notNull()),
+                rate(c.maxNullRate(), where + ".max_null_rate"),
+                c.min() == null ? Double.NaN : c.min(), c.max() == null ? Double.NaN : c.max());
+        return new Column(name, kind, index, edges, c.allowed() == null ? List.of() : List.copyOf(c.allowed()), rules);
+    }
+}

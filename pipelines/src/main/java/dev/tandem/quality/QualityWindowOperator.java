@@ -1,0 +1,130 @@
+package dev.tandem.quality;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.StateInitializationContext;
+import org.apache.flink.runtime.state.StateSnapshotContext;
+import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
+import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+
+/**
+ * Accumulates observations into tumbling event-time windows and emits each window once the
+ * watermark has passed its end. Runs with parallelism 1: one instance sees every window, and the
+ * open windows (a few, each a few KB) live on the heap between checkpoints rather than being
+ * rewritten in a state backend per record. When the rules watch freshness or volume, windows without
+ * a single event are emitted too: a silent source is exactly what they must catch.
+ */
+public final class QualityWindowOperator extends AbstractStreamOperator<WindowQuality>
+        implements OneInputStreamOperator<Observation, WindowQuality> {
+    private static final long NONE = Long.MIN_VALUE;
+
+    private final QualityPlan plan;
+
+    private transient TreeMap<Long, WindowQuality> open;
+    /** Refusals seen before any event time was known; they join the first window emitted. */
+    private transient WindowQuality unplaced;
+    /** Start of the next window to emit; windows before it are closed. */
+    private transient long nextToEmit;
+
+    private transient ListState<WindowQuality> openState;
+    private transient ListState<Long> nextState;
+
+    public QualityWindowOperator(QualityPlan plan) {
+        this.plan = plan;
+    }
+
+    @Override
+    public void initializeState(StateInitializationContext context) throws Exception {
+        super.initializeState(context);
+        openState = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("open-windows", TypeInformation.of(WindowQuality.class)));
+        nextState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("next-window", Types.LONG));
+        open = new TreeMap<>();
+        nextToEmit = NONE;
+        for (WindowQuality w : openState.get()) {
+            if (w.windowStart == Observation.UNPLACED) {
+                unplaced = w;
+            } else {
+                open.put(w.windowStart, w);
+            }
+        }
+        for (Long next : nextState.get()) {
+            nextToEmit = next;
+        }
+    }
+
+    @Override
+    public void snapshotState(StateSnapshotContext context) throws Exception {
+        super.snapshotState(context);
+        List<WindowQuality> windows = new ArrayList<>(open.values());
+        if (unplaced != null) {
+            windows.add(unplaced);
+        }
+        openState.update(windows);
+        nextState.update(List.of(nextToEmit));
+    }
+
+    @Override
+    public void processElement(StreamRecord<Observation> record) {
+        Observation o = record.getValue();
+        long start = windowOf(o);
+        if (start == Observation.UNPLACED) {
+            if (unplaced == null) {
+                unplaced = WindowQuality.empty(plan, Observation.UNPLACED);
+            }
+            unplaced.add(plan, o);
+            return;
+        }
+        open.computeIfAbsent(start, s -> WindowQuality.empty(plan, s)).add(plan, o);
+    }
+
+    /** The observation's window; one already emitted (never expected: inputs precede their watermark) joins the oldest open one. */
+    private long windowOf(Observation o) {
+        if (o.time == Observation.UNPLACED) {
+            return !open.isEmpty() ? open.firstKey() : nextToEmit != NONE ? nextToEmit : Observation.UNPLACED;
+        }
+        long start = Math.floorDiv(o.time, plan.windowMillis) * plan.windowMillis;
+        if (nextToEmit != NONE && start < nextToEmit) {
+            return !open.isEmpty() ? open.firstKey() : nextToEmit;
+        }
+        return start;
+    }
+
+    @Override
+    public void processWatermark(Watermark mark) throws Exception {
+        boolean emitGaps = plan.source.freshnessMillis() >= 0 || plan.source.minEvents() >= 0;
+        while (!open.isEmpty() && open.firstKey() + plan.windowMillis - 1 <= mark.getTimestamp()) {
+            Map.Entry<Long, WindowQuality> first = open.pollFirstEntry();
+            if (emitGaps && nextToEmit != NONE) {
+                for (long gap = nextToEmit; gap < first.getKey(); gap += plan.windowMillis) {
+                    emit(WindowQuality.empty(plan, gap));
+                }
+            }
+            emit(first.getValue());
+            nextToEmit = first.getKey() + plan.windowMillis;
+        }
+        if (mark.getTimestamp() == Long.MAX_VALUE && unplaced != null) {
+            // Input ended with refusals but no event time ever known: counted, in the first window there is.
+            emit(WindowQuality.empty(plan, nextToEmit != NONE ? nextToEmit : 0));
+        }
+        super.processWatermark(mark);
+    }
+
+    private void emit(WindowQuality window) {
+        if (unplaced != null) {
+            for (int i = 0; i < window.rejectedByReason.length; i++) {
+                window.rejectedByReason[i] += unplaced.rejectedByReason[i];
+            }
+            unplaced = null;
+        }
+        output.collect(new StreamRecord<>(window, window.windowEnd - 1));
+    }
+}

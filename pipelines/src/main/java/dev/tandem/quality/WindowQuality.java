@@ -1,0 +1,75 @@
+package dev.tandem.quality;
+
+import dev.tandem.ingest.Reasons;
+
+/**
+ * The quality of one event-time window: records accepted and refused (by reason, indexed as {@link
+ * Reasons#ALL}), the newest accepted event time, and per-column statistics (indexed as the plan's
+ * columns). Accumulated by {@link QualityWindowFunction}, then checked and written. A Flink POJO.
+ */
+public class WindowQuality {
+    public long windowStart;
+    public long windowEnd;
+    public long accepted;
+    public long[] rejectedByReason;
+    /** Newest accepted event time in the window; Long.MIN_VALUE when none. */
+    public long newestEventTime = Long.MIN_VALUE;
+    public ColumnStats[] columns;
+
+    public WindowQuality() {}
+
+    public static WindowQuality empty(QualityPlan plan, long windowStart) {
+        WindowQuality w = new WindowQuality();
+        w.windowStart = windowStart;
+        w.windowEnd = windowStart + plan.windowMillis;
+        w.rejectedByReason = new long[Reasons.ALL.size()];
+        w.columns = new ColumnStats[plan.columns.size()];
+        for (int i = 0; i < w.columns.length; i++) {
+            w.columns[i] = ColumnStats.empty(plan.columns.get(i));
+        }
+        return w;
+    }
+
+    public void add(QualityPlan plan, Observation o) {
+        switch (o.kind) {
+            case Observation.EVENT -> {
+                accepted++;
+                newestEventTime = Math.max(newestEventTime, o.time);
+                addColumns(plan, o, QualityPlan.Kind.NUMBER_FIELD, QualityPlan.Kind.TEXT_FIELD);
+            }
+            case Observation.FEATURES -> addColumns(plan, o, QualityPlan.Kind.FEATURE, null);
+            default -> {
+                int reason = Reasons.ALL.indexOf(o.reason);
+                rejectedByReason[reason < 0 ? Reasons.ALL.indexOf(Reasons.MALFORMED_JSON) : reason]++;
+            }
+        }
+    }
+
+    private void addColumns(QualityPlan plan, Observation o, QualityPlan.Kind numberKind, QualityPlan.Kind textKind) {
+        for (int i = 0; i < columns.length; i++) {
+            QualityPlan.Column column = plan.columns.get(i);
+            if (column.kind() == numberKind) {
+                columns[i].addNumber(column, o.numbers[column.index()]);
+            } else if (column.kind() == textKind) {
+                columns[i].addText(column, o.text[column.index()]);
+            }
+        }
+    }
+
+    public long rejected() {
+        long n = 0;
+        for (long r : rejectedByReason) {
+            n += r;
+        }
+        return n;
+    }
+
+    public long rejected(String reason) {
+        return rejectedByReason[Reasons.ALL.indexOf(reason)];
+    }
+
+    /** Records read in the window: accepted plus refused. */
+    public long records() {
+        return accepted + rejected();
+    }
+}
