@@ -16,16 +16,26 @@ import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
 import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.parity.OutputFiles;
+import dev.tandem.quality.DriftBaseline;
+import dev.tandem.quality.DriftStore;
+import dev.tandem.quality.QualityPlan;
+import dev.tandem.quality.QualityResults;
+import dev.tandem.quality.QualityStore;
+import dev.tandem.report.QualityReport;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
+import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.store.OnlineStoreStats;
 import dev.tandem.training.LabelJoinFunction;
 import dev.tandem.training.TrainingSetJob;
 import dev.tandem.training.TrainingSummary;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -114,8 +124,13 @@ final class DemoCommand implements Callable<Integer> {
                 training.<Long>getAccumulatorResult(LabelJoinFunction.IMMATURE),
                 training.<Long>getAccumulatorResult(LabelJoinFunction.UNMATCHED_LABELS), snapshot.toString(), (System.nanoTime() - t0) / 1e9);
 
+        // The training set's distribution: the streaming job scores each window's drift against it.
+        DriftBaseline baseline = DriftBaseline.fromRows(QualityPlan.load(spec), OnlineStoreSchema.featureSetVersion(spec),
+                OutputFiles.list(dir.resolve("training").resolve(TrainingSetJob.TRAINING_DIR), ".parquet"), "demo training set");
+        baseline.writeTo(dir.resolve("training").resolve(DriftBaseline.FILE));
+
         progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
-        JobClient job = StreamingJob.start(streaming, spec);
+        JobClient job = StreamingJob.start(streaming, spec, baseline);
         long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
         new HistoryReplayer(kafka.bootstrapServers(), 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
         progress(String.format("streaming: %,d transactions replayed; waiting for the job to read them all", sent));
@@ -152,7 +167,8 @@ final class DemoCommand implements Callable<Integer> {
             for (CompiledSpec.EntityGroup g : spec.entities) {
                 System.out.printf("online store         %,d %s rows%n", OnlineStoreStats.rows(c, spec, g), g.name());
             }
-            for (OnlineStoreParity.GroupResult r : OnlineStoreParity.compare(dir.resolve("batch"), spec, c)) {
+            List<OnlineStoreParity.GroupResult> onlineParity = OnlineStoreParity.compare(dir.resolve("batch"), spec, c);
+            for (OnlineStoreParity.GroupResult r : onlineParity) {
                 System.out.printf("parity (%-8s)     streaming online store vs batch: %,d entities, %,d mismatched, %,d missing, %,d extra%n",
                         r.group(), r.entities(), r.mismatched(), r.missingOnline(), r.extraOnline());
                 ok &= r.passed();
@@ -162,9 +178,37 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("freshness            Kafka append -> PostgreSQL commit: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n"
                     + "                     (%,d rows written while streaming; includes waiting for the %d min watermark bound in event time)%n",
                     f.p50Millis(), f.p99Millis(), f.maxMillis(), f.rows(), spec.maxOutOfOrdernessMillis / 60_000);
+            ok &= qualityReport(spec, c, onlineParity);
         }
         System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
         return ok ? 0 : 1;
+    }
+
+    /** The streaming job's quality windows must equal the batch run's; the page shows them with drift and parity. */
+    private boolean qualityReport(CompiledSpec spec, Connection c, List<OnlineStoreParity.GroupResult> onlineParity) throws Exception {
+        String version = OnlineStoreSchema.featureSetVersion(spec);
+        QualityResults streamed = QualityStore.read(c, version);
+        QualityResults batch = QualityResults.fromFiles(dir.resolve("batch"));
+        boolean same = streamed.windows().equals(batch.windows());
+        long driftAlerts = streamed.drift().stream().filter(d -> d.alert).count();
+        System.out.printf("quality              %,d hourly windows, %,d expectation breaches, %,d drift scores (%,d alerts);%n"
+                + "                     streaming windows %s the batch run's%n", streamed.windows().size(),
+                streamed.alerts().size() - driftAlerts, streamed.drift().size(), driftAlerts, same ? "equal to" : "DIFFERENT FROM");
+        Map<String, Long> counts = new LinkedHashMap<>();
+        boolean passed = true;
+        for (OnlineStoreParity.GroupResult r : onlineParity) {
+            counts.put(r.group() + " entities", r.entities());
+            counts.put(r.group() + " mismatched", r.mismatched());
+            counts.put(r.group() + " missing online", r.missingOnline());
+            counts.put(r.group() + " extra online", r.extraOnline());
+            passed &= r.passed();
+        }
+        Path html = dir.resolve("report.html");
+        Files.writeString(html, QualityReport.render(version, "streaming job (PostgreSQL quality tables)", QualityPlan.load(spec),
+                streamed, new QualityReport.Parity("streaming online store vs batch", passed, counts),
+                DriftStore.summarize(streamed.drift())));
+        System.out.printf("report               %s%n", html.toAbsolutePath());
+        return same;
     }
 
     private void progress(String message) {

@@ -3,6 +3,7 @@ package dev.tandem.cli;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.parity.ParityReport;
 import dev.tandem.quality.DriftStore;
+import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityResults;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.report.QualityReport;
@@ -67,14 +68,15 @@ final class ReportCommand implements Callable<Integer> {
         if (quality.windows().isEmpty()) {
             throw new UsageError("no quality windows found in " + source + " for " + version);
         }
-        ParityReport parity = null;
+        QualityReport.Parity parity = null;
         if (compare != null) {
             if (from.input == null) {
                 throw new UsageError("--compare needs --input");
             }
-            parity = ParityChecker.compare(from.input, compare);
+            ParityReport report = ParityChecker.compare(from.input, compare);
+            parity = QualityReport.Parity.of(report, from.input.toString(), compare.toString());
         }
-        String html = QualityReport.render(version, source, quality, parity, String.valueOf(from.input), String.valueOf(compare),
+        String html = QualityReport.render(version, source, QualityPlan.load(compiled), quality, parity,
                 DriftStore.summarize(quality.drift()));
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());

@@ -111,15 +111,21 @@ public final class FeatureWorkflow {
         return new Outputs(vectors, deadLetters, windows, breaches, drift);
     }
 
-    /** Accepted events, their vectors and every refusal, counted per event-time window. */
+    /**
+     * Accepted events, their vectors and every refusal, counted per event-time window: partial
+     * windows where the observations are made, merged into one window per period by a single task.
+     */
     private static DataStream<WindowQuality> measureQuality(DataStream<CleanEvent> accepted, DataStream<FeatureVector> vectors,
             DataStream<DeadLetter> deadLetters, QualityPlan quality) {
         TypeInformation<Observation> type = TypeInformation.of(Observation.class);
+        TypeInformation<WindowQuality> windowType = TypeInformation.of(WindowQuality.class);
         DataStream<Observation> observations = accepted.map(Observation::of, type).name("observe-events").uid("observe-events")
                 .union(vectors.map(Observation::of, type).name("observe-features").uid("observe-features"),
                         deadLetters.map(Observation::of, type).name("observe-dead-letters").uid("observe-dead-letters"));
         return observations
-                .transform("quality-windows", TypeInformation.of(WindowQuality.class), new QualityWindowOperator(quality))
+                .transform("quality-partial-windows", windowType, QualityWindowOperator.partial(quality))
+                .uid("quality-partial-windows")
+                .transform("quality-windows", windowType, QualityWindowOperator.merging(quality))
                 .uid("quality-windows").setParallelism(1);
     }
 }

@@ -64,7 +64,12 @@ public final class StreamingJob {
 
     /** Starts the job and returns at once; the caller stops it (e.g. stop-with-savepoint and drain). */
     public static JobClient start(StreamingJobOptions options, CompiledSpec spec) throws Exception {
-        return define(options, spec, null).executeAsync("tandem-streaming-" + spec.name);
+        return start(options, spec, null);
+    }
+
+    /** Starts the job scoring drift against a training baseline unless it is null. */
+    public static JobClient start(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline) throws Exception {
+        return define(options, spec, baseline).executeAsync("tandem-streaming-" + spec.name);
     }
 
     private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline)

@@ -53,6 +53,30 @@ public class ColumnStats {
         }
     }
 
+    /** Adds another part's statistics (Chan et al.'s parallel variance for the moments). */
+    public void merge(ColumnStats other) {
+        nulls += other.nulls;
+        violations += other.violations;
+        for (int i = 0; i < histogram.length; i++) {
+            histogram[i] += other.histogram[i];
+        }
+        if (other.count == 0) {
+            return;
+        }
+        if (count == 0) {
+            min = other.min;
+            max = other.max;
+        } else {
+            min = Math.min(min, other.min);
+            max = Math.max(max, other.max);
+        }
+        long n = count + other.count;
+        double delta = other.mean - mean;
+        mean += delta * other.count / n;
+        m2 += other.m2 + delta * delta * ((double) count * other.count / n);
+        count = n;
+    }
+
     public double nullRate() {
         long all = count + nulls;
         return all == 0 ? 0 : (double) nulls / all;

@@ -57,7 +57,7 @@ public final class QualityParquet {
         row.put("violations", s.violations);
         row.put("min", s.count == 0 || Double.isNaN(s.min) ? null : s.min);
         row.put("max", s.count == 0 || Double.isNaN(s.max) ? null : s.max);
-        row.put("mean", s.count == 0 ? null : s.mean);
+        row.put("mean", s.count == 0 || Double.isNaN(s.min) ? null : s.mean);
         row.put("stddev", Double.isNaN(s.stddev()) ? null : s.stddev());
         row.put("bucket_edges", Arrays.stream(c.bucketEdges).boxed().toList());
         row.put("histogram", Arrays.stream(s.histogram).boxed().toList());

@@ -86,6 +86,50 @@ public final class QualityPlan implements Serializable {
         this.origin = origin;
     }
 
+    /** One declared rule, named as breaches name it: the expectation, its column and its limit in words. */
+    public record Rule(String expectation, String column, String limit) {}
+
+    /** Every declared rule, for reports: what was checked, whether or not it ever broke. */
+    public List<Rule> rules() {
+        List<Rule> rules = new ArrayList<>();
+        String src = Breach.SOURCE;
+        if (!Double.isNaN(source.maxDeadLetterRate())) {
+            rules.add(new Rule("max_dead_letter_rate", src, "≤ " + source.maxDeadLetterRate()));
+        }
+        if (!Double.isNaN(source.maxDuplicateRate())) {
+            rules.add(new Rule("max_duplicate_rate", src, "≤ " + source.maxDuplicateRate()));
+        }
+        source.maxRejectRate().forEach((reason, rate) -> rules.add(new Rule("max_reject_rate." + reason, src, "≤ " + rate)));
+        if (source.freshnessMillis() >= 0) {
+            rules.add(new Rule("freshness", src, "newest event ≤ " + source.freshnessMillis() / 1000 + " s before window end"));
+        }
+        if (source.minEvents() >= 0) {
+            rules.add(new Rule("min_events", src, "≥ " + source.minEvents()));
+        }
+        for (Column c : columns) {
+            Rules r = c.rules();
+            if (r.notNull()) {
+                rules.add(new Rule("not_null", c.name(), "no missing value"));
+            }
+            if (!Double.isNaN(r.maxNullRate())) {
+                rules.add(new Rule("max_null_rate", c.name(), "≤ " + r.maxNullRate()));
+            }
+            if (!Double.isNaN(r.min())) {
+                rules.add(new Rule("min", c.name(), "≥ " + r.min()));
+            }
+            if (!Double.isNaN(r.max())) {
+                rules.add(new Rule("max", c.name(), "≤ " + r.max()));
+            }
+            if (!c.allowed().isEmpty()) {
+                rules.add(new Rule("allowed", c.name(), "one of " + c.allowed()));
+            }
+        }
+        for (int i : driftColumns) {
+            rules.add(new Rule("drift_psi", columns.get(i).name(), "PSI ≤ " + psiAlert + " (with a baseline)"));
+        }
+        return rules;
+    }
+
     public int indexOf(String column) {
         return indexOf(columns, column);
     }

@@ -127,7 +127,7 @@ public final class QualityStore {
             ps.setLong(8, s.violations);
             setDouble(ps, 9, s.count == 0 ? Double.NaN : s.min);
             setDouble(ps, 10, s.count == 0 ? Double.NaN : s.max);
-            setDouble(ps, 11, s.count == 0 ? Double.NaN : s.mean);
+            setDouble(ps, 11, s.count == 0 || Double.isNaN(s.min) ? Double.NaN : s.mean);
             setDouble(ps, 12, s.stddev());
             ps.setArray(13, ps.getConnection().createArrayOf("float8", Arrays.stream(c.bucketEdges).boxed().toArray()));
             ps.setArray(14, ps.getConnection().createArrayOf("int8", Arrays.stream(s.histogram).boxed().toArray()));

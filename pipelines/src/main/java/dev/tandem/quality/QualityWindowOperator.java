@@ -16,17 +16,21 @@ import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 
 /**
- * Accumulates observations into tumbling event-time windows and emits each window once the
- * watermark has passed its end. Runs with parallelism 1: one instance sees every window, and the
- * open windows (a few, each a few KB) live on the heap between checkpoints rather than being
- * rewritten in a state backend per record. When the rules watch freshness or volume, windows without
- * a single event are emitted too: a silent source is exactly what they must catch.
+ * Folds its input into tumbling event-time windows and emits each window once the watermark has
+ * passed its end. Two stages use it: in parallel over single observations (partial windows, next
+ * to where the observations are made, so records are not shipped to one place), then with
+ * parallelism 1 over the partials (one instance sees every window). Open windows (a few, each a
+ * few KB) live on the heap between checkpoints rather than being rewritten in a state backend per
+ * record. The final stage, when the rules watch freshness or volume, also emits windows without a
+ * single event: a silent source is exactly what those rules must catch.
  */
-public final class QualityWindowOperator extends AbstractStreamOperator<WindowQuality>
-        implements OneInputStreamOperator<Observation, WindowQuality> {
+public final class QualityWindowOperator<IN> extends AbstractStreamOperator<WindowQuality>
+        implements OneInputStreamOperator<IN, WindowQuality> {
     private static final long NONE = Long.MIN_VALUE;
 
     private final QualityPlan plan;
+    private final QualityFold<IN> fold;
+    private final boolean finalStage;
 
     private transient TreeMap<Long, WindowQuality> open;
     /** Refusals seen before any event time was known; they join the first window emitted. */
@@ -37,8 +41,20 @@ public final class QualityWindowOperator extends AbstractStreamOperator<WindowQu
     private transient ListState<WindowQuality> openState;
     private transient ListState<Long> nextState;
 
-    public QualityWindowOperator(QualityPlan plan) {
+    private QualityWindowOperator(QualityPlan plan, QualityFold<IN> fold, boolean finalStage) {
         this.plan = plan;
+        this.fold = fold;
+        this.finalStage = finalStage;
+    }
+
+    /** The parallel stage: observations into partial windows. */
+    public static QualityWindowOperator<Observation> partial(QualityPlan plan) {
+        return new QualityWindowOperator<>(plan, QualityFold.OBSERVATIONS, false);
+    }
+
+    /** The single final stage: partial windows merged, empty windows filled in when the rules need them. */
+    public static QualityWindowOperator<WindowQuality> merging(QualityPlan plan) {
+        return new QualityWindowOperator<>(plan, QualityFold.PARTIALS, true);
     }
 
     @Override
@@ -73,25 +89,25 @@ public final class QualityWindowOperator extends AbstractStreamOperator<WindowQu
     }
 
     @Override
-    public void processElement(StreamRecord<Observation> record) {
-        Observation o = record.getValue();
-        long start = windowOf(o);
+    public void processElement(StreamRecord<IN> record) {
+        IN input = record.getValue();
+        long start = windowOf(fold.time(input));
         if (start == Observation.UNPLACED) {
             if (unplaced == null) {
                 unplaced = WindowQuality.empty(plan, Observation.UNPLACED);
             }
-            unplaced.add(plan, o);
+            fold.addTo(unplaced, input, plan);
             return;
         }
-        open.computeIfAbsent(start, s -> WindowQuality.empty(plan, s)).add(plan, o);
+        fold.addTo(open.computeIfAbsent(start, s -> WindowQuality.empty(plan, s)), input, plan);
     }
 
-    /** The observation's window; one already emitted (never expected: inputs precede their watermark) joins the oldest open one. */
-    private long windowOf(Observation o) {
-        if (o.time == Observation.UNPLACED) {
+    /** The input's window; one already emitted (never expected: inputs precede their watermark) joins the oldest open one. */
+    private long windowOf(long time) {
+        if (time == Observation.UNPLACED) {
             return !open.isEmpty() ? open.firstKey() : nextToEmit != NONE ? nextToEmit : Observation.UNPLACED;
         }
-        long start = Math.floorDiv(o.time, plan.windowMillis) * plan.windowMillis;
+        long start = Math.floorDiv(time, plan.windowMillis) * plan.windowMillis;
         if (nextToEmit != NONE && start < nextToEmit) {
             return !open.isEmpty() ? open.firstKey() : nextToEmit;
         }
@@ -100,7 +116,7 @@ public final class QualityWindowOperator extends AbstractStreamOperator<WindowQu
 
     @Override
     public void processWatermark(Watermark mark) throws Exception {
-        boolean emitGaps = plan.source.freshnessMillis() >= 0 || plan.source.minEvents() >= 0;
+        boolean emitGaps = finalStage && (plan.source.freshnessMillis() >= 0 || plan.source.minEvents() >= 0);
         while (!open.isEmpty() && open.firstKey() + plan.windowMillis - 1 <= mark.getTimestamp()) {
             Map.Entry<Long, WindowQuality> first = open.pollFirstEntry();
             if (emitGaps && nextToEmit != NONE) {
@@ -112,17 +128,21 @@ public final class QualityWindowOperator extends AbstractStreamOperator<WindowQu
             nextToEmit = first.getKey() + plan.windowMillis;
         }
         if (mark.getTimestamp() == Long.MAX_VALUE && unplaced != null) {
-            // Input ended with refusals but no event time ever known: counted, in the first window there is.
-            emit(WindowQuality.empty(plan, nextToEmit != NONE ? nextToEmit : 0));
+            if (finalStage) {
+                // Input ended with refusals but no event time ever known: counted, in the first window there is.
+                emit(WindowQuality.empty(plan, nextToEmit != NONE ? nextToEmit : 0));
+            } else {
+                // Still unplaced: the final stage places it among every subtask's windows.
+                output.collect(new StreamRecord<>(unplaced));
+                unplaced = null;
+            }
         }
         super.processWatermark(mark);
     }
 
     private void emit(WindowQuality window) {
         if (unplaced != null) {
-            for (int i = 0; i < window.rejectedByReason.length; i++) {
-                window.rejectedByReason[i] += unplaced.rejectedByReason[i];
-            }
+            window.merge(unplaced);
             unplaced = null;
         }
         output.collect(new StreamRecord<>(window, window.windowEnd - 1));

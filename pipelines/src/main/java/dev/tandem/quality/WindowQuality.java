@@ -56,6 +56,18 @@ public class WindowQuality {
         }
     }
 
+    /** Adds another part of the same window (another subtask's observations). */
+    public void merge(WindowQuality other) {
+        accepted += other.accepted;
+        newestEventTime = Math.max(newestEventTime, other.newestEventTime);
+        for (int i = 0; i < rejectedByReason.length; i++) {
+            rejectedByReason[i] += other.rejectedByReason[i];
+        }
+        for (int i = 0; i < columns.length; i++) {
+            columns[i].merge(other.columns[i]);
+        }
+    }
+
     public long rejected() {
         long n = 0;
         for (long r : rejectedByReason) {

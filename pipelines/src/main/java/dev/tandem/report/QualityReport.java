@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.ingest.Reasons;
 import dev.tandem.parity.ParityReport;
+import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityResults;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,13 +25,27 @@ public final class QualityReport {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TEMPLATE = "/report/quality-report.html";
 
+    /** A parity verdict to show: what was compared, whether it passed, and its counts by name. */
+    public record Parity(String compared, boolean passed, Map<String, Long> counts) {
+        public static Parity of(ParityReport p, String left, String right) {
+            Map<String, Long> counts = new LinkedHashMap<>();
+            counts.put("events matched", p.matched);
+            counts.put("mismatched", p.mismatched);
+            counts.put("only in " + left, p.onlyLeft);
+            counts.put("only in " + right, p.onlyRight);
+            counts.put("late (dead-lettered) in " + left, p.lateLeft);
+            counts.put("late (dead-lettered) in " + right, p.lateRight);
+            return new Parity(left + " vs " + right, p.passed(), counts);
+        }
+    }
+
     /** A column's drift over the scored windows. */
     public record DriftSummary(String column, long windows, double maxPsi, double maxKs, long alerts) {}
 
     private QualityReport() {}
 
-    public static String render(String featureSetVersion, String source, QualityResults quality, ParityReport parity,
-            String parityLeft, String parityRight, List<DriftSummary> drift) throws IOException {
+    public static String render(String featureSetVersion, String source, QualityPlan plan, QualityResults quality,
+            Parity parity, List<DriftSummary> drift) throws IOException {
         ObjectNode data = JSON.createObjectNode();
         data.put("feature_set_version", featureSetVersion);
         data.put("source", source);
@@ -40,8 +55,13 @@ public final class QualityReport {
         data.set("totals", totals(quality));
         data.set("columns", columns(quality));
         data.set("alerts", JSON.valueToTree(quality.alerts()));
-        data.set("expectations", expectations(quality.alerts()));
-        data.set("parity", parity == null ? null : parity(parity, parityLeft, parityRight));
+        data.set("expectations", expectations(plan, quality.alerts()));
+        if (parity != null) {
+            data.putObject("parity").put("compared", parity.compared()).put("passed", parity.passed())
+                    .set("counts", JSON.valueToTree(parity.counts()));
+        } else {
+            data.putNull("parity");
+        }
         ArrayNode driftRows = data.putArray("drift");
         for (DriftSummary d : drift) {
             driftRows.addObject().put("column", d.column()).put("windows", d.windows()).put("max_psi", d.maxPsi())
@@ -83,7 +103,7 @@ public final class QualityReport {
                 count += r.count();
                 nulls += r.nulls();
                 violations += r.violations();
-                if (r.mean() != null) {
+                if (r.mean() != null && r.min() != null) {
                     sum += r.mean() * r.count();
                     min = Math.min(min, r.min());
                     max = Math.max(max, r.max());
@@ -107,26 +127,31 @@ public final class QualityReport {
         return out;
     }
 
-    /** Breaches grouped by expectation and column: how many windows, first and last, one message. */
-    private static ArrayNode expectations(List<JsonNode> alerts) {
+    /**
+     * Every declared rule with its status, then any breach of a rule the plan no longer declares:
+     * how many windows broke it, first and last, one message.
+     */
+    private static ArrayNode expectations(QualityPlan plan, List<JsonNode> alerts) {
         Map<String, ObjectNode> groups = new LinkedHashMap<>();
+        for (QualityPlan.Rule rule : plan.rules()) {
+            groups.put(rule.expectation() + "\u0000" + rule.column(), JSON.createObjectNode().put("status", "held")
+                    .put("expectation", rule.expectation()).put("column", rule.column()).put("limit", rule.limit())
+                    .put("windows", 0).put("first", "").put("last", "").put("message", ""));
+        }
         for (JsonNode a : alerts) {
             String key = a.path("expectation").asText() + "\u0000" + a.path("column").asText();
             ObjectNode g = groups.computeIfAbsent(key, k -> JSON.createObjectNode()
                     .put("expectation", a.path("expectation").asText()).put("column", a.path("column").asText())
-                    .put("windows", 0).put("first", a.path("window_start").asText()).put("message", a.path("message").asText()));
+                    .put("limit", "").put("windows", 0));
+            if (g.get("windows").asLong() == 0) {
+                g.put("status", "breached").put("first", a.path("window_start").asText()).put("message", a.path("message").asText());
+            }
             g.put("windows", g.get("windows").asLong() + 1);
             g.put("last", a.path("window_start").asText());
         }
         ArrayNode out = JSON.createArrayNode();
         groups.values().forEach(out::add);
         return out;
-    }
-
-    private static ObjectNode parity(ParityReport p, String left, String right) {
-        return JSON.createObjectNode().put("passed", p.passed()).put("matched", p.matched).put("mismatched", p.mismatched)
-                .put("only_left", p.onlyLeft).put("only_right", p.onlyRight).put("late_left", p.lateLeft)
-                .put("late_right", p.lateRight).put("left", left).put("right", right);
     }
 
     private static String template() throws IOException {

@@ -10,6 +10,11 @@ import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.FeatureTable;
+import dev.tandem.parity.OutputFiles;
+import dev.tandem.quality.DriftBaseline;
+import dev.tandem.quality.QualityPlan;
+import dev.tandem.quality.QualityResults;
+import dev.tandem.quality.QualityStore;
 import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
@@ -59,18 +64,28 @@ class KafkaToOnlineStoreITCase {
         new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
         long labels = new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
 
+        RunSummary batch = FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
+        assertThat(batch.featureRows()).isEqualTo(manifest.expectedValid());
+        // The batch run's distribution as the drift baseline: the stream has the same data, so no drift alert.
+        String version = OnlineStoreSchema.featureSetVersion(spec);
+        DriftBaseline baseline = DriftBaseline.fromRows(QualityPlan.load(spec), version,
+                OutputFiles.list(dir.resolve("batch").resolve(FeaturesJob.FEATURES_DIR), ".parquet"), "batch run");
+        try (Connection c = servers.postgres().connect()) {
+            QualityStore.delete(c, version);
+        }
+        Topics.delete(bootstrap, Topics.ALERTS);
+
         StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES,
                 Topics.DEAD_LETTERS, Topics.ALERTS, true, servers.postgres().jdbcUrl(), "tandem",
                 servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "rocksdb",
-                FeatureRuns.SECRET), spec);
-        RunSummary batch = FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
-        assertThat(batch.featureRows()).isEqualTo(manifest.expectedValid());
+                FeatureRuns.SECRET), spec, baseline);
 
         try (Connection c = servers.postgres().connect()) {
             for (OnlineStoreParity.GroupResult group : OnlineStoreParity.compare(dir.resolve("batch"), spec, c)) {
                 assertThat(group.passed()).as(group.toString()).isTrue();
                 assertThat(group.entities()).isPositive();
             }
+            assertStreamedQualityEqualsBatch(c, version, dir.resolve("batch"), bootstrap);
             try (ResultSet rs = c.createStatement().executeQuery("SELECT count(*) FROM " + OnlineStoreSchema.labelTable(spec))) {
                 rs.next();
                 assertThat(rs.getLong(1)).as("labels arrive in the online store").isEqualTo(labels);
@@ -103,6 +118,25 @@ class KafkaToOnlineStoreITCase {
         assertThat(deadLetters).isEqualTo(manifest.expectedDeadLetters());
 
         assertNoRawPiiInAnySink(history, dir.resolve("batch"), bootstrap, spec);
+    }
+
+    /**
+     * The quality tables in PostgreSQL hold the same windows as the batch run's files; every drift
+     * column is scored; each alert row is also on the alerts topic.
+     */
+    private static void assertStreamedQualityEqualsBatch(Connection c, String version, Path batch, String bootstrap) throws Exception {
+        QualityResults streamed = QualityStore.read(c, version);
+        QualityResults files = QualityResults.fromFiles(batch);
+        assertThat(streamed.windows()).hasSizeGreaterThan(10).isEqualTo(files.windows());
+        assertThat(streamed.columns()).hasSameSizeAs(files.columns());
+        for (int i = 0; i < files.columns().size(); i++) {
+            assertThat(streamed.columns().get(i).histogram()).as(files.columns().get(i).column())
+                    .isEqualTo(files.columns().get(i).histogram());
+        }
+        assertThat(streamed.drift()).isNotEmpty().noneMatch(d -> d.alert);
+        assertThat(streamed.alerts()).isEqualTo(files.alerts());
+        List<String> alerts = TopicReader.readCommitted(bootstrap, Topics.ALERTS, Duration.ofSeconds(3));
+        assertThat(alerts).hasSize(streamed.alerts().size());
     }
 
     /** No raw card number or email in any sink: Parquet, dead-letter files, both topics, every online table. */

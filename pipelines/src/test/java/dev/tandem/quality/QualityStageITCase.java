@@ -89,7 +89,7 @@ class QualityStageITCase {
         new FeatureTable(output).forEach(row -> {
             long window = Math.floorDiv((Long) row.get("event_time"), HOUR) * HOUR;
             Object value = row.get(feature);
-            double[] acc = countNullsMinMax.computeIfAbsent(window, w -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE});
+            double[] acc = countNullsMinMax.computeIfAbsent(window, w -> new double[] {0, 0, Double.MAX_VALUE, -Double.MAX_VALUE, 0});
             if (value == null) {
                 acc[1]++;
                 return;
@@ -98,6 +98,7 @@ class QualityStageITCase {
             acc[0]++;
             acc[2] = Math.min(acc[2], v);
             acc[3] = Math.max(acc[3], v);
+            acc[4] += v;
             int bucket = 0;
             while (bucket < edges.length && v >= edges[bucket]) {
                 bucket++;
@@ -113,6 +114,8 @@ class QualityStageITCase {
             if (row.count() > 0) {
                 assertThat(new double[] {row.min(), row.max()}).containsExactly(acc[2], acc[3]);
                 assertThat(row.histogram()).isEqualTo(histograms.get(row.start()));
+                double mean = acc[4] / acc[0];
+                assertThat(row.mean()).isCloseTo(mean, within(1e-9 * Math.max(1, Math.abs(mean))));
             }
         }
     }

@@ -1,0 +1,81 @@
+package dev.tandem.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tandem.cli.TandemCli;
+import dev.tandem.generate.Generator;
+import dev.tandem.quality.QualityResults;
+import dev.tandem.spec.SpecCompiler;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The HTML report as a person sees it: rendered by headless Chromium, its scripts must have drawn
+ * one histogram per numeric column with data, the refusals chart and the parity verdict.
+ */
+class QualityReportITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void chromiumDrawsEveryChart() throws Exception {
+        new Generator(new Generator.Options(dir.resolve("history"), 8_000, 9, 0.05, Generator.DEFAULT_START), SpecCompiler.load(null)).run();
+        for (String mode : new String[] {"batch", "streaming"}) {
+            assertThat(run("features", "--mode", mode, "--input", dir.resolve("history").toString(),
+                    "--output", dir.resolve(mode).toString())).isZero();
+        }
+        Path html = dir.resolve("report.html");
+        assertThat(run("report", "--input", dir.resolve("batch").toString(), "--compare", dir.resolve("streaming").toString(),
+                "--out", html.toString())).isZero();
+        String page = Files.readString(html);
+        // Self-contained: nothing fetched from anywhere.
+        assertThat(page).doesNotContain("<script src").doesNotContain("<link").doesNotContainPattern("(src|href|url)\\s*[=(]\\s*[\"']?https?:");
+
+        HeadlessChromium chromium = new HeadlessChromium(dir.resolve("chromium-profile"));
+        String dom = chromium.renderedDom(html);
+        assertThat(dom).contains("data-rendered=\"true\"");
+
+        QualityResults quality = QualityResults.fromFiles(dir.resolve("batch"));
+        long numericWithData = quality.columnNames().stream()
+                .filter(c -> quality.column(c).get(0).histogram().length > 0)
+                .filter(c -> quality.column(c).stream().mapToLong(QualityResults.ColumnRow::count).sum() > 0)
+                .count();
+        assertThat(numericWithData).isGreaterThan(20);
+        assertThat(count(dom, "data-chart=\"histogram\"")).isEqualTo(numericWithData);
+        // Every histogram has bars, and bars have height: drawn, not just declared.
+        Matcher charts = Pattern.compile("<svg[^>]*data-chart=\"histogram\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(dom);
+        while (charts.find()) {
+            assertThat(Pattern.compile("<rect class=\"bar\"[^>]*height=\"(?!0\")[0-9.]+\"").matcher(charts.group(1)).find())
+                    .as(charts.group(0).substring(0, 120)).isTrue();
+        }
+        assertThat(count(dom, "data-chart=\"rejects\"")).isEqualTo(1);
+        assertThat(dom).contains("PARITY OK").contains("id=\"expectations-table\"");
+        chromium.screenshot(html, Path.of("target", "quality-report.png").toAbsolutePath());
+        assertThat(Path.of("target", "quality-report.png")).isNotEmptyFile();
+    }
+
+    private static long count(String text, String needle) {
+        return Pattern.compile(Pattern.quote(needle)).matcher(text).results().count();
+    }
+
+    private static int run(String... args) {
+        CommandLine cli = TandemCli.commandLine();
+        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setErr(new PrintWriter(new StringWriter(), true));
+        return cli.execute(args);
+    }
+}
