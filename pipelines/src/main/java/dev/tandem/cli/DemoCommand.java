@@ -100,7 +100,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private StreamingJobOptions streamingOptions(LocalKafka kafka, LocalPostgres postgres) throws Exception {
         return new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
-                Topics.FEATURES, Topics.DEAD_LETTERS, Topics.ALERTS, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
+                Topics.FEATURES, Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
                 Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", FeaturesRun.piiSecret());
     }
 

@@ -35,7 +35,7 @@ final class StreamCommand implements Callable<Integer> {
     String groupId;
 
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics' names (transactions, "
-            + "labels, features, dead-letters, alerts), to run several pipelines on one Kafka (default none).")
+            + "labels, features, dead-letters, alerts, lineage), to run several pipelines on one Kafka (default none).")
     String topicPrefix;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of keyed operators (default ${DEFAULT-VALUE}).")
@@ -66,7 +66,7 @@ final class StreamCommand implements Callable<Integer> {
 
     StreamingJobOptions options(CompiledSpec compiled) throws Exception {
         return new StreamingJobOptions(bootstrap, groupId, topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.LABELS,
-                topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, topicPrefix + Topics.ALERTS, bounded,
+                topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, topicPrefix + Topics.ALERTS, topicPrefix + Topics.LINEAGE, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
                 checkpointUri(checkpointDir), stateBackend, FeaturesRun.piiSecret());
     }

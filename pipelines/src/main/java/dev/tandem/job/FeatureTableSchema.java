@@ -9,11 +9,14 @@ import org.apache.avro.SchemaBuilder;
 
 /**
  * The columns of a feature table, derived from the spec: event id, event time, each entity key,
- * then one nullable column per feature named as in the spec (BIGINT for counts, DOUBLE otherwise).
+ * then one nullable column per feature named as in the spec (BIGINT for counts, DOUBLE otherwise), then the
+ * feature-set version.
  */
 public final class FeatureTableSchema {
     public static final String EVENT_ID = "event_id";
     public static final String EVENT_TIME = "event_time";
+    /** Which definition computed the row: spec name, version and fingerprint (OnlineStoreSchema#featureSetVersion). */
+    public static final String FEATURE_SET_VERSION = "feature_set_version";
 
     private FeatureTableSchema() {}
 
@@ -33,6 +36,7 @@ public final class FeatureTableSchema {
                 fields.optionalDouble(feature.name());
             }
         }
+        fields.requiredString(FEATURE_SET_VERSION);
         return fields.endRecord();
     }
 

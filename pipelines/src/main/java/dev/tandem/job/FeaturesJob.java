@@ -2,6 +2,9 @@ package dev.tandem.job;
 
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
+import dev.tandem.lineage.Datasets;
+import dev.tandem.lineage.LineageEvent;
+import dev.tandem.lineage.LineageLog;
 import dev.tandem.quality.DriftBaseline;
 import dev.tandem.quality.QualityPlan;
 import dev.tandem.spec.CompiledSpec;
@@ -49,7 +52,13 @@ public final class FeaturesJob {
         writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
         writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
         QualityFiles.write(outputs, spec, quality, options.output());
-        return env.execute("tandem-features-" + spec.name + "-" + options.mode());
+        String name = "tandem-features-" + spec.name + "-" + options.mode();
+        LineageEvent lineage = new LineageEvent(spec, name, options.streaming(), LineageLog.operatorUids(env),
+                List.of(Datasets.file(options.input(), false)),
+                List.of(Datasets.file(options.output().resolve(FEATURES_DIR), true),
+                        Datasets.file(options.output().resolve(DEAD_LETTERS_DIR), false),
+                        Datasets.file(options.output().resolve(QualityFiles.DIR), false)));
+        return LineageLog.around(options.output().resolve(LineageLog.FILE), lineage, () -> env.execute(name));
     }
 
     public static Configuration configuration(FeaturesJobOptions options) {

@@ -9,6 +9,9 @@ import dev.tandem.training.LabelParser;
 import dev.tandem.kafka.FeatureVectorJson;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.Topics;
+import dev.tandem.lineage.Datasets;
+import dev.tandem.lineage.LineageEvent;
+import dev.tandem.lineage.LineageLog;
 import dev.tandem.quality.Breach;
 import dev.tandem.quality.BreachJson;
 import dev.tandem.quality.ColumnQuality;
@@ -24,6 +27,8 @@ import dev.tandem.store.OnlineRowStatement;
 import dev.tandem.store.OnlineStoreSchema;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -41,7 +46,9 @@ import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -59,7 +66,12 @@ public final class StreamingJob {
 
     /** The job, scoring drift against a training baseline unless it is null. */
     public static JobExecutionResult run(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline) throws Exception {
-        return define(options, spec, baseline).execute("tandem-streaming-" + spec.name);
+        StreamExecutionEnvironment env = define(options, spec, baseline);
+        LineageEvent lineage = lineage(env, options, spec);
+        publishLineage(options, lineage.render("START"));
+        JobExecutionResult result = env.execute("tandem-streaming-" + spec.name);
+        publishLineage(options, lineage.render("COMPLETE"));
+        return result;
     }
 
     /** Starts the job and returns at once; the caller stops it (e.g. stop-with-savepoint and drain). */
@@ -69,7 +81,32 @@ public final class StreamingJob {
 
     /** Starts the job scoring drift against a training baseline unless it is null. */
     public static JobClient start(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline) throws Exception {
-        return define(options, spec, baseline).executeAsync("tandem-streaming-" + spec.name);
+        StreamExecutionEnvironment env = define(options, spec, baseline);
+        publishLineage(options, lineage(env, options, spec).render("START"));
+        return env.executeAsync("tandem-streaming-" + spec.name);
+    }
+
+    /** The job's sources and sinks, for its lineage events on the lineage topic. */
+    private static LineageEvent lineage(StreamExecutionEnvironment env, StreamingJobOptions options, CompiledSpec spec) {
+        String kafka = options.bootstrapServers();
+        List<LineageEvent.Dataset> outputs = new ArrayList<>();
+        outputs.add(Datasets.topic(kafka, options.featuresTopic(), true));
+        spec.entities.forEach(g -> outputs.add(Datasets.table(options.jdbcUrl(), OnlineStoreSchema.table(spec, g), true)));
+        outputs.add(Datasets.topic(kafka, options.deadLettersTopic(), false));
+        outputs.add(Datasets.topic(kafka, options.alertsTopic(), false));
+        for (String table : List.of(QualityStore.WINDOWS, QualityStore.COLUMNS, QualityStore.ALERTS, QualityStore.DRIFT)) {
+            outputs.add(Datasets.table(options.jdbcUrl(), table, false));
+        }
+        return new LineageEvent(spec, "tandem-streaming-" + spec.name, true, LineageLog.operatorUids(env),
+                List.of(Datasets.topic(kafka, options.transactionsTopic(), false), Datasets.topic(kafka, options.labelsTopic(), false)),
+                outputs);
+    }
+
+    private static void publishLineage(StreamingJobOptions options, String event) {
+        Properties p = KafkaClientProperties.forBootstrap(options.bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(options.lineageTopic(), event));
+        }
     }
 
     private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline)
@@ -119,7 +156,7 @@ public final class StreamingJob {
     /** Topics and online tables exist before the job starts writing. */
     static void prepareSinks(StreamingJobOptions options, CompiledSpec spec) throws Exception {
         Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1,
-                options.featuresTopic(), 2, options.deadLettersTopic(), 1, options.alertsTopic(), 1));
+                options.featuresTopic(), 2, options.deadLettersTopic(), 1, options.alertsTopic(), 1, options.lineageTopic(), 1));
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             OnlineStoreSchema.migrate(c, spec);
             QualityStore.migrate(c);

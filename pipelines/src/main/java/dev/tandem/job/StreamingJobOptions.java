@@ -12,6 +12,7 @@ public record StreamingJobOptions(
         String featuresTopic,
         String deadLettersTopic,
         String alertsTopic,
+        String lineageTopic,
         boolean bounded,
         String jdbcUrl,
         String jdbcUser,

@@ -2,6 +2,7 @@ package dev.tandem.job;
 
 import dev.tandem.features.FeatureVector;
 import dev.tandem.spec.CompiledSpec;
+import dev.tandem.store.OnlineStoreSchema;
 import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -17,6 +18,7 @@ public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRe
         implements ResultTypeQueryable<GenericRecord> {
     private final CompiledSpec spec;
     private final String schemaJson;
+    private final String featureSetVersion;
 
     private transient Schema schema;
     private transient List<CompiledSpec.Feature> features;
@@ -24,6 +26,7 @@ public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRe
     public ToAvroRecord(CompiledSpec spec) {
         this.spec = spec;
         this.schemaJson = FeatureTableSchema.of(spec).toString();
+        this.featureSetVersion = OnlineStoreSchema.featureSetVersion(spec);
     }
 
     @Override
@@ -50,6 +53,7 @@ public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRe
                 row.put(features.get(f).name(), v);
             }
         }
+        row.put(FeatureTableSchema.FEATURE_SET_VERSION, featureSetVersion);
         return row;
     }
 

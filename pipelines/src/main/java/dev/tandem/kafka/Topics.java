@@ -19,6 +19,7 @@ public final class Topics {
     public static final String FEATURES = "features";
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String ALERTS = "alerts";
+    public static final String LINEAGE = "lineage";
 
     private Topics() {}
 

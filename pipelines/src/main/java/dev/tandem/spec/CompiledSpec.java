@@ -22,8 +22,8 @@ public final class CompiledSpec implements Serializable {
             String name, String outputName, FieldType type, boolean required, Clean clean, Pii pii,
             int maxLength, boolean numeric, int slot) implements Serializable {}
 
-    /** A derived value: function, argument slots (number or text per the function), number slot. */
-    public record DerivedField(String name, String fn, int[] argSlots, int slot) implements Serializable {}
+    /** A derived value: function, its arguments by name and by slot (number or text per the function), number slot. */
+    public record DerivedField(String name, String fn, List<String> args, int[] argSlots, int slot) implements Serializable {}
 
     /** One feature with its inputs resolved. {@code slot} is a text slot when {@code textInput}. */
     public record Feature(

@@ -65,14 +65,23 @@ public final class SpecCompiler {
         if (spec == null) {
             throw new SpecException(origin + ": the spec is empty");
         }
-        return new Compilation(spec, origin, fingerprint(yaml)).run();
+        return new Compilation(spec, origin, fingerprint(spec)).run();
     }
 
-    private static String fingerprint(String yaml) {
+    private static final ObjectMapper CANONICAL = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY);
+
+    /**
+     * The spec's meaning, hashed: its parsed content as canonical JSON (sorted keys), so comments,
+     * layout and key order do not count, and any change to a definition does.
+     */
+    private static String fingerprint(FeatureSpec spec) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(yaml.getBytes(StandardCharsets.UTF_8));
+            byte[] canonical = CANONICAL.writeValueAsBytes(spec);
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
@@ -212,7 +221,7 @@ public final class SpecCompiler {
                 slots[i] = resolve(args.get(i), text, where + ".args");
             }
             int slot = declare(derived.name(), true, where);
-            out.derivedFields.add(new CompiledSpec.DerivedField(derived.name(), fn, slots, slot));
+            out.derivedFields.add(new CompiledSpec.DerivedField(derived.name(), fn, List.copyOf(args), slots, slot));
         }
 
         private CompiledSpec.EntityGroup compileEntity(FeatureSpec.Entity entity, int offset, Set<String> featureNames) {

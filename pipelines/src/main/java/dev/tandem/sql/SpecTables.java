@@ -27,7 +27,7 @@ public final class SpecTables {
     static String offlineFeatures(CompiledSpec spec) {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS offline_features (\n");
         ddl.append(vectorColumns(spec));
-        ddl.append("  event_ts AS TO_TIMESTAMP_LTZ(event_time, 3)\n");
+        ddl.append("  feature_set_version STRING,\n  event_ts AS TO_TIMESTAMP_LTZ(event_time, 3)\n");
         ddl.append(") WITH (\n  'connector' = 'filesystem',\n  'path' = '${OFFLINE_DIR}/features',\n  'format' = 'parquet'\n)");
         return ddl.toString();
     }

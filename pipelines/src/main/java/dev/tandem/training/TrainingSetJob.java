@@ -7,6 +7,10 @@ import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.InputFiles;
 import dev.tandem.job.Sources;
 import dev.tandem.job.QualityFiles;
+import dev.tandem.lineage.Datasets;
+import dev.tandem.lineage.LineageEvent;
+import dev.tandem.lineage.LineageLog;
+import java.util.List;
 import dev.tandem.quality.QualityPlan;
 import dev.tandem.spec.CompiledSpec;
 import org.apache.avro.generic.GenericRecord;
@@ -38,7 +42,7 @@ public final class TrainingSetJob {
         DataStream<String> events = FeaturesJob.readRecords(env, spec, InputFiles.find(options.input(), spec.filesGlob));
         DataStream<String> labels = Sources.jsonLines(env, InputFiles.find(options.input(), spec.labels.filesGlob()), "label-source");
         define(spec, events, labels, options, snapshotMillis);
-        return env.execute("tandem-training-set-" + spec.name);
+        return execute(env, spec, options, List.of(Datasets.file(options.input(), false)));
     }
 
     /** Builds the training set from a bounded read of the Kafka topics, up to their offsets at start. */
@@ -50,7 +54,17 @@ public final class TrainingSetJob {
         DataStream<String> events = Sources.kafka(env, bootstrap, eventsTopic, group, true, "source");
         DataStream<String> labels = Sources.kafka(env, bootstrap, labelsTopic, group, true, "label-source");
         define(spec, events, labels, options, snapshotMillis);
-        return env.execute("tandem-training-set-" + spec.name);
+        return execute(env, spec, options, List.of(Datasets.topic(bootstrap, eventsTopic, false), Datasets.topic(bootstrap, labelsTopic, false)));
+    }
+
+    private static JobExecutionResult execute(StreamExecutionEnvironment env, CompiledSpec spec, FeaturesJobOptions options,
+            List<LineageEvent.Dataset> inputs) throws Exception {
+        String name = "tandem-training-set-" + spec.name;
+        LineageEvent lineage = new LineageEvent(spec, name, false, LineageLog.operatorUids(env), inputs,
+                List.of(Datasets.file(options.output().resolve(TRAINING_DIR), true),
+                        Datasets.file(options.output().resolve(FeaturesJob.DEAD_LETTERS_DIR), false),
+                        Datasets.file(options.output().resolve(QualityFiles.DIR), false)));
+        return LineageLog.around(options.output().resolve(LineageLog.FILE), lineage, () -> env.execute(name));
     }
 
     private static void requireLabels(CompiledSpec spec) {

@@ -3,7 +3,6 @@ package dev.tandem.training;
 import dev.tandem.job.FeatureTableSchema;
 import dev.tandem.job.ToAvroRecord;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.store.OnlineStoreSchema;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
 public final class TrainingTable {
     public static final String LABEL = "label";
     public static final String LABEL_TIME = "label_time";
-    public static final String FEATURE_SET_VERSION = "feature_set_version";
+    public static final String FEATURE_SET_VERSION = FeatureTableSchema.FEATURE_SET_VERSION;
 
     private TrainingTable() {}
 
@@ -38,7 +37,6 @@ public final class TrainingTable {
         fields.add(new Schema.Field(LABEL, Schema.create(Schema.Type.INT)));
         Schema time = LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG));
         fields.add(new Schema.Field(LABEL_TIME, Schema.createUnion(Schema.create(Schema.Type.NULL), time), null, Schema.Field.NULL_DEFAULT_VALUE));
-        fields.add(new Schema.Field(FEATURE_SET_VERSION, Schema.create(Schema.Type.STRING)));
         return Schema.createRecord("TrainingExample", null, features.getNamespace(), false, fields);
     }
 
@@ -46,13 +44,11 @@ public final class TrainingTable {
     public static final class ToRow extends RichMapFunction<TrainingExample, GenericRecord> implements ResultTypeQueryable<GenericRecord> {
         private final String schemaJson;
         private final ToAvroRecord featureRow;
-        private final String featureSetVersion;
         private transient Schema schema;
 
         public ToRow(CompiledSpec spec) {
             this.schemaJson = schema(spec).toString();
             this.featureRow = new ToAvroRecord(spec);
-            this.featureSetVersion = OnlineStoreSchema.featureSetVersion(spec);
         }
 
         @Override
@@ -70,7 +66,6 @@ public final class TrainingTable {
             }
             row.put(LABEL, example.label);
             row.put(LABEL_TIME, example.labelTime < 0 ? null : example.labelTime);
-            row.put(FEATURE_SET_VERSION, featureSetVersion);
             return row;
         }
 

@@ -2,6 +2,7 @@ package dev.tandem.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
@@ -73,10 +74,10 @@ class KafkaToOnlineStoreITCase {
         try (Connection c = servers.postgres().connect()) {
             QualityStore.delete(c, version);
         }
-        Topics.delete(bootstrap, Topics.ALERTS);
+        Topics.delete(bootstrap, Topics.ALERTS, Topics.LINEAGE);
 
         StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES,
-                Topics.DEAD_LETTERS, Topics.ALERTS, true, servers.postgres().jdbcUrl(), "tandem",
+                Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, true, servers.postgres().jdbcUrl(), "tandem",
                 servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "rocksdb",
                 FeatureRuns.SECRET), spec, baseline);
 
@@ -118,6 +119,15 @@ class KafkaToOnlineStoreITCase {
         assertThat(deadLetters).isEqualTo(manifest.expectedDeadLetters());
 
         assertNoRawPiiInAnySink(history, dir.resolve("batch"), bootstrap, spec);
+
+        // The job's lineage on its topic: a START and a COMPLETE event naming the online tables it wrote.
+        List<JsonNode> lineage = new ArrayList<>();
+        for (String value : TopicReader.readCommitted(bootstrap, Topics.LINEAGE, Duration.ofSeconds(3))) {
+            lineage.add(JSON.readTree(value));
+        }
+        assertThat(lineage).extracting(e -> e.path("eventType").asText()).containsExactly("START", "COMPLETE");
+        assertThat(lineage.get(1).path("outputs").toString()).contains(OnlineStoreSchema.table(spec, spec.entities.get(0)))
+                .contains("\"name\":\"features\"").contains("columnLineage");
     }
 
     /**
@@ -183,7 +193,7 @@ class KafkaToOnlineStoreITCase {
             }
         }
         StreamingJobOptions options = new StreamingJobOptions(bootstrap, "it-idle", topic, "readings-labels", "readings-features",
-                "readings-dead-letters", "readings-alerts", false, servers.postgres().jdbcUrl(), "tandem", servers.postgres().password(), 2,
+                "readings-dead-letters", "readings-alerts", "readings-lineage", false, servers.postgres().jdbcUrl(), "tandem", servers.postgres().password(), 2,
                 Duration.ofSeconds(1), dir.resolve("checkpoints-idle").toUri(), "hashmap", FeatureRuns.SECRET);
         var job = StreamingJob.start(options, spec);
         try {

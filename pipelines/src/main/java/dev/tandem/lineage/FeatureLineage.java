@@ -1,0 +1,174 @@
+package dev.tandem.lineage;
+
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.udfs.functions.CyclicTime;
+import dev.tandem.udfs.functions.HaversineKm;
+import dev.tandem.udfs.functions.IsValidCard;
+import dev.tandem.udfs.functions.Log1p;
+import dev.tandem.udfs.functions.MaskText;
+import dev.tandem.udfs.functions.NormalizeCountry;
+import dev.tandem.udfs.functions.NormalizeCurrency;
+import dev.tandem.udfs.functions.NormalizeEmail;
+import dev.tandem.udfs.functions.ParseAmount;
+import dev.tandem.udfs.functions.ParseTimestamp;
+import dev.tandem.udfs.functions.Pseudonymize;
+import dev.tandem.udfs.functions.ToBaseCurrency;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Where a feature comes from, resolved from the compiled spec: the aggregation and its operator,
+ * the values it reads (derived values and the UDFs computing them), down to the source fields and
+ * the cleaning and PII functions applied to them. The same functions run in Flink SQL under the
+ * names given here.
+ */
+public final class FeatureLineage {
+    /** One step: what it is, its name, how it is made, the UDF (SQL name and class) if any, and what it reads. */
+    public record Node(String kind, String name, String how, String udf, String udfClass, List<Node> inputs) {}
+
+    private static final Map<String, Class<?>> DERIVED_UDFS = Map.of(
+            "to_base_currency", ToBaseCurrency.class, "log1p", Log1p.class, "hour_sin", CyclicTime.HourSin.class,
+            "hour_cos", CyclicTime.HourCos.class, "dow_sin", CyclicTime.DowSin.class, "dow_cos", CyclicTime.DowCos.class,
+            "haversine_km", HaversineKm.class);
+
+    private final CompiledSpec spec;
+
+    public FeatureLineage(CompiledSpec spec) {
+        this.spec = spec;
+    }
+
+    /** The lineage of one feature, or null when the spec has no such feature. */
+    public Node of(String featureName) {
+        for (CompiledSpec.EntityGroup group : spec.entities) {
+            for (CompiledSpec.Feature f : group.features()) {
+                if (f.name().equals(featureName)) {
+                    return feature(group, f);
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The source fields a feature reads, by their names in the raw events. */
+    public Set<String> sourceFields(String featureName) {
+        Set<String> fields = new LinkedHashSet<>();
+        collect(of(featureName), fields);
+        return fields;
+    }
+
+    private static void collect(Node node, Set<String> out) {
+        if (node.kind().equals("source_field")) {
+            out.add(node.name());
+        }
+        node.inputs().forEach(n -> collect(n, out));
+    }
+
+    private Node feature(CompiledSpec.EntityGroup group, CompiledSpec.Feature f) {
+        List<Node> inputs = new ArrayList<>();
+        inputs.add(new Node("entity_key", group.keyName(), "events are keyed by " + group.keyName(), null, null,
+                List.of(textValue(group.keySlot()))));
+        if (f.latSlot() >= 0) {
+            inputs.add(numberValue(f.latSlot()));
+            inputs.add(numberValue(f.lonSlot()));
+        } else if (f.slot() >= 0) {
+            inputs.add(f.textInput() ? textValue(f.slot()) : numberValue(f.slot()));
+        }
+        inputs.add(timeField());
+        String agg = f.agg().name().toLowerCase(Locale.ROOT);
+        String window = f.windowMillis() > 0 ? " over the " + human(f.windowMillis()) + " before the event (t - w <= t' < t)" : "";
+        return new Node("feature", f.name(), agg + window + ", per " + group.name() + "; DataStream operator uid features-"
+                + group.name() + " (FeatureCalculator)", null, null, inputs);
+    }
+
+    private Node numberValue(int slot) {
+        for (CompiledSpec.DerivedField d : spec.derivedFields) {
+            if (d.slot() == slot) {
+                List<Node> args = new ArrayList<>();
+                for (int i = 0; i < d.args().size(); i++) {
+                    boolean text = d.fn().equals("to_base_currency") && i == 1;
+                    args.add(text ? textValue(d.argSlots()[i]) : numberValue(d.argSlots()[i]));
+                }
+                Class<?> udf = DERIVED_UDFS.get(d.fn());
+                return new Node("derived", d.name(), d.fn() + "(" + String.join(", ", d.args()) + ")",
+                        udf == null ? null : sqlName(udf), udf == null ? null : udf.getName(), args);
+            }
+        }
+        if (slot == spec.eventTimeSlot) {
+            return timeField();
+        }
+        for (CompiledSpec.InputField in : spec.inputFields) {
+            if (in.numeric() && in.slot() == slot) {
+                return field(in);
+            }
+        }
+        throw new IllegalStateException("no field in number slot " + slot);
+    }
+
+    private Node textValue(int slot) {
+        for (CompiledSpec.InputField in : spec.inputFields) {
+            if (!in.numeric() && in.slot() == slot) {
+                return field(in);
+            }
+        }
+        throw new IllegalStateException("no field in text slot " + slot);
+    }
+
+    private Node timeField() {
+        CompiledSpec.InputField time = spec.inputFields.stream().filter(in -> in.name().equals(spec.eventTimeField)).findFirst().orElseThrow();
+        return new Node("event_time", time.name(), "event time, parsed to UTC", sqlName(ParseTimestamp.class),
+                ParseTimestamp.class.getName(), List.of(source(time)));
+    }
+
+    /** A cleaned (and maybe pseudonymised) field, from its source field. */
+    private Node field(CompiledSpec.InputField in) {
+        Node node = source(in);
+        Class<?> clean = switch (in.clean()) {
+            case AMOUNT -> ParseAmount.class;
+            case CURRENCY -> NormalizeCurrency.class;
+            case EMAIL -> NormalizeEmail.class;
+            case COUNTRY -> NormalizeCountry.class;
+            case CARD_NUMBER -> IsValidCard.class;
+            case NONE -> null;
+        };
+        if (clean != null) {
+            node = new Node("cleaned", in.name(), "clean: " + in.clean().name().toLowerCase(Locale.ROOT), sqlName(clean),
+                    clean.getName(), List.of(node));
+        }
+        Class<?> pii = switch (in.pii()) {
+            case HMAC -> Pseudonymize.class;
+            case MASK -> MaskText.class;
+            default -> null;
+        };
+        if (pii != null) {
+            node = new Node("pii", in.outputName(), "pii: " + in.pii().name().toLowerCase(Locale.ROOT)
+                    + (in.pii() == CompiledSpec.Pii.HMAC ? " (keyed HMAC-SHA256, TANDEM_PII_SECRET)" : ""), sqlName(pii),
+                    pii.getName(), List.of(node));
+        }
+        return node;
+    }
+
+    private static Node source(CompiledSpec.InputField in) {
+        return new Node("source_field", in.name(), "source field, " + in.type().name().toLowerCase(Locale.ROOT)
+                + (in.required() ? ", required" : ""), null, null, List.of());
+    }
+
+    private static String sqlName(Class<?> udf) {
+        return dev.tandem.udfs.functions.FunctionRegistry.FUNCTIONS.stream()
+                .filter(e -> e.implementation().equals(udf)).map(e -> e.sqlName()).findFirst().orElse(udf.getSimpleName());
+    }
+
+    static String human(long millis) {
+        long s = millis / 1000;
+        if (s % 86_400 == 0) {
+            return s / 86_400 + "d";
+        }
+        if (s % 3600 == 0) {
+            return s / 3600 + "h";
+        }
+        return s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+}
