@@ -82,7 +82,7 @@ public final class StreamingBenchmark {
 
     private static StreamingJobOptions jobOptions(Options o, String prefix, boolean bounded) {
         return new StreamingJobOptions(o.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, prefix + Topics.LABELS,
-                prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS, prefix + Topics.ALERTS, prefix + Topics.LINEAGE, bounded, o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(),
+                prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS, prefix + Topics.ALERTS, prefix + Topics.LINEAGE, prefix + Topics.ERASURES, bounded, o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(),
                 o.parallelism(), Duration.ofSeconds(10), o.workDir().resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb",
                 o.piiSecret());
     }

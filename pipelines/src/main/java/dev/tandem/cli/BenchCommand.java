@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -42,6 +43,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--results", defaultValue = "BENCHMARKS.md", description = "Results file (default ${DEFAULT-VALUE}).")
     Path results;
 
+    @Mixin
+    PiiOptions pii;
+
     @Override
     public Integer call() throws Exception {
         long n = events != null ? events : name == Name.streaming ? 200_000 : 1_000_000;
@@ -54,7 +58,7 @@ final class BenchCommand implements Callable<Integer> {
             LocalPostgres postgres = ServerCommands.postgres(5433);
             kafka.start();
             postgres.start();
-            var options = new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, FeaturesRun.piiSecret(),
+            var options = new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey(),
                     kafka.bootstrapServers(), postgres.jdbcUrl(), LocalPostgres.USER, postgres.password());
             System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
             return 0;
@@ -65,11 +69,11 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (name == Name.scaling) {
-            var options = new ScalingBenchmark.Options(n, seed, work, resultsFile, command, FeaturesRun.piiSecret());
+            var options = new ScalingBenchmark.Options(n, seed, work, resultsFile, command, pii.orDevelopmentKey());
             System.out.println(ScalingBenchmark.run(options, FeaturesRun.compile(null)).render());
             return 0;
         }
-        var options = new BackfillBenchmark.Options(n, seed, parallelism, work, resultsFile, command, FeaturesRun.piiSecret());
+        var options = new BackfillBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey());
         var result = BackfillBenchmark.run(options, FeaturesRun.compile(null));
         System.out.println(result.render(parallelism));
         boolean agree = result.floorDisagreements().isEmpty() && result.duckdbDisagreements().isEmpty();

@@ -43,6 +43,7 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
@@ -69,6 +70,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--postgres-port", defaultValue = "5433", description = "Local PostgreSQL port (default ${DEFAULT-VALUE}).")
     int postgresPort;
+
+    @Mixin
+    PiiOptions pii;
 
     private int step;
 
@@ -100,8 +104,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private StreamingJobOptions streamingOptions(LocalKafka kafka, LocalPostgres postgres) throws Exception {
         return new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
-                Topics.FEATURES, Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
-                Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", FeaturesRun.piiSecret());
+                Topics.FEATURES, Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, Topics.ERASURES, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
+                Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", pii.orDevelopmentKey());
     }
 
     private int run(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, StreamingJobOptions streaming) throws Exception {
@@ -110,13 +114,14 @@ final class DemoCommand implements Callable<Integer> {
         Manifest manifest = new Generator(new Generator.Options(history, events, seed, 0.02, Generator.DEFAULT_START), spec).run();
 
         progress("batch: per-event features (offline store) over the history");
-        RunSummary batch = FeaturesRun.run("batch", history, dir.resolve("batch"), null, 2, "rocksdb", 2000, false, null);
+        RunSummary batch = FeaturesRun.run("batch", history, dir.resolve("batch"), null, 2, "rocksdb", 2000, false, null, null,
+                pii.orDevelopmentKey());
 
         progress("batch: training set (features as of each event + chargeback label within 30 days)");
         // Taken once every transaction is old enough for its label to be known.
         Instant snapshot = Instant.parse(manifest.end()).plusMillis(spec.labels.maturityMillis());
         FeaturesJobOptions trainingOptions = new FeaturesJobOptions("batch", history, dir.resolve("training").toAbsolutePath(),
-                null, 2, FeaturesRun.piiSecret(), "rocksdb", 0);
+                null, 2, pii.orDevelopmentKey(), "rocksdb", 0);
         OutputFiles.deleteRecursively(dir.resolve("training"));
         long t0 = System.nanoTime();
         JobExecutionResult training = TrainingSetJob.run(trainingOptions, spec, snapshot.toEpochMilli());

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "features", mixinStandardHelpOptions = true,
@@ -44,13 +45,22 @@ final class FeaturesCommand implements Callable<Integer> {
             + "window's drift against it (OUTPUT/quality/drift) and alert above the threshold.")
     Path driftBaseline;
 
+    @Option(names = "--erasure-log", paramLabel = "FILE", defaultValue = ErasureOptions.DEFAULT_LOG,
+            description = "Erasure requests (./tandem erase): events of erased entities are left out (default: "
+                    + "TANDEM_ERASURE_LOG, else .tandem/erasures.jsonl under the Tandem home).")
+    String erasureLog;
+
+    @Mixin
+    PiiOptions pii;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
             throw new UsageError("--parallelism must be at least 1");
         }
         RunSummary summary = FeaturesRun.run(mode.name(), input, output, spec, parallelism, stateBackend.name(),
-                checkpointInterval.toMillis(), failOnBreach, driftBaseline);
+                checkpointInterval.toMillis(), failOnBreach, driftBaseline, ErasureOptions.log(erasureLog),
+                pii.orDevelopmentKey());
         System.out.println(summary.render());
         System.out.println("wrote " + output.resolve("features") + " and " + output.resolve("dead-letters"));
         return summary.accountedFor() && summary.quality().passed() ? 0 : 1;

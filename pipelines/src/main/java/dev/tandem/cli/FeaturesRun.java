@@ -1,5 +1,9 @@
 package dev.tandem.cli;
 
+import dev.tandem.erasure.ErasedEntities;
+import dev.tandem.erasure.ErasureFilter;
+import dev.tandem.erasure.ErasureLog;
+import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.QualityFiles;
 import dev.tandem.quality.DriftBaseline;
@@ -14,20 +18,16 @@ import dev.tandem.parity.OutputFiles;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.spec.SpecException;
-import dev.tandem.udfs.logic.Pseudonymizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
 /** Runs the features job once and summarises it; shared by {@code features} and {@code demo}. */
 final class FeaturesRun {
-    /** Used only when no secret is configured, so local runs work; real data must set its own. */
-    static final String DEVELOPMENT_SECRET = "tandem-development-secret-not-for-real-data";
-
     private FeaturesRun() {}
 
     static RunSummary run(String mode, Path input, Path output, Path specFile, int parallelism, String stateBackend,
-            long checkpointMillis, boolean failOnBreach, Path driftBaseline) throws Exception {
+            long checkpointMillis, boolean failOnBreach, Path driftBaseline, Path erasureLog, String piiSecret) throws Exception {
         CompiledSpec spec = compile(specFile);
         DriftBaseline baseline = driftBaseline(spec, driftBaseline);
         List<Path> inputs;
@@ -42,12 +42,16 @@ final class FeaturesRun {
         }
         Files.createDirectories(output);
         FeaturesJobOptions options = new FeaturesJobOptions(
-                mode, input, output.toAbsolutePath(), specFile, parallelism, piiSecret(), stateBackend, checkpointMillis);
+                mode, input, output.toAbsolutePath(), specFile, parallelism, piiSecret, stateBackend, checkpointMillis);
         long t0 = System.nanoTime();
-        JobExecutionResult result = FeaturesJob.run(options, spec, baseline);
+        ErasedEntities erased = erased(spec, erasureLog);
+        FeatureWorkflow.Options workflow = FeatureWorkflow.Options.of(spec, options.piiSecret()).withBaseline(baseline)
+                .withErased(erased);
+        JobExecutionResult result = FeaturesJob.run(options, spec, workflow);
         double seconds = (System.nanoTime() - t0) / 1e9;
         RunSummary summary = RunSummary.of(mode, specFile == null ? SpecCompiler.DEFAULT_SPEC_RESOURCE : specFile.toString(),
                 inputs, spec.format.equals("parquet"), output, seconds);
+        summary = summary.withErased(counter(result, ErasureFilter.ERASED_ACCUMULATOR));
         summary = summary.withQuality(QualityGate.check(result, output, FeaturesJob.FEATURES_DIR, failOnBreach, System.out));
         summary.writeTo(output.resolve("_summary.json"));
         return summary;
@@ -67,6 +71,20 @@ final class FeaturesRun {
         }
     }
 
+    /** The entities of the spec erased so far (the erasure log), told on stderr when there are any. */
+    static ErasedEntities erased(CompiledSpec spec, Path erasureLog) throws java.io.IOException {
+        ErasedEntities erased = ErasedEntities.of(spec, ErasureLog.read(erasureLog));
+        if (!erased.isEmpty()) {
+            System.err.printf("tandem: leaving out the events of %,d erased entities (%s)%n", erased.size(), erasureLog);
+        }
+        return erased;
+    }
+
+    static long counter(JobExecutionResult result, String name) {
+        Long value = result.getAccumulatorResult(name);
+        return value == null ? 0 : value;
+    }
+
     /** The spec, with a bad one reported as a usage error. */
     static CompiledSpec compile(Path specFile) {
         try {
@@ -74,19 +92,5 @@ final class FeaturesRun {
         } catch (SpecException e) {
             throw new UsageError(e.getMessage());
         }
-    }
-
-    private static boolean warnedAboutSecret;
-
-    static String piiSecret() {
-        String secret = Pseudonymizer.resolveSecret(null);
-        if (secret == null) {
-            if (!warnedAboutSecret) {
-                warnedAboutSecret = true;
-                System.err.println("tandem: " + Pseudonymizer.SECRET_ENV + " is not set; pseudonymising with the development secret");
-            }
-            return DEVELOPMENT_SECRET;
-        }
-        return secret;
     }
 }

@@ -15,12 +15,20 @@ final class OnlineStoreOptions {
             description = "Online store user (default: TANDEM_JDBC_USER, else " + LocalPostgres.USER + ").")
     String user;
 
+    @Option(names = "--jdbc-password-file", paramLabel = "FILE", defaultValue = "${env:TANDEM_PG_PASSWORD_FILE}",
+            description = "A file holding the online store password, e.g. a mounted Kubernetes Secret (default: "
+                    + "TANDEM_PG_PASSWORD_FILE, else TANDEM_PG_PASSWORD, else the local server's file).")
+    Path passwordFile;
+
     String jdbcUrl() {
         return jdbcUrl != null ? jdbcUrl : ServerCommands.postgres(5433).jdbcUrl();
     }
 
-    /** TANDEM_PG_PASSWORD, else the local server's generated password. */
+    /** The password file, else TANDEM_PG_PASSWORD, else the local server's generated password. */
     String password() throws Exception {
+        if (passwordFile != null) {
+            return Files.readString(passwordFile).strip();
+        }
         String env = System.getenv("TANDEM_PG_PASSWORD");
         if (env != null && !env.isEmpty()) {
             return env;

@@ -38,6 +38,9 @@ final class SqlCommand implements Callable<Integer> {
     @Mixin
     OnlineStoreOptions store;
 
+    @Mixin
+    PiiOptions pii;
+
     @Override
     public Integer call() throws Exception {
         String password;
@@ -54,7 +57,7 @@ final class SqlCommand implements Callable<Integer> {
                 "JDBC_USER", store.user,
                 "JDBC_PASSWORD", password);
         SqlClientRunner.Settings settings = new SqlClientRunner.Settings(mode.name(), cluster, FeaturesRun.compile(spec), variables,
-                FeaturesRun.piiSecret());
+                pii.orDevelopmentKey());
         SqlClientRunner runner = new SqlClientRunner(ServerCommands.home(), ServerCommands.home().resolve(".tandem/sql"));
         if (file == null) {
             return runner.runInteractive(settings);

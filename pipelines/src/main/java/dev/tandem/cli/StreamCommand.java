@@ -35,7 +35,7 @@ final class StreamCommand implements Callable<Integer> {
     String groupId;
 
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics' names (transactions, "
-            + "labels, features, dead-letters, alerts, lineage), to run several pipelines on one Kafka (default none).")
+            + "labels, features, dead-letters, alerts, lineage, erasures), to run several pipelines on one Kafka (default none).")
     String topicPrefix;
 
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of keyed operators (default ${DEFAULT-VALUE}).")
@@ -55,6 +55,9 @@ final class StreamCommand implements Callable<Integer> {
             + "window's drift against it into PostgreSQL (quality_drift) and alert above the threshold.")
     Path driftBaseline;
 
+    @Mixin
+    PiiOptions pii;
+
     @Override
     public Integer call() throws Exception {
         CompiledSpec compiled = FeaturesRun.compile(spec);
@@ -66,9 +69,9 @@ final class StreamCommand implements Callable<Integer> {
 
     StreamingJobOptions options(CompiledSpec compiled) throws Exception {
         return new StreamingJobOptions(bootstrap, groupId, topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.LABELS,
-                topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, topicPrefix + Topics.ALERTS, topicPrefix + Topics.LINEAGE, bounded,
+                topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, topicPrefix + Topics.ALERTS, topicPrefix + Topics.LINEAGE, topicPrefix + Topics.ERASURES, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
-                checkpointUri(checkpointDir), stateBackend, FeaturesRun.piiSecret());
+                checkpointUri(checkpointDir), stateBackend, pii.required("stream"));
     }
 
     /** A URI stays as it is; a local path becomes an absolute file URI. */

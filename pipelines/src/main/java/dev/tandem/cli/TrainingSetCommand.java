@@ -4,6 +4,7 @@ import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OutputFiles;
+import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.job.QualityFiles;
 import dev.tandem.quality.DriftBaseline;
 import dev.tandem.quality.QualityGate;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "training-set", mixinStandardHelpOptions = true,
@@ -47,6 +49,14 @@ final class TrainingSetCommand implements Callable<Integer> {
             + "training rows are moved to OUTPUT/_rejected instead of becoming a training set.")
     boolean failOnBreach;
 
+    @Option(names = "--erasure-log", paramLabel = "FILE", defaultValue = ErasureOptions.DEFAULT_LOG,
+            description = "Erasure requests (./tandem erase): events of erased entities are left out (default: "
+                    + "TANDEM_ERASURE_LOG, else .tandem/erasures.jsonl under the Tandem home).")
+    String erasureLog;
+
+    @Mixin
+    PiiOptions pii;
+
     @Override
     public Integer call() throws Exception {
         if ((input == null) == (kafka == null)) {
@@ -63,13 +73,14 @@ final class TrainingSetCommand implements Callable<Integer> {
         }
         Files.createDirectories(output);
         FeaturesJobOptions options = new FeaturesJobOptions("batch", input, output.toAbsolutePath(), spec, parallelism,
-                FeaturesRun.piiSecret(), "rocksdb", 0);
+                pii.orDevelopmentKey(), "rocksdb", 0);
         long t0 = System.nanoTime();
+        ErasedEntities erased = FeaturesRun.erased(compiled, ErasureOptions.log(erasureLog));
         JobExecutionResult result;
         try {
             result = kafka != null
-                    ? TrainingSetJob.runFromKafka(options, compiled, at.toEpochMilli(), kafka, Topics.TRANSACTIONS, Topics.LABELS)
-                    : TrainingSetJob.run(options, compiled, at.toEpochMilli());
+                    ? TrainingSetJob.runFromKafka(options, compiled, at.toEpochMilli(), kafka, Topics.TRANSACTIONS, Topics.LABELS, erased)
+                    : TrainingSetJob.run(options, compiled, at.toEpochMilli(), erased);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
@@ -94,7 +105,6 @@ final class TrainingSetCommand implements Callable<Integer> {
     }
 
     private static long counter(JobExecutionResult result, String name) {
-        Long value = result.getAccumulatorResult(name);
-        return value == null ? 0 : value;
+        return FeaturesRun.counter(result, name);
     }
 }

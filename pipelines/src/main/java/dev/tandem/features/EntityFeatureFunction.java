@@ -39,7 +39,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     private transient MapState<Long, PendingEvents> pending;
     private transient ValueState<EntityHistory> history;
     private transient ValueState<Long> cleanupAt;
+    /** After an erasure: events pending up to this instant are emitted but not kept. */
+    private transient ValueState<Long> forgetThrough;
     private transient Counter lateCounter;
+    private transient Counter erasedCounter;
 
     public EntityFeatureFunction(CompiledSpec.EntityGroup group, int groupIndex, int groupCount) {
         this.group = group;
@@ -55,11 +58,18 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         history = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "history", TypeInformation.of(EntityHistory.class)));
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
+        forgetThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-through", Types.LONG));
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
+        erasedCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").counter("erased_entities");
     }
 
     @Override
     public void processElement(CleanEvent event, Context ctx, Collector<FeatureVector> out) throws Exception {
+        if (event.isErasureMarker()) {
+            forget();
+            erasedCounter.inc();
+            return;
+        }
         if (event.eventTime <= ctx.timerService().currentWatermark()) {
             // The ordering gate admits nothing behind the watermark; this is a safety net, never silent.
             lateCounter.inc();
@@ -78,12 +88,37 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         }
     }
 
+    /**
+     * An erasure: the entity's past is dropped. Events already waiting for the watermark still get
+     * their vectors (so no partial vector is left waiting for this group), computed without that
+     * past, and are not remembered either.
+     */
+    private void forget() throws Exception {
+        history.clear();
+        cleanupAt.clear();
+        long newestPending = Long.MIN_VALUE;
+        for (Long instant : pending.keys()) {
+            newestPending = Math.max(newestPending, instant);
+        }
+        if (newestPending != Long.MIN_VALUE) {
+            forgetThrough.update(newestPending);
+        }
+    }
+
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<FeatureVector> out) throws Exception {
         EntityHistory entity = history.value();
         PendingEvents atInstant = pending.get(time);
         if (atInstant != null) {
             pending.remove(time);
+            Long forgotten = forgetThrough.value();
+            if (forgotten != null && time <= forgotten) {
+                computeAndAppend(ctx.getCurrentKey(), time, atInstant.events, new EntityHistory(), out); // emitted, not kept
+                if (time == forgotten) {
+                    forgetThrough.clear();
+                }
+                return;
+            }
             entity = computeAndAppend(ctx.getCurrentKey(), time, atInstant.events, entity, out);
             history.update(entity);
         }

@@ -15,7 +15,21 @@ public class CleanEvent {
     /** When the record was appended to its source (Kafka append time), or -1 when unknown (files). */
     public long ingestTime = -1;
 
+    /** The id of a marker that asks the feature operators to forget an entity (an erasure), never of an event. */
+    public static final String ERASURE_MARKER = "\u0000erase";
+
     public CleanEvent() {}
+
+    /** A marker for the entity whose key is {@code key} in text slot {@code keySlot}. */
+    public static CleanEvent erasureMarker(int textSlots, int keySlot, String key) {
+        String[] text = new String[textSlots];
+        text[keySlot] = key;
+        return new CleanEvent(ERASURE_MARKER, Long.MIN_VALUE, text, new double[0]);
+    }
+
+    public boolean isErasureMarker() {
+        return ERASURE_MARKER.equals(eventId);
+    }
 
     public CleanEvent(String eventId, long eventTime, String[] text, double[] numbers) {
         this.eventId = eventId;

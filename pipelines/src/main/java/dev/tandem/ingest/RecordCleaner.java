@@ -60,6 +60,18 @@ public final class RecordCleaner {
         }
     }
 
+    /**
+     * A raw value of a text field as ingestion stores it: cleaned, then pseudonymised or masked as
+     * the spec says (how an erasure request names the entity it is about).
+     */
+    public String storedValue(InputField field, String raw) {
+        try {
+            return protect(field, readText(field, com.fasterxml.jackson.databind.node.TextNode.valueOf(raw)));
+        } catch (Refusal e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
     public Outcome clean(String line) {
         if (line == null) {
             return refuse(Reasons.MALFORMED_JSON, "empty record", null, null, "");

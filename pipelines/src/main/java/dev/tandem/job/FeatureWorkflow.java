@@ -1,5 +1,8 @@
 package dev.tandem.job;
 
+import dev.tandem.erasure.ErasedEntities;
+import dev.tandem.erasure.Erasure;
+import dev.tandem.erasure.ErasureFilter;
 import dev.tandem.features.EntityFeatureFunction;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.features.VectorAssembler;
@@ -49,19 +52,51 @@ public final class FeatureWorkflow {
 
     private FeatureWorkflow() {}
 
-    /** The workflow with the expectations kept beside the spec. */
-    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret) {
-        return define(rawRecords, spec, piiSecret, QualityPlan.load(spec), null);
+    /**
+     * What a run adds to the logic: the PII key, the quality plan, the training baseline to score
+     * drift against (or null), entities erased before the run (left out), and erasures arriving
+     * while it runs (null for bounded runs over files).
+     */
+    public record Options(
+            String piiSecret, QualityPlan quality, DriftBaseline baseline, ErasedEntities erased, DataStream<Erasure> erasures) {
+
+        /** The expectations kept beside the spec, no drift baseline, nothing erased. */
+        public static Options of(CompiledSpec spec, String piiSecret) {
+            return new Options(piiSecret, QualityPlan.load(spec), null, ErasedEntities.none(), null);
+        }
+
+        public Options withBaseline(DriftBaseline baseline) {
+            return new Options(piiSecret, quality, baseline, erased, erasures);
+        }
+
+        public Options withErased(ErasedEntities erased) {
+            return new Options(piiSecret, quality, baseline, erased, erasures);
+        }
+
+        public Options withErasures(DataStream<Erasure> erasures) {
+            return new Options(piiSecret, quality, baseline, erased, erasures);
+        }
     }
 
-    /** The workflow with the given quality plan, scoring drift against {@code baseline} unless it is null. */
-    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret, QualityPlan quality,
-            DriftBaseline baseline) {
+    /** The workflow with the expectations kept beside the spec. */
+    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret) {
+        return define(rawRecords, spec, Options.of(spec, piiSecret));
+    }
+
+    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, Options options) {
+        String piiSecret = options.piiSecret();
+        QualityPlan quality = options.quality();
+        DriftBaseline baseline = options.baseline();
         SingleOutputStreamOperator<CleanEvent> cleaned = rawRecords
                 .process(new CleaningFunction(spec, piiSecret), TypeInformation.of(CleanEvent.class))
                 .name("parse-validate-clean").uid("clean").setParallelism(1);
 
-        SingleOutputStreamOperator<CleanEvent> ordered = cleaned
+        DataStream<CleanEvent> admitted = cleaned;
+        if (!options.erased().isEmpty()) {
+            admitted = cleaned.process(new ErasureFilter(options.erased()), TypeInformation.of(CleanEvent.class))
+                    .name("leave-out-erased").uid("leave-out-erased").setParallelism(1);
+        }
+        SingleOutputStreamOperator<CleanEvent> ordered = admitted
                 .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), TypeInformation.of(CleanEvent.class))
                 .name("ordering-gate").uid("ordering-gate").setParallelism(1);
 
@@ -86,7 +121,16 @@ public final class FeatureWorkflow {
         for (int i = 0; i < groups; i++) {
             CompiledSpec.EntityGroup group = spec.entities.get(i);
             int keySlot = group.keySlot();
-            SingleOutputStreamOperator<FeatureVector> groupFeatures = unique
+            DataStream<CleanEvent> groupInput = unique;
+            if (options.erasures() != null) {
+                String groupName = group.name();
+                int textSlots = spec.textSlots;
+                groupInput = unique.union(options.erasures()
+                        .filter(e -> e.group.equals(groupName)).name("erasures-" + groupName).uid("erasures-" + groupName)
+                        .map(e -> CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey), TypeInformation.of(CleanEvent.class))
+                        .name("erasure-markers-" + groupName).uid("erasure-markers-" + groupName));
+            }
+            SingleOutputStreamOperator<FeatureVector> groupFeatures = groupInput
                     .keyBy(event -> event.text[keySlot], Types.STRING)
                     .process(new EntityFeatureFunction(group, i, groups), TypeInformation.of(FeatureVector.class))
                     .name("features-" + group.name()).uid("features-" + group.name());

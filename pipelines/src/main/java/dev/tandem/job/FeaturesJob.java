@@ -5,8 +5,6 @@ import dev.tandem.ingest.DeadLetter;
 import dev.tandem.lineage.Datasets;
 import dev.tandem.lineage.LineageEvent;
 import dev.tandem.lineage.LineageLog;
-import dev.tandem.quality.DriftBaseline;
-import dev.tandem.quality.QualityPlan;
 import dev.tandem.spec.CompiledSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,20 +36,20 @@ public final class FeaturesJob {
     private FeaturesJob() {}
 
     public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec) throws Exception {
-        return run(options, spec, null);
+        return run(options, spec, FeatureWorkflow.Options.of(spec, options.piiSecret()));
     }
 
-    /** The run, scoring drift against a training baseline unless it is null. */
-    public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, DriftBaseline baseline) throws Exception {
+    /** The run with what the workflow adds to the logic: quality plan, drift baseline, erased entities. */
+    public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, FeatureWorkflow.Options workflow)
+            throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
         List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
 
         DataStream<String> raw = readRecords(env, spec, files);
-        QualityPlan quality = QualityPlan.load(spec);
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret(), quality, baseline);
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, workflow);
         writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
         writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
-        QualityFiles.write(outputs, spec, quality, options.output());
+        QualityFiles.write(outputs, spec, workflow.quality(), options.output());
         String name = "tandem-features-" + spec.name + "-" + options.mode();
         LineageEvent lineage = new LineageEvent(spec, name, options.streaming(), LineageLog.operatorUids(env),
                 List.of(Datasets.file(options.input(), false)),

@@ -21,7 +21,8 @@ import org.apache.parquet.io.LocalInputFile;
  */
 public record RunSummary(
         String mode, String spec, long inputRecords, long featureRows, long deadLetters,
-        Map<String, Long> deadLettersByReason, boolean accountedFor, double seconds, QualityGate.Verdict quality) {
+        Map<String, Long> deadLettersByReason, long erasedEvents, boolean accountedFor, double seconds,
+        QualityGate.Verdict quality) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -35,12 +36,19 @@ public record RunSummary(
         }
         long rows = new FeatureTable(output).rowCount();
         DeadLetterLog dead = DeadLetterLog.read(output);
-        return new RunSummary(mode, spec, in, rows, dead.total, dead.countsByReason, in == rows + dead.total, seconds, null);
+        return new RunSummary(mode, spec, in, rows, dead.total, dead.countsByReason, 0, in == rows + dead.total, seconds, null);
+    }
+
+    /** This summary with the events left out because their entity was erased: they count as accounted for. */
+    public RunSummary withErased(long erased) {
+        return new RunSummary(mode, spec, inputRecords, featureRows, deadLetters, deadLettersByReason, erased,
+                inputRecords == featureRows + deadLetters + erased, seconds, quality);
     }
 
     /** This summary with what the quality gate found. */
     public RunSummary withQuality(QualityGate.Verdict verdict) {
-        return new RunSummary(mode, spec, inputRecords, featureRows, deadLetters, deadLettersByReason, accountedFor, seconds, verdict);
+        return new RunSummary(mode, spec, inputRecords, featureRows, deadLetters, deadLettersByReason, erasedEvents, accountedFor,
+                seconds, verdict);
     }
 
     public void writeTo(Path file) throws IOException {
@@ -48,9 +56,11 @@ public record RunSummary(
     }
 
     public String render() {
-        return String.format("%s: %,d records in -> %,d feature rows + %,d dead letters %s%s in %.1f s%n  dead letters by reason: %s",
-                mode, inputRecords, featureRows, deadLetters, accountedFor ? "(all accounted for)" : "(MISSING ",
-                accountedFor ? "" : (inputRecords - featureRows - deadLetters) + " records)", seconds, deadLettersByReason);
+        return String.format("%s: %,d records in -> %,d feature rows + %,d dead letters%s %s%s in %.1f s%n  dead letters by reason: %s",
+                mode, inputRecords, featureRows, deadLetters,
+                erasedEvents == 0 ? "" : String.format(" + %,d events of erased entities left out", erasedEvents),
+                accountedFor ? "(all accounted for)" : "(MISSING ",
+                accountedFor ? "" : (inputRecords - featureRows - deadLetters - erasedEvents) + " records)", seconds, deadLettersByReason);
     }
 
     private static long lines(Path file) throws IOException {

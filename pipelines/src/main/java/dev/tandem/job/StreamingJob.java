@@ -9,6 +9,8 @@ import dev.tandem.training.LabelParser;
 import dev.tandem.kafka.FeatureVectorJson;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.Topics;
+import dev.tandem.erasure.ErasureSource;
+import dev.tandem.erasure.ErasureTopic;
 import dev.tandem.lineage.Datasets;
 import dev.tandem.lineage.LineageEvent;
 import dev.tandem.lineage.LineageLog;
@@ -119,11 +121,14 @@ public final class StreamingJob {
         DataStream<String> labelRecords = Sources.kafka(env, options.bootstrapServers(), options.labelsTopic(),
                 options.groupId(), options.bounded(), "label-source");
 
-        QualityPlan quality = QualityPlan.load(spec);
+        FeatureWorkflow.Options workflow = FeatureWorkflow.Options.of(spec, options.piiSecret()).withBaseline(baseline)
+                .withErasures(ErasureSource.read(env, options.bootstrapServers(), options.erasuresTopic(), options.groupId(),
+                        options.bounded()));
+        QualityPlan quality = workflow.quality();
         if (baseline != null) {
             baseline.checkAgainst(quality, OnlineStoreSchema.featureSetVersion(spec));
         }
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, options.piiSecret(), quality, baseline);
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, workflow);
         writeOnlineStore(outputs.features(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
         writeQuality(outputs, spec, quality, options);
@@ -157,6 +162,7 @@ public final class StreamingJob {
     static void prepareSinks(StreamingJobOptions options, CompiledSpec spec) throws Exception {
         Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1,
                 options.featuresTopic(), 2, options.deadLettersTopic(), 1, options.alertsTopic(), 1, options.lineageTopic(), 1));
+        ErasureTopic.ensure(options.bootstrapServers(), options.erasuresTopic());
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             OnlineStoreSchema.migrate(c, spec);
             QualityStore.migrate(c);

@@ -13,6 +13,7 @@ public record StreamingJobOptions(
         String deadLettersTopic,
         String alertsTopic,
         String lineageTopic,
+        String erasuresTopic,
         boolean bounded,
         String jdbcUrl,
         String jdbcUser,

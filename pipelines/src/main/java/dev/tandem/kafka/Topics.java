@@ -20,6 +20,7 @@ public final class Topics {
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String ALERTS = "alerts";
     public static final String LINEAGE = "lineage";
+    public static final String ERASURES = "erasures";
 
     private Topics() {}
 

@@ -11,7 +11,7 @@ import dev.tandem.lineage.Datasets;
 import dev.tandem.lineage.LineageEvent;
 import dev.tandem.lineage.LineageLog;
 import java.util.List;
-import dev.tandem.quality.QualityPlan;
+import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.spec.CompiledSpec;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -37,23 +37,35 @@ public final class TrainingSetJob {
 
     /** Builds the training set from files: the events and the label files in {@code options.input()}. */
     public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, long snapshotMillis) throws Exception {
+        return run(options, spec, snapshotMillis, ErasedEntities.none());
+    }
+
+    /** Builds the training set from files, leaving out the events of erased entities. */
+    public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, long snapshotMillis, ErasedEntities erased)
+            throws Exception {
         requireLabels(spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
         DataStream<String> events = FeaturesJob.readRecords(env, spec, InputFiles.find(options.input(), spec.filesGlob));
         DataStream<String> labels = Sources.jsonLines(env, InputFiles.find(options.input(), spec.labels.filesGlob()), "label-source");
-        define(spec, events, labels, options, snapshotMillis);
+        define(spec, events, labels, options, snapshotMillis, erased);
         return execute(env, spec, options, List.of(Datasets.file(options.input(), false)));
     }
 
     /** Builds the training set from a bounded read of the Kafka topics, up to their offsets at start. */
     public static JobExecutionResult runFromKafka(FeaturesJobOptions options, CompiledSpec spec, long snapshotMillis,
             String bootstrap, String eventsTopic, String labelsTopic) throws Exception {
+        return runFromKafka(options, spec, snapshotMillis, bootstrap, eventsTopic, labelsTopic, ErasedEntities.none());
+    }
+
+    /** Builds the training set from the topics, leaving out the events of erased entities. */
+    public static JobExecutionResult runFromKafka(FeaturesJobOptions options, CompiledSpec spec, long snapshotMillis,
+            String bootstrap, String eventsTopic, String labelsTopic, ErasedEntities erased) throws Exception {
         requireLabels(spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
         String group = "tandem-training-" + java.util.UUID.randomUUID();
         DataStream<String> events = Sources.kafka(env, bootstrap, eventsTopic, group, true, "source");
         DataStream<String> labels = Sources.kafka(env, bootstrap, labelsTopic, group, true, "label-source");
-        define(spec, events, labels, options, snapshotMillis);
+        define(spec, events, labels, options, snapshotMillis, erased);
         return execute(env, spec, options, List.of(Datasets.topic(bootstrap, eventsTopic, false), Datasets.topic(bootstrap, labelsTopic, false)));
     }
 
@@ -74,10 +86,10 @@ public final class TrainingSetJob {
     }
 
     private static void define(CompiledSpec spec, DataStream<String> events, DataStream<String> labelRecords,
-            FeaturesJobOptions options, long snapshotMillis) {
-        QualityPlan quality = QualityPlan.load(spec);
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, options.piiSecret(), quality, null);
-        QualityFiles.write(outputs, spec, quality, options.output());
+            FeaturesJobOptions options, long snapshotMillis, ErasedEntities erased) {
+        FeatureWorkflow.Options workflow = FeatureWorkflow.Options.of(spec, options.piiSecret()).withErased(erased);
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, workflow);
+        QualityFiles.write(outputs, spec, workflow.quality(), options.output());
         SingleOutputStreamOperator<LabelEvent> labels = labelRecords
                 .process(new LabelParser(spec.labels), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
         DataStream<TrainingExample> examples = outputs.features()
