@@ -157,19 +157,27 @@ public final class FeatureWorkflow {
 
     /**
      * Accepted events, their vectors and every refusal, counted per event-time window: partial
-     * windows where the observations are made, merged into one window per period by a single task.
+     * windows chained right behind the operators that make the observations (no record crosses the
+     * network for quality), merged into one window per period by a single task.
      */
     private static DataStream<WindowQuality> measureQuality(DataStream<CleanEvent> accepted, DataStream<FeatureVector> vectors,
             DataStream<DeadLetter> deadLetters, QualityPlan quality) {
-        TypeInformation<Observation> type = TypeInformation.of(Observation.class);
-        TypeInformation<WindowQuality> windowType = TypeInformation.of(WindowQuality.class);
-        DataStream<Observation> observations = accepted.map(Observation::of, type).name("observe-events").uid("observe-events")
-                .union(vectors.map(Observation::of, type).name("observe-features").uid("observe-features"),
-                        deadLetters.map(Observation::of, type).name("observe-dead-letters").uid("observe-dead-letters"));
-        return observations
-                .transform("quality-partial-windows", windowType, QualityWindowOperator.partial(quality))
-                .uid("quality-partial-windows")
-                .transform("quality-windows", windowType, QualityWindowOperator.merging(quality))
+        DataStream<WindowQuality> events = partialWindows(accepted.map(Observation::of, OBSERVATION).name("observe-events")
+                .uid("observe-events"), "events", quality);
+        DataStream<WindowQuality> features = partialWindows(vectors.map(Observation::of, OBSERVATION).name("observe-features")
+                .uid("observe-features"), "features", quality);
+        DataStream<WindowQuality> refusals = partialWindows(deadLetters.map(Observation::of, OBSERVATION)
+                .name("observe-dead-letters").uid("observe-dead-letters"), "dead-letters", quality);
+        return events.union(features, refusals)
+                .transform("quality-windows", WINDOW, QualityWindowOperator.merging(quality))
                 .uid("quality-windows").setParallelism(1);
+    }
+
+    private static final TypeInformation<Observation> OBSERVATION = TypeInformation.of(Observation.class);
+    private static final TypeInformation<WindowQuality> WINDOW = TypeInformation.of(WindowQuality.class);
+
+    private static DataStream<WindowQuality> partialWindows(DataStream<Observation> observations, String what, QualityPlan quality) {
+        return observations.transform("quality-partial-" + what, WINDOW, QualityWindowOperator.partial(quality))
+                .uid("quality-partial-" + what);
     }
 }

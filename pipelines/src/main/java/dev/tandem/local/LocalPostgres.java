@@ -7,7 +7,9 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import dev.tandem.store.OnlineStoreRoles;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,12 +20,18 @@ import java.util.stream.Stream;
 /**
  * A real PostgreSQL server from Debian's {@code postgresql} package, on 127.0.0.1 with its data
  * under {@code dir}. PostgreSQL refuses to run as root, so as root it runs as the package's
- * {@code postgres} user. The password of the {@code tandem} role is generated at first start and
- * kept in {@code dir/password} (mode 600); nothing is hard-coded.
+ * {@code postgres} user. Least privilege as in production: an administrator role sets up the
+ * database, the job connects as the writer {@code tandem}, serving reads as {@code tandem_reader};
+ * neither is superuser ({@link OnlineStoreRoles}). Passwords are generated at first start and kept
+ * in {@code dir/password}, {@code dir/reader-password} and {@code dir/admin-password} (mode 600).
  */
 public final class LocalPostgres {
     public static final String DATABASE = "tandem";
-    public static final String USER = "tandem";
+    public static final String USER = OnlineStoreRoles.WRITER;
+    public static final String READER = OnlineStoreRoles.READER;
+    static final String ADMIN = "tandem_admin";
+    /** The one superuser role of data directories made before the split. */
+    private static final String LEGACY_USER = "tandem";
 
     private final Path dir;
     private final int port;
@@ -39,6 +47,15 @@ public final class LocalPostgres {
 
     public String password() throws IOException {
         return Files.readString(dir.resolve("password")).strip();
+    }
+
+    public String readerPassword() throws IOException {
+        return Files.readString(dir.resolve("reader-password")).strip();
+    }
+
+    /** A connection as the read-only serving role. */
+    public Connection connectAsReader() throws Exception {
+        return DriverManager.getConnection(jdbcUrl(), READER, readerPassword());
     }
 
     public boolean isRunning() {
@@ -76,32 +93,67 @@ public final class LocalPostgres {
     }
 
     private void initialise() throws Exception {
-        String password = HexFormat.of().formatHex(new SecureRandom().generateSeed(16));
-        Path passwordFile = dir.resolve("password");
-        Files.writeString(passwordFile, password);
-        Files.setPosixFilePermissions(passwordFile, PosixFilePermissions.fromString("rw-------"));
+        String password = secretFile("admin-password");
+        secretFile("password");
+        secretFile("reader-password");
         Path pwfile = dir.resolve("initdb.pw");
         Files.writeString(pwfile, password);
         if (Processes.isRoot()) {
             Processes.run(List.of("chown", "-R", "postgres:postgres", dir.toString()), Duration.ofSeconds(30));
-            Processes.run(List.of("chown", "root:root", passwordFile.toString()), Duration.ofSeconds(30));
+            for (String secret : List.of("admin-password", "password", "reader-password")) {
+                Processes.run(List.of("chown", "root:root", dir.resolve(secret).toString()), Duration.ofSeconds(30));
+            }
         }
         try {
-            Processes.run(Processes.as("postgres", List.of(bin("initdb"), "-D", data().toString(), "-U", USER,
+            Processes.run(Processes.as("postgres", List.of(bin("initdb"), "-D", data().toString(), "-U", ADMIN,
                     "--pwfile=" + pwfile, "--auth=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8")), Duration.ofMinutes(2));
         } finally {
             Files.deleteIfExists(pwfile);
         }
     }
 
+    /** A new random secret in {@code dir/name} (mode 600), unless one is there already. */
+    private String secretFile(String name) throws IOException {
+        Path file = dir.resolve(name);
+        if (!Files.exists(file)) {
+            Files.writeString(file, HexFormat.of().formatHex(new SecureRandom().generateSeed(16)));
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return Files.readString(file).strip();
+    }
+
+    /** The database and the least-privilege roles, as the administrator (a data directory from before gets them too). */
     private void createDatabase() throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
-        try (Connection c = DriverManager.getConnection(url, USER, password());
+        try (Connection c = adminConnection(url);
                 ResultSet rs = c.createStatement().executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
             if (!rs.next()) {
                 c.createStatement().execute("CREATE DATABASE " + DATABASE);
             }
         }
+        try (Connection c = adminConnection(jdbcUrl()); Statement st = c.createStatement()) {
+            for (String sql : OnlineStoreRoles.statements(DATABASE, password(), secretFile("reader-password"))) {
+                st.execute(sql);
+            }
+            // Tables made by the old superuser role now belong to the writer (idempotent: none left after once).
+            st.execute("DO $$ DECLARE t record; BEGIN FOR t IN SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+                    + "AND tableowner = '" + LEGACY_USER + "' LOOP EXECUTE format('ALTER TABLE public.%I OWNER TO " + USER
+                    + "', t.tablename); END LOOP; END $$");
+        }
+    }
+
+    /**
+     * The administrator's connection. A data directory made before the roles were split has only the
+     * writer, as superuser: it creates the administrator once, then the writer loses its powers.
+     */
+    private Connection adminConnection(String url) throws Exception {
+        if (!Files.exists(dir.resolve("admin-password"))) {
+            String adminPassword = secretFile("admin-password");
+            try (Connection legacy = DriverManager.getConnection(url, LEGACY_USER, password()); Statement st = legacy.createStatement()) {
+                st.execute("CREATE ROLE " + ADMIN + " LOGIN SUPERUSER PASSWORD '" + adminPassword + "'");
+            }
+        }
+        return DriverManager.getConnection(url, ADMIN, Files.readString(dir.resolve("admin-password")).strip());
     }
 
     private Path data() {

@@ -17,6 +17,7 @@ import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
+import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.spec.CompiledSpec;
@@ -87,7 +88,7 @@ class ErasureITCase {
 
         StreamingJobOptions options = new StreamingJobOptions(bootstrap, PREFIX + "group", PREFIX + Topics.TRANSACTIONS,
                 PREFIX + Topics.LABELS, PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS,
-                PREFIX + Topics.LINEAGE, PREFIX + Topics.ERASURES, false, servers.postgres().jdbcUrl(), "tandem",
+                PREFIX + Topics.LINEAGE, PREFIX + Topics.ERASURES, false, servers.postgres().jdbcUrl(), LocalPostgres.USER,
                 servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "hashmap",
                 FeatureRuns.SECRET);
         StreamingStores.reset(options, spec);

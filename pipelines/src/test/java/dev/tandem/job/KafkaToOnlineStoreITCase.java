@@ -9,6 +9,7 @@ import dev.tandem.generate.Manifest;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
+import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.parity.OutputFiles;
@@ -77,7 +78,7 @@ class KafkaToOnlineStoreITCase {
         Topics.delete(bootstrap, Topics.ALERTS, Topics.LINEAGE);
 
         StreamingJob.run(new StreamingJobOptions(bootstrap, "it-streaming", Topics.TRANSACTIONS, Topics.LABELS, Topics.FEATURES,
-                Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, Topics.ERASURES, true, servers.postgres().jdbcUrl(), "tandem",
+                Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, Topics.ERASURES, true, servers.postgres().jdbcUrl(), LocalPostgres.USER,
                 servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "rocksdb",
                 FeatureRuns.SECRET), spec, baseline);
 
@@ -193,7 +194,7 @@ class KafkaToOnlineStoreITCase {
             }
         }
         StreamingJobOptions options = new StreamingJobOptions(bootstrap, "it-idle", topic, "readings-labels", "readings-features",
-                "readings-dead-letters", "readings-alerts", "readings-lineage", "readings-erasures", false, servers.postgres().jdbcUrl(), "tandem", servers.postgres().password(), 2,
+                "readings-dead-letters", "readings-alerts", "readings-lineage", "readings-erasures", false, servers.postgres().jdbcUrl(), LocalPostgres.USER, servers.postgres().password(), 2,
                 Duration.ofSeconds(1), dir.resolve("checkpoints-idle").toUri(), "hashmap", FeatureRuns.SECRET);
         var job = StreamingJob.start(options, spec);
         try {
