@@ -30,6 +30,7 @@ public final class LineageEvent {
     private final List<Dataset> inputs;
     private final List<Dataset> outputs;
     private final String runId = UUID.randomUUID().toString();
+    private String sql;
 
     public LineageEvent(CompiledSpec spec, String jobName, boolean streaming, List<String> operators, List<Dataset> inputs,
             List<Dataset> outputs) {
@@ -39,6 +40,12 @@ public final class LineageEvent {
         this.operators = operators;
         this.inputs = inputs;
         this.outputs = outputs;
+    }
+
+    /** The same job described by its SQL (OpenLineage's sql job facet): the statements the client ran. */
+    public LineageEvent withSql(String statements) {
+        this.sql = statements;
+        return this;
     }
 
     /** The event of one state of the run: START, RUNNING, COMPLETE or FAIL. */
@@ -66,6 +73,9 @@ public final class LineageEvent {
         jobFacets.putObject("jobType").put("processingType", streaming ? "STREAMING" : "BATCH").put("integration", "FLINK")
                 .put("jobType", "JOB");
         jobFacets.putObject("tandem_operators").set("uids", JSON.valueToTree(operators));
+        if (sql != null) {
+            jobFacets.putObject("sql").put("query", sql);
+        }
         ArrayNode udfs = jobFacets.putObject("tandem_udfs").putArray("functions");
         FunctionRegistry.FUNCTIONS.forEach(f -> udfs.addObject().put("name", f.sqlName())
                 .put("class", f.implementation().getName()).put("version", code.version() + "@" + code.commit()));

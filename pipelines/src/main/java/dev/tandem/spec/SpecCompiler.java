@@ -73,12 +73,21 @@ public final class SpecCompiler {
             .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY);
 
     /**
-     * The spec's meaning, hashed: its parsed content as canonical JSON (sorted keys), so comments,
-     * layout and key order do not count, and any change to a definition does.
+     * The definitions, hashed: the parsed spec as canonical JSON (sorted keys), so comments, layout
+     * and key order do not count, and any change to a definition does. Where the events are read
+     * from (format, file names) is not a definition: the same features over JSON or Parquet are
+     * the same feature set.
      */
     private static String fingerprint(FeatureSpec spec) {
         try {
-            byte[] canonical = CANONICAL.writeValueAsBytes(spec);
+            FeatureSpec.Source s = spec.source();
+            FeatureSpec definitions = s == null ? spec : new FeatureSpec(spec.version(), spec.name(),
+                    new FeatureSpec.Source(null, null, s.eventId(), s.eventTime(), s.maxOutOfOrderness(), s.maxFuture(),
+                            s.idleness(), s.maxRecordBytes(), s.dedupTtl(), s.baseCurrency(), s.fields(), s.derived()),
+                    spec.labels() == null ? null : new FeatureSpec.Labels(null, spec.labels().eventId(), spec.labels().time(),
+                            spec.labels().maturity()),
+                    spec.entities());
+            byte[] canonical = CANONICAL.writeValueAsBytes(definitions);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {

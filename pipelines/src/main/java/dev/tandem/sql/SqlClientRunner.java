@@ -1,5 +1,7 @@
 package dev.tandem.sql;
 
+import dev.tandem.lineage.LineageEvent;
+import dev.tandem.lineage.LineageLog;
 import dev.tandem.local.FlinkJvm;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.functions.FunctionRegistry;
@@ -83,6 +85,9 @@ public final class SqlClientRunner {
         Files.createDirectories(workDir);
         Files.writeString(filled, SqlTemplate.fill(Files.readString(script), settings.variables(), script.toString()));
         prepareOnlineTables(settings, output);
+        LineageEvent lineage = SqlLineage.of(settings.spec(), script, Files.readString(script), settings.mode());
+        Path lineageLog = workDir.resolve(LineageLog.FILE);
+        LineageLog.append(lineageLog, lineage.render("START"));
         Process process = client(settings, filled).redirectErrorStream(true).start();
         process.getOutputStream().close();
         boolean failed = false;
@@ -94,6 +99,7 @@ public final class SqlClientRunner {
             }
         }
         int exit = process.waitFor();
+        LineageLog.append(lineageLog, lineage.render(exit != 0 || failed ? "FAIL" : "COMPLETE"));
         return exit != 0 || failed ? 1 : 0;
     }
 

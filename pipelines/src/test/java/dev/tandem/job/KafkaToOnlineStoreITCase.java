@@ -73,6 +73,7 @@ class KafkaToOnlineStoreITCase {
         DriftBaseline baseline = DriftBaseline.fromRows(QualityPlan.load(spec), version,
                 OutputFiles.list(dir.resolve("batch").resolve(FeaturesJob.FEATURES_DIR), ".parquet"), "batch run");
         try (Connection c = servers.postgres().connect()) {
+            OnlineStoreSchema.drop(c, spec); // other tests write the flagship's tables too
             QualityStore.delete(c, version);
         }
         Topics.delete(bootstrap, Topics.ALERTS, Topics.LINEAGE);

@@ -65,6 +65,15 @@ class SqlExamplesITCase {
             printed.put(row.get(0), Long.parseLong(row.get(1)));
         }
         assertThat(printed).isEqualTo(manifest.expectedDeadLetters());
+
+        // The script's lineage: its SQL, what it read, and that it completed.
+        List<String> events = java.nio.file.Files.readAllLines(dir.resolve("sql-dead_letters_by_reason")
+                .resolve(dev.tandem.lineage.LineageLog.FILE));
+        assertThat(events).hasSize(2);
+        var complete = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.get(1));
+        assertThat(complete.path("eventType").asText()).isEqualTo("COMPLETE");
+        assertThat(complete.path("job").path("facets").path("sql").path("query").asText()).containsIgnoringCase("GROUP BY");
+        assertThat(complete.path("inputs").toString()).contains("dead_letters");
     }
 
     @Test
