@@ -34,10 +34,12 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     private final CompiledSpec.EntityGroup group;
     private final int groupIndex;
     private final int groupCount;
+    private final int historyCache;
 
     private transient FeatureCalculator calculator;
     private transient MapState<Long, PendingEvents> pending;
     private transient ValueState<EntityHistory> history;
+    private transient HistoryStore histories;
     private transient ValueState<Long> cleanupAt;
     /** After an erasure: events pending up to this instant are emitted but not kept. */
     private transient ValueState<Long> forgetThrough;
@@ -45,9 +47,18 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     private transient Counter erasedCounter;
 
     public EntityFeatureFunction(CompiledSpec.EntityGroup group, int groupIndex, int groupCount) {
+        this(group, groupIndex, groupCount, 0);
+    }
+
+    /**
+     * @param historyCache how many unchanged histories to keep on the heap between checkpoints; 0
+     *     reads and writes keyed state directly (batch, and any operator that is not {@link EntityFeatureOperator})
+     */
+    public EntityFeatureFunction(CompiledSpec.EntityGroup group, int groupIndex, int groupCount, int historyCache) {
         this.group = group;
         this.groupIndex = groupIndex;
         this.groupCount = groupCount;
+        this.historyCache = historyCache;
     }
 
     @Override
@@ -57,6 +68,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
                 "pending", Types.LONG, TypeInformation.of(PendingEvents.class)));
         history = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "history", TypeInformation.of(EntityHistory.class)));
+        histories = historyCache > 0 ? HistoryStore.cached(history, historyCache) : HistoryStore.direct(history);
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         forgetThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-through", Types.LONG));
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
@@ -66,7 +78,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     @Override
     public void processElement(CleanEvent event, Context ctx, Collector<FeatureVector> out) throws Exception {
         if (event.isErasureMarker()) {
-            forget();
+            forget(ctx.getCurrentKey());
             erasedCounter.inc();
             return;
         }
@@ -93,8 +105,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
      * their vectors (so no partial vector is left waiting for this group), computed without that
      * past, and are not remembered either.
      */
-    private void forget() throws Exception {
-        history.clear();
+    private void forget(String key) throws Exception {
+        histories.clear(key);
         cleanupAt.clear();
         long newestPending = Long.MIN_VALUE;
         for (Long instant : pending.keys()) {
@@ -107,7 +119,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<FeatureVector> out) throws Exception {
-        EntityHistory entity = history.value();
+        EntityHistory entity = histories.get(ctx.getCurrentKey());
         PendingEvents atInstant = pending.get(time);
         if (atInstant != null) {
             pending.remove(time);
@@ -120,7 +132,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
                 return;
             }
             entity = computeAndAppend(ctx.getCurrentKey(), time, atInstant.events, entity, out);
-            history.update(entity);
+            histories.put(ctx.getCurrentKey(), entity);
         }
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
             return; // end of input (and of each key in batch mode): nothing left to clean up for
@@ -141,12 +153,17 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         }
         long expiry = entity.newestTime() + group.stateTtlMillis() + 1;
         if (expiry <= ctx.timestamp()) {
-            history.clear();
+            histories.clear(ctx.getCurrentKey());
             cleanupAt.clear();
         } else {
             ctx.timerService().registerEventTimeTimer(expiry);
             cleanupAt.update(expiry);
         }
+    }
+
+    /** Writes the histories changed since the last checkpoint to keyed state (called before each barrier). */
+    void flushHistories(java.util.function.Consumer<String> setKey) throws java.io.IOException {
+        histories.flush(setKey);
     }
 
     private EntityHistory computeAndAppend(

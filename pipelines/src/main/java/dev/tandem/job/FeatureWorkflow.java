@@ -4,6 +4,7 @@ import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.erasure.Erasure;
 import dev.tandem.erasure.ErasureFilter;
 import dev.tandem.features.EntityFeatureFunction;
+import dev.tandem.features.EntityFeatureOperator;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.features.VectorAssembler;
 import dev.tandem.ingest.CleanEvent;
@@ -23,10 +24,13 @@ import dev.tandem.quality.QualityWindowOperator;
 import dev.tandem.quality.WindowQuality;
 import dev.tandem.spec.CompiledSpec;
 import java.time.Duration;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -117,6 +121,9 @@ public final class FeatureWorkflow {
                 .union(ordered.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
 
         int groups = spec.entities.size();
+        // Streaming keeps hot histories on the heap between checkpoints; batch sees each key once.
+        boolean streaming = rawRecords.getExecutionEnvironment().getConfiguration()
+                .get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH;
         DataStream<FeatureVector> partials = null;
         for (int i = 0; i < groups; i++) {
             CompiledSpec.EntityGroup group = spec.entities.get(i);
@@ -130,10 +137,12 @@ public final class FeatureWorkflow {
                         .map(e -> CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey), TypeInformation.of(CleanEvent.class))
                         .name("erasure-markers-" + groupName).uid("erasure-markers-" + groupName));
             }
-            SingleOutputStreamOperator<FeatureVector> groupFeatures = groupInput
-                    .keyBy(event -> event.text[keySlot], Types.STRING)
-                    .process(new EntityFeatureFunction(group, i, groups), TypeInformation.of(FeatureVector.class))
-                    .name("features-" + group.name()).uid("features-" + group.name());
+            KeyedStream<CleanEvent, String> byEntity = groupInput.keyBy(event -> event.text[keySlot], Types.STRING);
+            SingleOutputStreamOperator<FeatureVector> groupFeatures = streaming
+                    ? byEntity.transform("features-" + group.name(), VECTOR,
+                            new EntityFeatureOperator(new EntityFeatureFunction(group, i, groups, HISTORY_CACHE)))
+                    : byEntity.process(new EntityFeatureFunction(group, i, groups), VECTOR).name("features-" + group.name());
+            groupFeatures.uid("features-" + group.name());
             deadLetters = deadLetters.union(groupFeatures.getSideOutput(DeadLetters.TAG));
             partials = partials == null ? groupFeatures : partials.union(groupFeatures);
         }
@@ -173,6 +182,9 @@ public final class FeatureWorkflow {
                 .uid("quality-windows").setParallelism(1);
     }
 
+    /** Unchanged entity histories kept on the heap per feature subtask (changed ones until the next checkpoint). */
+    private static final int HISTORY_CACHE = 20_000;
+    private static final TypeInformation<FeatureVector> VECTOR = TypeInformation.of(FeatureVector.class);
     private static final TypeInformation<Observation> OBSERVATION = TypeInformation.of(Observation.class);
     private static final TypeInformation<WindowQuality> WINDOW = TypeInformation.of(WindowQuality.class);
 

@@ -153,6 +153,61 @@ class EntityFeatureFunctionTest {
         assertThat(feature(c, "n_10m")).isZero();
     }
 
+    @Test
+    void cachedHistoriesAreInEveryCheckpointAndGiveTheSameValues() throws Exception {
+        // Four hours of events, shuffled in blocks of about 20 minutes: the watermark (30 minutes behind)
+        // moves on, so histories are built, changed and checkpointed along the way.
+        Random random = new Random(11);
+        List<CleanEvent> events = new ArrayList<>();
+        for (CleanEvent e : randomEvents(random, 600)) {
+            e.eventTime = (long) random.nextInt(960) * 15_000;
+            events.add(e);
+        }
+        List<CleanEvent> arrival = new ArrayList<>(events);
+        arrival.sort(Comparator.comparingLong((CleanEvent e) -> e.eventTime));
+        for (int from = 0; from < arrival.size(); from += 50) {
+            Collections.shuffle(arrival.subList(from, Math.min(arrival.size(), from + 50)), new Random(from));
+        }
+        Map<String, double[]> direct = run(events, arrival);
+        assertThat(direct).hasSize(events.size());
+
+        // A cache of one unchanged history, so evictions happen; restored from a checkpoint every 100 events.
+        var h = cachedHarness(null);
+        List<FeatureVector> out = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        for (int i = 0; i < arrival.size(); i++) {
+            CleanEvent e = arrival.get(i);
+            h.processElement(e, e.eventTime);
+            newest = Math.max(newest, e.eventTime);
+            h.processWatermark(newest - 30 * MIN);
+            if (i % 100 == 99) {
+                h.prepareSnapshotPreBarrier(i); // as the task does before every checkpoint barrier
+                var snapshot = h.snapshot(i, i);
+                out.addAll(h.extractOutputValues());
+                h.close();
+                h = cachedHarness(snapshot); // the heap is gone: only what the checkpoint held survives
+            }
+        }
+        h.processWatermark(Long.MAX_VALUE);
+        out.addAll(h.extractOutputValues());
+        Map<String, double[]> cached = byId(out);
+        assertThat(cached.keySet()).isEqualTo(direct.keySet()).hasSize(events.size());
+        for (String id : direct.keySet()) {
+            assertThat(cached.get(id)).as(id).containsExactly(direct.get(id));
+        }
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> cachedHarness(
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(
+                new EntityFeatureOperator(new EntityFeatureFunction(DEVICE, 0, 2, 1)), (CleanEvent e) -> e.text[1], Types.STRING);
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+        return harness;
+    }
+
     private static Map<String, double[]> run(List<CleanEvent> all, List<CleanEvent> arrival) throws Exception {
         var h = harness();
         long newest = Long.MIN_VALUE;
