@@ -15,6 +15,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.flink.core.execution.JobClient;
 
 /**
@@ -31,14 +34,14 @@ public final class StreamingBenchmark {
 
     /** The measured figures. */
     public record Result(long events, double capacityEventsPerSecond, double replayRate, OnlineStoreStats.Freshness freshness,
-            long watermarkBoundMillis) {
+            long watermarkBoundMillis, String stateBytes) {
 
         public String render(int parallelism) {
             return String.format("capacity %,.0f events/s (catching up with %,d events already in Kafka, parallelism %d, RocksDB, "
                     + "checkpoints every 10 s); at %,.0f events/s (half of it) freshness Kafka append -> PostgreSQL commit p50 %,.0f ms, "
                     + "p99 %,.0f ms, p999 %,.0f ms over %,d online rows (target p99 <= %,d ms event-time bound + 500 ms; "
                     + "100,000 events/s capacity)", capacityEventsPerSecond, events, parallelism, replayRate, freshness.p50Millis(),
-                    freshness.p99Millis(), freshness.p999Millis(), freshness.rows(), watermarkBoundMillis);
+                    freshness.p99Millis(), freshness.p999Millis(), freshness.rows(), watermarkBoundMillis) + "; " + stateBytes;
         }
     }
 
@@ -74,10 +77,32 @@ public final class StreamingBenchmark {
         } finally {
             job.cancel().get();
         }
-        Result result = new Result(options.events(), capacity, rate, freshness, spec.maxOutOfOrdernessMillis);
+        Result result = new Result(options.events(), capacity, rate, freshness, spec.maxOutOfOrdernessMillis,
+                stateBytesPerKey(options, spec, records));
         ResultsLog.append(options.results(), "streaming", ResultsLog.versions("Kafka 4.2 (local KRaft), PostgreSQL 15 (local)"),
                 String.format("%,d generated events", options.events()), options.command(), result.render(options.parallelism()));
         return result;
+    }
+
+    /**
+     * RocksDB state per key from the checkpoint the cancelled freshness run retained: each feature
+     * operator's state over its entity keys (rows in the online store), deduplication's over the event ids.
+     */
+    private static String stateBytesPerKey(Options options, CompiledSpec spec, long records) throws Exception {
+        List<String> uids = new ArrayList<>(spec.entities.stream().map(g -> "features-" + g.name()).toList());
+        uids.add("deduplicate");
+        Map<String, Long> sizes = StateSizes.newest(options.workDir().resolve("checkpoints"), uids);
+        StringBuilder out = new StringBuilder("RocksDB state per key (last checkpoint):");
+        try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
+            for (CompiledSpec.EntityGroup g : spec.entities) {
+                long keys = OnlineStoreStats.rows(c, spec, g);
+                out.append(String.format(" %s %,d B over %,d keys = %,.0f B/key;", g.name(), sizes.get("features-" + g.name()), keys,
+                        (double) sizes.get("features-" + g.name()) / Math.max(1, keys)));
+            }
+        }
+        out.append(String.format(" deduplicate %,d B over %,d event ids = %,.0f B/id", sizes.get("deduplicate"), records,
+                (double) sizes.get("deduplicate") / Math.max(1, records)));
+        return out.toString();
     }
 
     private static StreamingJobOptions jobOptions(Options o, String prefix, boolean bounded) {

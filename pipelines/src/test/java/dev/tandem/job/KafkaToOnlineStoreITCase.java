@@ -151,7 +151,10 @@ class KafkaToOnlineStoreITCase {
         assertThat(alerts).hasSize(streamed.alerts().size());
     }
 
-    /** No raw card number or email in any sink: Parquet, dead-letter files, both topics, every online table. */
+    /**
+     * No raw card number or email in any sink: Parquet, dead-letter files, quality and lineage files,
+     * every topic, every online and quality table, and the logs.
+     */
     private static void assertNoRawPiiInAnySink(Path history, Path batch, String bootstrap, CompiledSpec spec) throws Exception {
         PiiScan pii = PiiScan.of(history.resolve(Generator.TRANSACTIONS_FILE));
         assertThat(pii.size()).isGreaterThan(100);
@@ -160,11 +163,17 @@ class KafkaToOnlineStoreITCase {
         List<String> leaks = new ArrayList<>();
         new FeatureTable(batch).forEach(r -> leaks.addAll(pii.findIn("offline store", r.toString())));
         leaks.addAll(pii.findIn("dead-letter files", ParityFiles.deadLetters(batch.resolve(FeaturesJob.DEAD_LETTERS_DIR))));
-        for (String topic : List.of(Topics.FEATURES, Topics.DEAD_LETTERS)) {
+        OutputFiles.forEachParquetRow(OutputFiles.list(batch.resolve(QualityFiles.DIR), ".parquet"),
+                r -> leaks.addAll(pii.findIn("quality files", r.toString())));
+        for (Path file : OutputFiles.list(batch, ".jsonl")) {
+            leaks.addAll(pii.findIn(file.toString(), Files.readString(file)));
+        }
+        for (String topic : List.of(Topics.FEATURES, Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE)) {
             leaks.addAll(pii.findIn(topic + " topic", String.join("\n", TopicReader.readCommitted(bootstrap, topic, Duration.ofSeconds(3)))));
         }
         List<String> tables = new ArrayList<>(spec.entities.stream().map(g -> OnlineStoreSchema.table(spec, g)).toList());
         tables.add(OnlineStoreSchema.labelTable(spec));
+        tables.addAll(List.of(QualityStore.WINDOWS, QualityStore.COLUMNS, QualityStore.ALERTS, QualityStore.DRIFT));
         try (Connection c = LocalServers.get().postgres().connect()) {
             for (String table : tables) {
                 try (ResultSet rs = c.createStatement().executeQuery("SELECT string_agg(row_to_json(t)::text, E'\\n') FROM " + table + " t")) {
@@ -172,6 +181,10 @@ class KafkaToOnlineStoreITCase {
                     leaks.addAll(pii.findIn(table, String.valueOf(rs.getString(1))));
                 }
             }
+        }
+        Path log = Path.of("target", "test-logs", "tandem-tests.log");
+        if (Files.exists(log)) {
+            leaks.addAll(pii.findIn("test log", Files.readString(log)));
         }
         assertThat(leaks).as("raw PII in a sink").isEmpty();
     }
