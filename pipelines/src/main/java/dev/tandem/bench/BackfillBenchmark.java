@@ -20,17 +20,19 @@ import java.util.TreeMap;
 
 /**
  * Backfill: the batch features job end to end (read, clean, features, Parquet) over generated
- * events, against two baselines over the same admitted events and the same features, in the same
- * run: the plain-Java floor and DuckDB's window functions. Both baselines are checked against the
- * job's values on a sample, so the comparison is of equal work.
+ * events, against baselines over the same events and the same features, in the same run: the
+ * plain-Java floor and DuckDB's window functions (both checked against the job's values on a
+ * sample, so the comparison is of equal work), and Flink SQL OVER windows in streaming mode.
  */
 public final class BackfillBenchmark {
     /** What to run. */
-    public record Options(long events, long seed, int parallelism, Path workDir, Path results, String command, String piiSecret) {}
+    public record Options(long events, long seed, int parallelism, Path workDir, Path results, String command, String piiSecret,
+            Path home) {}
 
     /** The measured figures. */
     public record Result(long inputLines, long rows, double tandemSeconds, double ingestSeconds, double floorSeconds, double duckdbSeconds,
-            int sample, Map<String, Integer> floorDisagreements, Map<String, Integer> duckdbDisagreements, String duckdbVersion) {
+            int sample, Map<String, Integer> floorDisagreements, Map<String, Integer> duckdbDisagreements, String duckdbVersion,
+            FlinkSqlOverFeatures.Timing over) {
 
         public double tandemRate() {
             return inputLines / tandemSeconds;
@@ -40,10 +42,13 @@ public final class BackfillBenchmark {
             return String.format("Tandem batch %,.0f events/s (%.1f s, parallelism %d, end to end); plain-Java floor %,.0f events/s "
                     + "on one core (features %.1f s over pre-sorted arrays; its ingest, parse + clean + pseudonymise, %.1f s more); "
                     + "DuckDB %.1f s (features + Parquet, input pre-cleaned). Tandem per core / floor = %.3f (target >= 0.5); "
-                    + "Tandem / DuckDB wall time = %.2f (target <= 2). Agreement on %,d sampled events: floor %s, DuckDB %s.",
+                    + "Tandem / DuckDB wall time = %.2f (target <= 2). Agreement on %,d sampled events: floor %s, DuckDB %s. "
+                    + "Flink SQL OVER windows (streaming runtime, bounded files, 12 of the 20 features, SQL client, parallelism 2) "
+                    + "%.1f s after %.1f s of client start-up: Tandem / Flink SQL OVER wall time = %.2f.",
                     tandemRate(), tandemSeconds, parallelism, rows / floorSeconds, floorSeconds, ingestSeconds, duckdbSeconds,
                     tandemRate() / parallelism / (rows / floorSeconds), tandemSeconds / duckdbSeconds, sample,
-                    agreement(floorDisagreements), agreement(duckdbDisagreements));
+                    agreement(floorDisagreements), agreement(duckdbDisagreements), over.jobSeconds(), over.clientSeconds(),
+                    tandemSeconds / over.jobSeconds());
         }
 
         private static String agreement(Map<String, Integer> disagreements) {
@@ -135,8 +140,10 @@ public final class BackfillBenchmark {
                 }
             }
         }
+        FlinkSqlOverFeatures.Timing over = FlinkSqlOverFeatures.run(options.home(), options.workDir(), spec, history,
+                options.piiSecret());
         Result result = new Result(lines, rows[0], tandemSeconds, ingestSeconds, floorSeconds, duckdbSeconds, sample.size(),
-                floorDisagreements, duckdbDisagreements, duckdbVersion);
+                floorDisagreements, duckdbDisagreements, duckdbVersion, over);
         ResultsLog.append(options.results(), "backfill", ResultsLog.versions("DuckDB " + duckdbVersion),
                 String.format("%,d generated events (%,d lines, %,d admitted)", options.events(), lines, rows[0]),
                 options.command(), result.render(options.parallelism()));

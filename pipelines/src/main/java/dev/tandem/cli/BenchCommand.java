@@ -73,7 +73,8 @@ final class BenchCommand implements Callable<Integer> {
             System.out.println(ScalingBenchmark.run(options, FeaturesRun.compile(null)).render());
             return 0;
         }
-        var options = new BackfillBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey());
+        var options = new BackfillBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey(),
+                ServerCommands.home());
         var result = BackfillBenchmark.run(options, FeaturesRun.compile(null));
         System.out.println(result.render(parallelism));
         boolean agree = result.floorDisagreements().isEmpty() && result.duckdbDisagreements().isEmpty();

@@ -19,7 +19,8 @@ class BackfillBaselinesITCase {
 
     @Test
     void bothBaselinesAgreeWithTheJob() throws Exception {
-        var options = new BackfillBenchmark.Options(8_000, 11, 2, dir, dir.resolve("BENCHMARKS.md"), "test", "bench-test-secret");
+        var options = new BackfillBenchmark.Options(8_000, 11, 2, dir, dir.resolve("BENCHMARKS.md"), "test", "bench-test-secret",
+                Path.of(System.getProperty("tandem.home", "..")));
         BackfillBenchmark.Result result = BackfillBenchmark.run(options, SpecCompiler.load(null));
 
         assertThat(result.rows()).isPositive();
