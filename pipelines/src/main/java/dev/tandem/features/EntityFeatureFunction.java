@@ -68,7 +68,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
                 "pending", Types.LONG, TypeInformation.of(PendingEvents.class)));
         history = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "history", TypeInformation.of(EntityHistory.class)));
-        histories = historyCache > 0 ? HistoryStore.cached(history, historyCache) : HistoryStore.direct(history);
+        GroupLayout layout = calculator.layout();
+        histories = historyCache > 0
+                ? HistoryStore.cached(history, historyCache, layout.numberWidth(), layout.textWidth())
+                : HistoryStore.direct(history, layout.numberWidth(), layout.textWidth());
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         forgetThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-through", Types.LONG));
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
@@ -191,7 +194,6 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
             entity.append(time, projectedNumbers[i], projectedTexts[i]);
         }
         entity.evictBefore(time - group.maxWindowMillis(), layout.numberWidth(), layout.textWidth());
-        entity.trimToSize(layout.numberWidth(), layout.textWidth());
-        return entity;
+        return entity; // trimmed to size by the store before it is serialized
     }
 }

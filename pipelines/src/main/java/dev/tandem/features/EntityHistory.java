@@ -58,6 +58,16 @@ public class EntityHistory {
         }
     }
 
+    /** A copy holding only the events (no spare capacity); the strings, immutable, are shared. */
+    public EntityHistory trimmedCopy(int numberWidth, int textWidth) {
+        EntityHistory copy = new EntityHistory();
+        copy.size = size;
+        copy.times = Arrays.copyOf(times, size);
+        copy.numbers = Arrays.copyOf(numbers, size * numberWidth);
+        copy.texts = Arrays.copyOf(texts, size * textWidth);
+        return copy;
+    }
+
     /** Index of the first event with time >= {@code time} ({@code size} if none). */
     public int firstAtOrAfter(long time) {
         int lo = 0;

@@ -21,6 +21,8 @@ public final class FeatureCalculator implements Serializable {
     private final List<CompiledSpec.Feature> features;
     private final GroupLayout layout;
     private final long stateTtlMillis;
+    /** Reused by distinct counts: one set per calculator, cleared per use (no allocation per event). */
+    private transient Set<Object> seen;
 
     public FeatureCalculator(CompiledSpec.EntityGroup group) {
         this.features = group.features();
@@ -142,8 +144,11 @@ public final class FeatureCalculator implements Serializable {
         return best;
     }
 
-    private static double distinct(EntityHistory h, int from, int to, int w, int in, boolean text) {
-        Set<Object> seen = new HashSet<>();
+    private double distinct(EntityHistory h, int from, int to, int w, int in, boolean text) {
+        if (seen == null) {
+            seen = new HashSet<>();
+        }
+        seen.clear();
         for (int i = from; i < to; i++) {
             Object v = text ? h.texts[i * w + in] : (Object) h.numbers[i * w + in];
             if (v != null && !(v instanceof Double d && d.isNaN())) {

@@ -13,7 +13,8 @@ import org.apache.flink.api.common.state.ValueState;
  * deserialises a key's whole history for every instant and serialises it back: that dominated the
  * streaming job's cost. The caching store keeps recently used histories on the heap and writes the
  * changed ones to keyed state once per checkpoint, before its barrier ({@link #flush}), so every
- * checkpoint and savepoint holds exactly what the heap held. Clean entries beyond the capacity are
+ * checkpoint and savepoint holds exactly what the heap held (state gets copies, so the cache may go on
+ * changing its own). Clean entries beyond the capacity are
  * dropped in least-recently-used order; changed ones wait for the next flush, so the heap holds at
  * most the keys touched in one checkpoint interval plus the capacity.
  */
@@ -29,7 +30,7 @@ abstract class HistoryStore {
     abstract void flush(Consumer<String> setKey) throws IOException;
 
     /** The keyed state itself: batch mode, where each key is processed once and in one go. */
-    static HistoryStore direct(ValueState<EntityHistory> state) {
+    static HistoryStore direct(ValueState<EntityHistory> state, int numberWidth, int textWidth) {
         return new HistoryStore() {
             @Override
             EntityHistory get(String key) throws IOException {
@@ -38,6 +39,7 @@ abstract class HistoryStore {
 
             @Override
             void put(String key, EntityHistory history) throws IOException {
+                history.trimToSize(numberWidth, textWidth); // state holds (and serializes) only the events
                 state.update(history);
             }
 
@@ -52,8 +54,8 @@ abstract class HistoryStore {
     }
 
     /** A heap cache over the keyed state, keeping up to {@code capacity} unchanged histories. */
-    static HistoryStore cached(ValueState<EntityHistory> state, int capacity) {
-        return new Cached(state, capacity);
+    static HistoryStore cached(ValueState<EntityHistory> state, int capacity, int numberWidth, int textWidth) {
+        return new Cached(state, capacity, numberWidth, textWidth);
     }
 
     private static final class Cached extends HistoryStore {
@@ -62,12 +64,16 @@ abstract class HistoryStore {
 
         private final ValueState<EntityHistory> state;
         private final int capacity;
+        private final int numberWidth;
+        private final int textWidth;
         private final LinkedHashMap<String, EntityHistory> cache = new LinkedHashMap<>(1024, 0.75f, true);
         private final Map<String, EntityHistory> dirty = new HashMap<>();
 
-        Cached(ValueState<EntityHistory> state, int capacity) {
+        Cached(ValueState<EntityHistory> state, int capacity, int numberWidth, int textWidth) {
             this.state = state;
             this.capacity = capacity;
+            this.numberWidth = numberWidth;
+            this.textWidth = textWidth;
         }
 
         @Override
@@ -100,7 +106,9 @@ abstract class HistoryStore {
                 if (e.getValue() == ABSENT) {
                     state.clear();
                 } else {
-                    state.update(e.getValue());
+                    // A copy: a heap state backend serialises its snapshot after the barrier, while this
+                    // cache goes on changing the original.
+                    state.update(e.getValue().trimmedCopy(numberWidth, textWidth));
                 }
             }
             dirty.clear();
