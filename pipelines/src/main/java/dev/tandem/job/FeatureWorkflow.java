@@ -34,14 +34,21 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The one definition of Tandem's DataStream logic: raw records in, per-event feature vectors and
- * dead letters out. Batch and streaming jobs, and tests, wire their own sources and sinks around it.
+ * The one definition of Tandem's DataStream logic: raw records in; per-event feature vectors, dead
+ * letters, per-window data quality, broken expectations and drift out. Batch and streaming jobs,
+ * and tests, wire their own sources and sinks around it.
  *
  * <p>Parsing and the ordering gate run with parallelism 1 so that "input order", and with it the
  * set of late events, is the same in both runtime modes; everything after is keyed and parallel.
  * Operator uids are part of the savepoint contract: do not rename them.
  */
 public final class FeatureWorkflow {
+    /** Unchanged entity histories kept on the heap per feature subtask (changed ones until the next checkpoint). */
+    private static final int HISTORY_CACHE = 20_000;
+    private static final TypeInformation<CleanEvent> CLEAN_EVENT = TypeInformation.of(CleanEvent.class);
+    private static final TypeInformation<FeatureVector> VECTOR = TypeInformation.of(FeatureVector.class);
+    private static final TypeInformation<Observation> OBSERVATION = TypeInformation.of(Observation.class);
+    private static final TypeInformation<WindowQuality> WINDOW = TypeInformation.of(WindowQuality.class);
 
     /** What the workflow produces: vectors, dead letters, per-window data quality and the expectations it broke. */
     public record Outputs(
@@ -88,20 +95,17 @@ public final class FeatureWorkflow {
     }
 
     public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, Options options) {
-        String piiSecret = options.piiSecret();
-        QualityPlan quality = options.quality();
-        DriftBaseline baseline = options.baseline();
         SingleOutputStreamOperator<CleanEvent> cleaned = rawRecords
-                .process(new CleaningFunction(spec, piiSecret), TypeInformation.of(CleanEvent.class))
+                .process(new CleaningFunction(spec, options.piiSecret()), CLEAN_EVENT)
                 .name("parse-validate-clean").uid("clean").setParallelism(1);
 
         DataStream<CleanEvent> admitted = cleaned;
         if (!options.erased().isEmpty()) {
-            admitted = cleaned.process(new ErasureFilter(options.erased()), TypeInformation.of(CleanEvent.class))
+            admitted = cleaned.process(new ErasureFilter(options.erased()), CLEAN_EVENT)
                     .name("leave-out-erased").uid("leave-out-erased").setParallelism(1);
         }
         SingleOutputStreamOperator<CleanEvent> ordered = admitted
-                .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), TypeInformation.of(CleanEvent.class))
+                .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), CLEAN_EVENT)
                 .name("ordering-gate").uid("ordering-gate").setParallelism(1);
 
         DataStream<CleanEvent> timed = ordered
@@ -114,54 +118,69 @@ public final class FeatureWorkflow {
 
         SingleOutputStreamOperator<CleanEvent> unique = timed
                 .keyBy(event -> event.eventId, Types.STRING)
-                .process(new DeduplicateFunction(spec.dedupTtlMillis), TypeInformation.of(CleanEvent.class))
+                .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)
                 .name("deduplicate").uid("deduplicate");
 
         DataStream<DeadLetter> deadLetters = cleaned.getSideOutput(DeadLetters.TAG)
                 .union(ordered.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
 
-        int groups = spec.entities.size();
         // Streaming keeps hot histories on the heap between checkpoints; batch sees each key once.
         boolean streaming = rawRecords.getExecutionEnvironment().getConfiguration()
                 .get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH;
         DataStream<FeatureVector> partials = null;
-        for (int i = 0; i < groups; i++) {
-            CompiledSpec.EntityGroup group = spec.entities.get(i);
-            int keySlot = group.keySlot();
-            DataStream<CleanEvent> groupInput = unique;
-            if (options.erasures() != null) {
-                String groupName = group.name();
-                int textSlots = spec.textSlots;
-                groupInput = unique.union(options.erasures()
-                        .filter(e -> e.group.equals(groupName)).name("erasures-" + groupName).uid("erasures-" + groupName)
-                        .map(e -> CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey), TypeInformation.of(CleanEvent.class))
-                        .name("erasure-markers-" + groupName).uid("erasure-markers-" + groupName));
-            }
-            KeyedStream<CleanEvent, String> byEntity = groupInput.keyBy(event -> event.text[keySlot], Types.STRING);
-            SingleOutputStreamOperator<FeatureVector> groupFeatures = streaming
-                    ? byEntity.transform("features-" + group.name(), VECTOR,
-                            new EntityFeatureOperator(new EntityFeatureFunction(group, i, groups, HISTORY_CACHE)))
-                    : byEntity.process(new EntityFeatureFunction(group, i, groups), VECTOR).name("features-" + group.name());
-            groupFeatures.uid("features-" + group.name());
+        for (int i = 0; i < spec.entities.size(); i++) {
+            SingleOutputStreamOperator<FeatureVector> groupFeatures = entityFeatures(unique, spec, i, options.erasures(), streaming);
             deadLetters = deadLetters.union(groupFeatures.getSideOutput(DeadLetters.TAG));
             partials = partials == null ? groupFeatures : partials.union(groupFeatures);
         }
 
         DataStream<FeatureVector> vectors = partials
                 .keyBy(vector -> vector.eventId, Types.STRING)
-                .process(new VectorAssembler(spec), TypeInformation.of(FeatureVector.class))
+                .process(new VectorAssembler(spec), VECTOR)
                 .name("assemble-vector").uid("assemble-vector");
-        DataStream<WindowQuality> windows = measureQuality(unique, vectors, deadLetters, quality);
+        return checkQuality(new Outputs(vectors, deadLetters, null, null, null), unique, options);
+    }
+
+    /**
+     * One entity group's features, keyed by its entity key. Erasures arriving while the job runs
+     * reach the same key as markers, so the operator forgets that entity.
+     */
+    private static SingleOutputStreamOperator<FeatureVector> entityFeatures(DataStream<CleanEvent> events, CompiledSpec spec,
+            int index, DataStream<Erasure> erasures, boolean streaming) {
+        CompiledSpec.EntityGroup group = spec.entities.get(index);
+        int keySlot = group.keySlot();
+        int groups = spec.entities.size();
+        String name = group.name();
+        DataStream<CleanEvent> input = events;
+        if (erasures != null) {
+            int textSlots = spec.textSlots;
+            input = events.union(erasures
+                    .filter(e -> e.group.equals(name)).name("erasures-" + name).uid("erasures-" + name)
+                    .map(e -> CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey), CLEAN_EVENT)
+                    .name("erasure-markers-" + name).uid("erasure-markers-" + name));
+        }
+        KeyedStream<CleanEvent, String> byEntity = input.keyBy(event -> event.text[keySlot], Types.STRING);
+        SingleOutputStreamOperator<FeatureVector> features = streaming
+                ? byEntity.transform("features-" + name, VECTOR,
+                        new EntityFeatureOperator(new EntityFeatureFunction(group, index, groups, HISTORY_CACHE)))
+                : byEntity.process(new EntityFeatureFunction(group, index, groups), VECTOR).name("features-" + name);
+        return features.uid("features-" + name);
+    }
+
+    /** The quality windows of a run, the expectations they break and, with a baseline, their drift. */
+    private static Outputs checkQuality(Outputs run, DataStream<CleanEvent> accepted, Options options) {
+        QualityPlan quality = options.quality();
+        DataStream<WindowQuality> windows = measureQuality(accepted, run.features(), run.deadLetters(), quality);
         DataStream<Breach> breaches = windows
                 .process(new ExpectationCheckFunction(quality), TypeInformation.of(Breach.class))
                 .name("check-expectations").uid("check-expectations").setParallelism(1);
         SingleOutputStreamOperator<DriftScore> drift = null;
-        if (baseline != null) {
-            drift = windows.process(new DriftScoreFunction(quality, baseline), TypeInformation.of(DriftScore.class))
+        if (options.baseline() != null) {
+            drift = windows.process(new DriftScoreFunction(quality, options.baseline()), TypeInformation.of(DriftScore.class))
                     .name("score-drift").uid("score-drift").setParallelism(1);
             breaches = breaches.union(drift.getSideOutput(DriftScoreFunction.ALERTS));
         }
-        return new Outputs(vectors, deadLetters, windows, breaches, drift);
+        return new Outputs(run.features(), run.deadLetters(), windows, breaches, drift);
     }
 
     /**
@@ -181,12 +200,6 @@ public final class FeatureWorkflow {
                 .transform("quality-windows", WINDOW, QualityWindowOperator.merging(quality))
                 .uid("quality-windows").setParallelism(1);
     }
-
-    /** Unchanged entity histories kept on the heap per feature subtask (changed ones until the next checkpoint). */
-    private static final int HISTORY_CACHE = 20_000;
-    private static final TypeInformation<FeatureVector> VECTOR = TypeInformation.of(FeatureVector.class);
-    private static final TypeInformation<Observation> OBSERVATION = TypeInformation.of(Observation.class);
-    private static final TypeInformation<WindowQuality> WINDOW = TypeInformation.of(WindowQuality.class);
 
     private static DataStream<WindowQuality> partialWindows(DataStream<Observation> observations, String what, QualityPlan quality) {
         return observations.transform("quality-partial-" + what, WINDOW, QualityWindowOperator.partial(quality))
