@@ -49,9 +49,8 @@ final class EraseCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics' names, as given to stream.")
     String topicPrefix;
 
-    @Option(names = "--erasure-log", paramLabel = "FILE", defaultValue = ErasureOptions.DEFAULT_LOG,
-            description = "Where requests are recorded for backfills (default: TANDEM_ERASURE_LOG, else .tandem/erasures.jsonl).")
-    String erasureLog;
+    @Mixin
+    ErasureOptions erasures;
 
     @Mixin
     OnlineStoreOptions store;
@@ -71,7 +70,7 @@ final class EraseCommand implements Callable<Integer> {
         RecordCleaner cleaner = new RecordCleaner(compiled, pii.required("erase"), CurrencyConverter.defaultTable(), System::currentTimeMillis);
         String version = OnlineStoreSchema.featureSetVersion(compiled);
         String topic = topicPrefix + Topics.ERASURES;
-        Path log = ErasureOptions.log(erasureLog);
+        Path log = erasures.log();
         try (Connection c = DriverManager.getConnection(store.jdbcUrl(), store.user, store.password())) {
             for (CompiledSpec.EntityGroup g : groups) {
                 String key = storedKey(compiled, g, cleaner);

@@ -45,10 +45,8 @@ final class FeaturesCommand implements Callable<Integer> {
             + "window's drift against it (OUTPUT/quality/drift) and alert above the threshold.")
     Path driftBaseline;
 
-    @Option(names = "--erasure-log", paramLabel = "FILE", defaultValue = ErasureOptions.DEFAULT_LOG,
-            description = "Erasure requests (./tandem erase): events of erased entities are left out (default: "
-                    + "TANDEM_ERASURE_LOG, else .tandem/erasures.jsonl under the Tandem home).")
-    String erasureLog;
+    @Mixin
+    ErasureOptions erasures;
 
     @Mixin
     PiiOptions pii;
@@ -59,7 +57,7 @@ final class FeaturesCommand implements Callable<Integer> {
             throw new UsageError("--parallelism must be at least 1");
         }
         RunSummary summary = FeaturesRun.run(mode.name(), input, output, spec, parallelism, stateBackend.name(),
-                checkpointInterval.toMillis(), failOnBreach, driftBaseline, ErasureOptions.log(erasureLog),
+                checkpointInterval.toMillis(), failOnBreach, driftBaseline, erasures.log(),
                 pii.orDevelopmentKey());
         System.out.println(summary.render());
         System.out.println("wrote " + output.resolve("features") + " and " + output.resolve("dead-letters"));

@@ -49,10 +49,8 @@ final class TrainingSetCommand implements Callable<Integer> {
             + "training rows are moved to OUTPUT/_rejected instead of becoming a training set.")
     boolean failOnBreach;
 
-    @Option(names = "--erasure-log", paramLabel = "FILE", defaultValue = ErasureOptions.DEFAULT_LOG,
-            description = "Erasure requests (./tandem erase): events of erased entities are left out (default: "
-                    + "TANDEM_ERASURE_LOG, else .tandem/erasures.jsonl under the Tandem home).")
-    String erasureLog;
+    @Mixin
+    ErasureOptions erasures;
 
     @Mixin
     PiiOptions pii;
@@ -75,7 +73,7 @@ final class TrainingSetCommand implements Callable<Integer> {
         FeaturesJobOptions options = new FeaturesJobOptions("batch", input, output.toAbsolutePath(), spec, parallelism,
                 pii.orDevelopmentKey(), "rocksdb", 0);
         long t0 = System.nanoTime();
-        ErasedEntities erased = FeaturesRun.erased(compiled, ErasureOptions.log(erasureLog));
+        ErasedEntities erased = FeaturesRun.erased(compiled, erasures.log());
         JobExecutionResult result;
         try {
             result = kafka != null

@@ -4,6 +4,7 @@ import dev.tandem.kafka.KafkaClientProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
@@ -11,9 +12,12 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.util.Collector;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The erasure topic as a stream of {@link Erasure}s. It carries no event time and is silent most of
@@ -38,17 +42,30 @@ public final class ErasureSource {
                 "erasure-source").uid("erasure-source").setParallelism(1);
     }
 
-    /** Reads the key of each record; a record whose key is not {@code group:key} is skipped (nothing to erase). */
+    /**
+     * Reads the key of each record. A record whose key is not {@code group:key} names nothing to
+     * erase: it is counted ({@code tandem.erasures_unreadable}) and logged with its position, not lost silently.
+     */
     static final class TombstoneKeys implements KafkaRecordDeserializationSchema<Erasure> {
+        private static final Logger LOG = LoggerFactory.getLogger(TombstoneKeys.class);
+
+        private transient Counter unreadable;
+
+        @Override
+        public void open(DeserializationSchema.InitializationContext context) {
+            unreadable = context.getMetricGroup().addGroup("tandem").counter("erasures_unreadable");
+        }
+
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Erasure> out) {
-            if (record.key() == null) {
+            String[] parts = record.key() == null ? null : ErasureTopic.parseKey(new String(record.key(), StandardCharsets.UTF_8));
+            if (parts == null) {
+                unreadable.inc();
+                LOG.warn("erasure record at {}-{}@{} has no group:key record key; nothing erased", record.topic(),
+                        record.partition(), record.offset());
                 return;
             }
-            String[] parts = ErasureTopic.parseKey(new String(record.key(), StandardCharsets.UTF_8));
-            if (parts != null) {
-                out.collect(new Erasure(parts[0], parts[1]));
-            }
+            out.collect(new Erasure(parts[0], parts[1]));
         }
 
         @Override

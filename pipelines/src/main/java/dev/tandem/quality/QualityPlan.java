@@ -68,6 +68,10 @@ public final class QualityPlan implements Serializable {
     public final long windowMillis;
     public final List<Column> columns;
     public final SourceRules source;
+    /** Indexes (into {@link #columns}) of each kind, so a record visits only its own columns. */
+    final int[] numberFields;
+    final int[] textFields;
+    final int[] features;
     /** Indexes (into {@link #columns}) of the columns drift is scored on. */
     public final List<Integer> driftColumns;
     public final double psiAlert;
@@ -81,6 +85,9 @@ public final class QualityPlan implements Serializable {
         this.columns = List.copyOf(columns);
         this.source = source;
         this.driftColumns = List.copyOf(driftColumns);
+        this.numberFields = indexesOf(Kind.NUMBER_FIELD);
+        this.textFields = indexesOf(Kind.TEXT_FIELD);
+        this.features = indexesOf(Kind.FEATURE);
         this.psiAlert = psiAlert;
         this.driftMinEvents = driftMinEvents;
         this.origin = origin;
@@ -128,6 +135,10 @@ public final class QualityPlan implements Serializable {
             rules.add(new Rule("drift_psi", columns.get(i).name(), "PSI ≤ " + psiAlert + " (with a baseline)"));
         }
         return rules;
+    }
+
+    private int[] indexesOf(Kind kind) {
+        return java.util.stream.IntStream.range(0, columns.size()).filter(i -> columns.get(i).kind() == kind).toArray();
     }
 
     public int indexOf(String column) {

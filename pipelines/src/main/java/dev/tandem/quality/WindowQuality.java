@@ -35,23 +35,25 @@ public class WindowQuality {
             case Observation.EVENT -> {
                 accepted++;
                 newestEventTime = Math.max(newestEventTime, o.time);
-                addColumns(plan, o, QualityPlan.Kind.NUMBER_FIELD, QualityPlan.Kind.TEXT_FIELD);
+                for (int i : plan.numberFields) {
+                    QualityPlan.Column column = plan.columns.get(i);
+                    columns[i].addNumber(column, o.numbers[column.index()]);
+                }
+                for (int i : plan.textFields) {
+                    QualityPlan.Column column = plan.columns.get(i);
+                    columns[i].addText(column, o.text[column.index()]);
+                }
             }
-            case Observation.FEATURES -> addColumns(plan, o, QualityPlan.Kind.FEATURE, null);
+            case Observation.FEATURES -> {
+                for (int i : plan.features) {
+                    QualityPlan.Column column = plan.columns.get(i);
+                    columns[i].addNumber(column, o.numbers[column.index()]);
+                }
+            }
             default -> {
+                // Workflow dead letters always carry one of Reasons.ALL; anything else is counted, not lost.
                 int reason = Reasons.ALL.indexOf(o.reason);
                 rejectedByReason[reason < 0 ? Reasons.ALL.indexOf(Reasons.MALFORMED_JSON) : reason]++;
-            }
-        }
-    }
-
-    private void addColumns(QualityPlan plan, Observation o, QualityPlan.Kind numberKind, QualityPlan.Kind textKind) {
-        for (int i = 0; i < columns.length; i++) {
-            QualityPlan.Column column = plan.columns.get(i);
-            if (column.kind() == numberKind) {
-                columns[i].addNumber(column, o.numbers[column.index()]);
-            } else if (column.kind() == textKind) {
-                columns[i].addText(column, o.text[column.index()]);
             }
         }
     }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tandem.cli.TandemCli;
+import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
 import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.job.FeatureRuns;
@@ -24,8 +24,6 @@ import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.udfs.logic.CurrencyConverter;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -49,7 +47,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Erasure on the real parts: `./tandem erase` on a running streaming job deletes the card's online
@@ -103,10 +100,10 @@ class ErasureITCase {
             Path log = dir.resolve("erasures.jsonl");
             Path passwordFile = Files.writeString(dir.resolve("pg-password"), servers.postgres().password());
             // Without the PII key, erase refuses: it could not name the card as the job does.
-            assertThat(cli("erase", "--entity", card, "--group", "card", "--topic-prefix", PREFIX, "--bootstrap", bootstrap,
+            assertThat(CliRuns.run("erase", "--entity", card, "--group", "card", "--topic-prefix", PREFIX, "--bootstrap", bootstrap,
                     "--jdbc-url", servers.postgres().jdbcUrl(), "--jdbc-password-file", passwordFile.toString(),
                     "--erasure-log", log.toString())).isEqualTo(System.getenv("TANDEM_PII_SECRET") == null ? 2 : 0);
-            assertThat(cli("erase", "--entity", card, "--group", "card", "--topic-prefix", PREFIX, "--bootstrap", bootstrap,
+            assertThat(CliRuns.run("erase", "--entity", card, "--group", "card", "--topic-prefix", PREFIX, "--bootstrap", bootstrap,
                     "--jdbc-url", servers.postgres().jdbcUrl(), "--jdbc-password-file", passwordFile.toString(),
                     "--erasure-log", log.toString(), "--pii-secret-file", secretFile().toString())).isZero();
 
@@ -148,7 +145,7 @@ class ErasureITCase {
 
         // The next backfill leaves the card out, and says how many events that was.
         Path out = dir.resolve("backfill");
-        assertThat(cli("features", "--mode", "batch", "--input", history.toString(), "--output", out.toString(),
+        assertThat(CliRuns.run("features", "--mode", "batch", "--input", history.toString(), "--output", out.toString(),
                 "--erasure-log", dir.resolve("erasures.jsonl").toString(), "--pii-secret-file", secretFile().toString())).isZero();
         JsonNode summary = JSON.readTree(out.resolve("_summary.json").toFile());
         assertThat(summary.path("erased_events").asLong()).isEqualTo(perCard.get(card));
@@ -219,17 +216,5 @@ class ErasureITCase {
             }
         }
         return keys;
-    }
-
-    private static int cli(String... args) {
-        CommandLine cli = TandemCli.commandLine();
-        StringWriter err = new StringWriter();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args);
-        if (code != 0) {
-            System.err.println(err);
-        }
-        return code;
     }
 }

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tandem.cli.TandemCli;
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import dev.tandem.cli.CliRuns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,7 +14,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** A features run leaves OpenLineage START and COMPLETE events naming its operators, datasets and column lineage. */
 class LineageEventsITCase {
@@ -55,9 +52,7 @@ class LineageEventsITCase {
                 {"id":"a","at":"2024-03-01T10:00:00Z","meter":"m1","kwh":1.5,"phase":"L1"}
                 {"id":"b","at":"2024-03-01T10:20:00Z","meter":"m1","kwh":2.5,"phase":"L2"}
                 """);
-        CommandLine cli = TandemCli.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        assertThat(cli.execute("features", "--mode", "batch", "--input", in.toString(), "--output", dir.resolve("out").toString(),
+        assertThat(CliRuns.run("features", "--mode", "batch", "--input", in.toString(), "--output", dir.resolve("out").toString(),
                 "--spec", spec.toString())).isZero();
 
         ObjectMapper json = new ObjectMapper();

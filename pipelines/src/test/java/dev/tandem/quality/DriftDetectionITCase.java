@@ -2,11 +2,9 @@ package dev.tandem.quality;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tandem.cli.TandemCli;
+import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
 import dev.tandem.spec.SpecCompiler;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +13,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * Drift, end to end through the commands users run: a training set saves its baseline; a
@@ -41,13 +38,13 @@ class DriftDetectionITCase {
         new Generator(new Generator.Options(dir.resolve("live"), 60_000, 22, 0.02, START), spec).run();
         new Generator(new Generator.Options(dir.resolve("drifted"), 60_000, 22, 0.02, START, DRIFT_AT), spec).run();
 
-        assertThat(run("training-set", "--input", dir.resolve("history").toString(), "--output", dir.resolve("train").toString(),
+        assertThat(CliRuns.run("training-set", "--input", dir.resolve("history").toString(), "--output", dir.resolve("train").toString(),
                 "--snapshot", "2025-06-01T00:00:00Z")).isZero();
         Path baseline = dir.resolve("train").resolve(DriftBaseline.FILE);
         assertThat(DriftBaseline.read(baseline).rows()).isGreaterThan(45_000);
 
         for (String history : List.of("live", "drifted")) {
-            assertThat(run("features", "--mode", "streaming", "--input", dir.resolve(history).toString(),
+            assertThat(CliRuns.run("features", "--mode", "streaming", "--input", dir.resolve(history).toString(),
                     "--output", dir.resolve("out-" + history).toString(), "--drift-baseline", baseline.toString())).isZero();
         }
         QualityPlan plan = QualityPlan.load(spec);
@@ -69,12 +66,5 @@ class DriftDetectionITCase {
         long alerts = QualityResults.fromFiles(dir.resolve("out-drifted")).alerts().stream()
                 .filter(a -> a.path("expectation").asText().equals("drift_psi")).count();
         assertThat(alerts).isEqualTo(drifted.stream().filter(d -> d.alert).count());
-    }
-
-    private static int run(String... args) {
-        CommandLine cli = TandemCli.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(new StringWriter(), true));
-        return cli.execute(args);
     }
 }

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.tandem.cli.TandemCli;
+import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.RunSummary;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
-import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The quality stage on a MiniCluster: every record lands in exactly one window, batch and streaming
@@ -162,7 +160,7 @@ class QualityStageITCase {
                 line("e", "14:20", "m1", "home", 1), line("f", "14:40", "m2", "home", 2)) + "\n");
 
         StringWriter out = new StringWriter();
-        assertThat(run(out, "features", "--mode", "batch", "--input", in.toString(), "--output", dir.resolve("lenient").toString(),
+        assertThat(CliRuns.run(out, out, "features", "--mode", "batch", "--input", in.toString(), "--output", dir.resolve("lenient").toString(),
                 "--spec", spec.toString())).isZero();
         assertThat(new FeatureTable(dir.resolve("lenient")).rowCount()).isEqualTo(6);
         List<String> breaches = QualityResults.fromFiles(dir.resolve("lenient")).alerts().stream()
@@ -174,7 +172,7 @@ class QualityStageITCase {
                 "11:00 min kwh", "11:00 allowed kind",
                 "12:00 freshness _source", "13:00 freshness _source");
 
-        assertThat(run(out, "features", "--mode", "batch", "--input", in.toString(), "--output", dir.resolve("strict").toString(),
+        assertThat(CliRuns.run(out, out, "features", "--mode", "batch", "--input", in.toString(), "--output", dir.resolve("strict").toString(),
                 "--spec", spec.toString(), "--fail-on-breach")).isEqualTo(1);
         assertThat(new FeatureTable(dir.resolve("strict")).exists()).isFalse();
         assertThat(Files.isDirectory(dir.resolve("strict/_rejected/features"))).isTrue();
@@ -186,12 +184,5 @@ class QualityStageITCase {
     private static String line(String id, String hhmm, String meter, String kind, double kwh) {
         return String.format("{\"id\":\"%s\",\"at\":\"2024-03-01T%s:00Z\",\"meter\":\"%s\",\"kind\":\"%s\",\"kwh\":%s}",
                 id, hhmm, meter, kind, kwh);
-    }
-
-    private static int run(StringWriter out, String... args) {
-        CommandLine cli = TandemCli.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(out, true));
-        return cli.execute(args);
     }
 }

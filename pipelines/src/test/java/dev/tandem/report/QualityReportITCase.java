@@ -2,12 +2,10 @@ package dev.tandem.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.tandem.cli.TandemCli;
+import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
 import dev.tandem.quality.QualityResults;
 import dev.tandem.spec.SpecCompiler;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -17,7 +15,6 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * The HTML report as a person sees it: rendered by headless Chromium, its scripts must have drawn
@@ -35,11 +32,11 @@ class QualityReportITCase {
     void chromiumDrawsEveryChart() throws Exception {
         new Generator(new Generator.Options(dir.resolve("history"), 8_000, 9, 0.05, Generator.DEFAULT_START), SpecCompiler.load(null)).run();
         for (String mode : new String[] {"batch", "streaming"}) {
-            assertThat(run("features", "--mode", mode, "--input", dir.resolve("history").toString(),
+            assertThat(CliRuns.run("features", "--mode", mode, "--input", dir.resolve("history").toString(),
                     "--output", dir.resolve(mode).toString())).isZero();
         }
         Path html = dir.resolve("report.html");
-        assertThat(run("report", "--input", dir.resolve("batch").toString(), "--compare", dir.resolve("streaming").toString(),
+        assertThat(CliRuns.run("report", "--input", dir.resolve("batch").toString(), "--compare", dir.resolve("streaming").toString(),
                 "--out", html.toString())).isZero();
         String page = Files.readString(html);
         // Self-contained: nothing fetched from anywhere.
@@ -70,12 +67,5 @@ class QualityReportITCase {
 
     private static long count(String text, String needle) {
         return Pattern.compile(Pattern.quote(needle)).matcher(text).results().count();
-    }
-
-    private static int run(String... args) {
-        CommandLine cli = TandemCli.commandLine();
-        cli.setOut(new PrintWriter(new StringWriter(), true));
-        cli.setErr(new PrintWriter(new StringWriter(), true));
-        return cli.execute(args);
     }
 }
