@@ -69,7 +69,9 @@ class FlinkClusterITCase {
     void aKilledTaskManagerLosesAndDuplicatesNothing() throws Exception {
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
-        Manifest manifest = new Generator(new Generator.Options(history, 60_000, 41, 0.02, Generator.DEFAULT_START), spec).run();
+        // Enough events that the job is still reading when its first output is committed: a job whose
+        // tasks have all finished would not need to recover from the kill at all.
+        Manifest manifest = new Generator(new Generator.Options(history, 150_000, 41, 0.02, Generator.DEFAULT_START), spec).run();
         String prefix = "recovery-";
         Servers servers = prepare(spec, prefix);
         servers.replay(history.resolve(Generator.TRANSACTIONS_FILE), prefix + Topics.TRANSACTIONS);
