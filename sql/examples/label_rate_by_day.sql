@@ -1,5 +1,7 @@
 -- Label rate by day: the share of each day's clean transactions that received a chargeback.
--- Run: ./tandem sql --mode batch -f sql/examples/label_rate_by_day.sql
+-- Run: ./tandem sql -f sql/examples/label_rate_by_day.sql
+-- A query over bounded files and the offline store: batch, whatever the session's default.
+SET 'execution.runtime-mode' = 'batch';
 SELECT
   CAST(t.event_time AS DATE)                                      AS txn_day,
   COUNT(*)                                                        AS transactions,

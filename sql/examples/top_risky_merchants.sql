@@ -1,6 +1,8 @@
 -- Top risky merchants: where the busiest hours and the most distinct cards in a day were seen,
 -- from the offline feature store (per-event vectors of the last batch run).
--- Run: ./tandem sql --mode batch -f sql/examples/top_risky_merchants.sql
+-- Run: ./tandem sql -f sql/examples/top_risky_merchants.sql
+-- A query over bounded files and the offline store: batch, whatever the session's default.
+SET 'execution.runtime-mode' = 'batch';
 SELECT
   merchant_id,
   MAX(merchant_txn_count_1h)       AS peak_txns_per_hour,

@@ -1,12 +1,18 @@
 package dev.tandem.cli;
 
+import dev.tandem.sql.ScriptMode;
 import dev.tandem.sql.SqlClientRunner;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = "Open the real Flink SQL client with Tandem's UDFs and tables registered (raw events, Kafka topics, "
@@ -17,8 +23,12 @@ final class SqlCommand implements Callable<Integer> {
     @Option(names = "-f", paramLabel = "FILE", description = "Run this script and exit; exit 1 when a statement fails.")
     Path file;
 
-    @Option(names = "--mode", defaultValue = "streaming", description = "batch or streaming (default ${DEFAULT-VALUE}).")
+    @Option(names = "--mode", description = "batch or streaming. Default: the mode a script sets itself "
+            + "(SET 'execution.runtime-mode'), else batch for -f (bounded files) and streaming for an interactive session.")
     Mode mode;
+
+    @Spec
+    CommandSpec command;
 
     @Option(names = "--cluster", paramLabel = "HOST:PORT", description = "Run against a Flink cluster's REST endpoint instead of embedded.")
     String cluster;
@@ -34,6 +44,10 @@ final class SqlCommand implements Callable<Integer> {
 
     @Option(names = "--bootstrap", defaultValue = "127.0.0.1:9092", description = "Kafka bootstrap servers (default ${DEFAULT-VALUE}).")
     String bootstrap;
+
+    @Option(names = "--work-dir", paramLabel = "DIR", defaultValue = ".tandem/sql",
+            description = "Where the generated init file, client config and script lineage go (default ${DEFAULT-VALUE}).")
+    Path workDir;
 
     @Mixin
     OnlineStoreOptions store;
@@ -56,12 +70,28 @@ final class SqlCommand implements Callable<Integer> {
                 "JDBC_URL", store.jdbcUrl(),
                 "JDBC_USER", store.user,
                 "JDBC_PASSWORD", password);
-        SqlClientRunner.Settings settings = new SqlClientRunner.Settings(mode.name(), cluster, FeaturesRun.compile(spec), variables,
+        SqlClientRunner.Settings settings = new SqlClientRunner.Settings(resolveMode(), cluster, FeaturesRun.compile(spec), variables,
                 pii.orDevelopmentKey());
-        SqlClientRunner runner = new SqlClientRunner(ServerCommands.home(), ServerCommands.home().resolve(".tandem/sql"));
+        SqlClientRunner runner = new SqlClientRunner(ServerCommands.home(), ServerCommands.home().resolve(workDir));
         if (file == null) {
             return runner.runInteractive(settings);
         }
-        return runner.runScript(settings, file.toAbsolutePath(), System.out);
+        return runner.runScript(settings, file.toAbsolutePath(), command.commandLine().getOut());
+    }
+
+    /** The session's mode: --mode, else what the script sets, else batch for a script and streaming interactively. */
+    private String resolveMode() throws IOException {
+        if (file == null) {
+            return mode == null ? Mode.streaming.name() : mode.name();
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new UsageError("no SQL script at " + file);
+        }
+        Optional<String> declared = ScriptMode.declaredIn(Files.readString(file));
+        if (mode != null && declared.isPresent() && !declared.get().equals(mode.name())) {
+            command.commandLine().getErr().println("tandem: " + file + " sets execution.runtime-mode = " + declared.get()
+                    + "; --mode " + mode + " applies only to the statements before that");
+        }
+        return mode != null ? mode.name() : declared.orElse(Mode.batch.name());
     }
 }

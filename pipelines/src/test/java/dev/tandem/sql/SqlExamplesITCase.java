@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
 import dev.tandem.job.FeaturesJob;
@@ -15,6 +16,7 @@ import dev.tandem.udfs.logic.AmountParser;
 import dev.tandem.udfs.logic.CardNumbers;
 import dev.tandem.udfs.logic.CurrencyNormalizer;
 import dev.tandem.udfs.logic.TimestampParser;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +31,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The analyst examples in sql/examples, each run through the real Flink SQL client exactly as
- * {@code ./tandem sql -f} runs it, with the printed result checked against the data computed in Java.
+ * The analyst examples in sql/examples, each run through the real Flink SQL client by {@code
+ * ./tandem sql -f} exactly as a user types it (with and without {@code --mode}), with the printed
+ * result checked against the data computed in Java.
  */
 class SqlExamplesITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -41,21 +44,49 @@ class SqlExamplesITCase {
 
     static CompiledSpec spec;
     static Manifest manifest;
-    static SqlClientRunner.Settings settings;
 
     @BeforeAll
     static void prepareData() throws Exception {
         spec = SpecCompiler.load(null);
         manifest = new Generator(new Generator.Options(dir.resolve("history"), 4_000, 21, 0.05, Generator.DEFAULT_START), spec).run();
         FeaturesJob.run(new FeaturesJobOptions("batch", dir.resolve("history"), dir.resolve("batch"), null, 2, SqlTestInputs.SECRET, "hashmap", 0), spec);
-        settings = SqlTestInputs.files("batch", spec, dir.resolve("history"), dir.resolve("batch"));
     }
 
+    /**
+     * The example's rows as {@code ./tandem sql -f FILE} prints them, without {@code --mode} (the
+     * file sets its own) and with {@code --mode batch}: the same rows either way.
+     */
     private static List<List<String>> run(String example) throws Exception {
-        StringBuilder out = new StringBuilder();
-        int exit = new SqlClientRunner(HOME, dir.resolve("sql-" + example)).runScript(settings, HOME.resolve("sql/examples/" + example + ".sql"), out);
-        assertThat(exit).as(out.toString()).isZero();
+        List<List<String>> asWritten = runCli(example, "default");
+        assertThat(runCli(example, "batch")).as(example + " with --mode batch").isEqualTo(asWritten);
+        return asWritten;
+    }
+
+    private static List<List<String>> runCli(String example, String mode) throws Exception {
+        List<String> args = new ArrayList<>(List.of("sql", "-f", HOME.resolve("sql/examples/" + example + ".sql").toString(),
+                "--history", dir.resolve("history").toString(), "--offline", dir.resolve("batch").toString(),
+                "--work-dir", workDir(example, mode).toString(), "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/none",
+                "--pii-secret-file", secretFile().toString()));
+        if (!mode.equals("default")) {
+            args.addAll(List.of("--mode", mode));
+        }
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = CliRuns.run(out, err, args.toArray(String[]::new));
+        assertThat(exit).as(out + "\n" + err).isZero();
         return TableauRows.parse(out.toString());
+    }
+
+    private static Path workDir(String example, String mode) {
+        return dir.resolve("sql-" + example + "-" + mode);
+    }
+
+    private static Path secretFile() throws java.io.IOException {
+        Path file = dir.resolve("pii-secret");
+        if (!Files.exists(file)) {
+            Files.writeString(file, SqlTestInputs.SECRET);
+        }
+        return file;
     }
 
     @Test
@@ -67,7 +98,7 @@ class SqlExamplesITCase {
         assertThat(printed).isEqualTo(manifest.expectedDeadLetters());
 
         // The script's lineage: its SQL, what it read, and that it completed.
-        List<String> events = java.nio.file.Files.readAllLines(dir.resolve("sql-dead_letters_by_reason")
+        List<String> events = java.nio.file.Files.readAllLines(workDir("dead_letters_by_reason", "default")
                 .resolve(dev.tandem.lineage.LineageLog.FILE));
         assertThat(events).hasSize(2);
         var complete = new com.fasterxml.jackson.databind.ObjectMapper().readTree(events.get(1));
