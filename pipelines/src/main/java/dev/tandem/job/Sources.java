@@ -1,13 +1,11 @@
 package dev.tandem.job;
 
 import dev.tandem.kafka.KafkaClientProperties;
-
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
@@ -25,7 +23,7 @@ public final class Sources {
     public static DataStream<String> jsonLines(StreamExecutionEnvironment env, List<Path> files, String uid) {
         org.apache.flink.core.fs.Path[] paths = files.stream()
                 .map(p -> new org.apache.flink.core.fs.Path(p.toUri())).toArray(org.apache.flink.core.fs.Path[]::new);
-        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLineInputFormat(), paths).build();
+        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLines(), paths).build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), uid).uid(uid).setParallelism(1);
     }
 
