@@ -14,6 +14,7 @@ import dev.tandem.udfs.functions.ParseTimestamp;
 import dev.tandem.udfs.functions.Pseudonymize;
 import dev.tandem.udfs.functions.ToBaseCurrency;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -58,6 +59,28 @@ public final class FeatureLineage {
         Set<String> fields = new LinkedHashSet<>();
         collect(of(featureName), fields);
         return fields;
+    }
+
+    /**
+     * For each source field a feature reads, the steps from that field up to the feature (nearest
+     * the source first, the feature last): cleaning, PII protection, derived values, keying.
+     */
+    public Map<String, List<Node>> pathsFromSources(String featureName) {
+        Map<String, List<Node>> paths = new LinkedHashMap<>();
+        walk(of(featureName), new ArrayList<>(), paths);
+        return paths;
+    }
+
+    private static void walk(Node node, List<Node> above, Map<String, List<Node>> paths) {
+        if (node.kind().equals("source_field")) {
+            List<Node> path = new ArrayList<>(above);
+            java.util.Collections.reverse(path);
+            paths.putIfAbsent(node.name(), path);
+            return;
+        }
+        above.add(node);
+        node.inputs().forEach(n -> walk(n, above, paths));
+        above.remove(above.size() - 1);
     }
 
     private static void collect(Node node, Set<String> out) {

@@ -9,6 +9,7 @@ import dev.tandem.udfs.functions.FunctionRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -96,6 +97,27 @@ public final class LineageEvent {
         return event.toString();
     }
 
+    /**
+     * The steps from a source field to a feature, as OpenLineage transformations: cleaning, UDFs
+     * and derived values are direct transformations, PII protection is masking (the step an auditor
+     * asks about first), a key groups and the event time windows; the feature itself aggregates.
+     */
+    private static void transformations(ArrayNode out, List<FeatureLineage.Node> path) {
+        for (int i = 0; i < path.size(); i++) {
+            FeatureLineage.Node step = path.get(i);
+            boolean windowsTheFeature = step.kind().equals("event_time") && path.get(i + 1).kind().equals("feature");
+            String[] typeAndSubtype = switch (step.kind()) {
+                case "entity_key" -> new String[] {"INDIRECT", "GROUP_BY"};
+                case "feature" -> new String[] {"DIRECT", "AGGREGATION"};
+                default -> windowsTheFeature ? new String[] {"INDIRECT", "WINDOW"} : new String[] {"DIRECT", "TRANSFORMATION"};
+            };
+            out.addObject().put("type", typeAndSubtype[0]).put("subtype", typeAndSubtype[1])
+                    .put("description", step.kind() + " " + step.name() + ": " + step.how()
+                            + (step.udf() == null ? "" : " [UDF " + step.udf() + " = " + step.udfClass() + "]"))
+                    .put("masking", step.kind().equals("pii"));
+        }
+    }
+
     private static ObjectNode dataset(ArrayNode list, Dataset d) {
         return list.addObject().put("namespace", d.namespace()).put("name", d.name());
     }
@@ -108,9 +130,11 @@ public final class LineageEvent {
             schema.addObject().put("name", f.name()).put("type", f.agg().integral() ? "bigint" : "double");
             ObjectNode column = fields.putObject(f.name());
             ArrayNode inputFields = column.putArray("inputFields");
-            for (String source : lineage.sourceFields(f.name())) {
+            for (Map.Entry<String, List<FeatureLineage.Node>> source : lineage.pathsFromSources(f.name()).entrySet()) {
                 for (Dataset in : inputs) {
-                    inputFields.addObject().put("namespace", in.namespace()).put("name", in.name()).put("field", source);
+                    ObjectNode field = inputFields.addObject().put("namespace", in.namespace()).put("name", in.name())
+                            .put("field", source.getKey());
+                    transformations(field.putArray("transformations"), source.getValue());
                 }
             }
             column.put("transformationDescription", lineage.of(f.name()).how());
