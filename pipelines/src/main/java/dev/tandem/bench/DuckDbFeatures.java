@@ -57,7 +57,7 @@ final class DuckDbFeatures implements AutoCloseable {
 
     /** Loads the events (not part of the measurement). */
     void load(List<CleanEvent> events) throws SQLException {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE raw (idx INTEGER, event_id VARCHAR, t_ms BIGINT");
+        StringBuilder ddl = new StringBuilder("CREATE TABLE raw (idx INTEGER, event_id " + (spec.eventIdOrder.numeric() ? "BIGINT" : "VARCHAR") + ", t_ms BIGINT");
         numberSlots.forEach(s -> ddl.append(", n").append(s).append(" DOUBLE"));
         textSlots.forEach(s -> ddl.append(", s").append(s).append(" VARCHAR"));
         try (Statement st = connection.createStatement()) {
@@ -68,7 +68,11 @@ final class DuckDbFeatures implements AutoCloseable {
                 CleanEvent e = events.get(i);
                 appender.beginRow();
                 appender.append(i);
-                appender.append(e.eventId);
+                if (spec.eventIdOrder.numeric()) {
+                    appender.append(Long.parseLong(e.eventId));
+                } else {
+                    appender.append(e.eventId);
+                }
                 appender.append(e.eventTime);
                 for (int s : numberSlots) {
                     double v = e.numbers[s];

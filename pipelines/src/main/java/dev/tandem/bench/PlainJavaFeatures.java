@@ -5,6 +5,7 @@ import dev.tandem.features.FeatureCalculator;
 import dev.tandem.features.GroupLayout;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.EventIdOrder;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +26,7 @@ final class PlainJavaFeatures {
     /** Sorts and projects (not part of the measured loop). */
     PlainJavaFeatures(CompiledSpec spec, List<CleanEvent> events) {
         this.events = events.size();
-        this.groups = spec.entities.stream().map(g -> prepare(g, events)).toList();
+        this.groups = spec.entities.stream().map(g -> prepare(g, spec.eventIdOrder, events)).toList();
     }
 
     /** Runs the loop; {@code values[g][i]} receives group g's features of event i (input order). */
@@ -64,7 +65,7 @@ final class PlainJavaFeatures {
         }
     }
 
-    private static Prepared prepare(CompiledSpec.EntityGroup group, List<CleanEvent> events) {
+    private static Prepared prepare(CompiledSpec.EntityGroup group, EventIdOrder ids, List<CleanEvent> events) {
         GroupLayout layout = new GroupLayout(group);
         Integer[] boxed = new Integer[events.size()];
         int n = 0;
@@ -76,7 +77,7 @@ final class PlainJavaFeatures {
         Integer[] sorted = Arrays.copyOf(boxed, n);
         Arrays.sort(sorted, Comparator.<Integer, String>comparing(i -> events.get(i).text[group.keySlot()])
                 .thenComparingLong(i -> events.get(i).eventTime)
-                .thenComparing(i -> events.get(i).eventId));
+                .thenComparing(i -> events.get(i).eventId, ids));
         int[] order = new int[n];
         String[] keys = new String[n];
         long[] times = new long[n];

@@ -5,8 +5,8 @@ import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.Reasons;
 import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.EventIdOrder;
 import java.util.Arrays;
-import java.util.Comparator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -29,9 +29,8 @@ import org.apache.flink.util.Collector;
  * event time, so the cleanup is the same in both modes.
  */
 public final class EntityFeatureFunction extends KeyedProcessFunction<String, CleanEvent, FeatureVector> {
-    private static final Comparator<CleanEvent> BY_ID = Comparator.comparing(e -> e.eventId);
-
     private final CompiledSpec.EntityGroup group;
+    private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
     private final int historyCache;
@@ -46,18 +45,19 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     private transient Counter lateCounter;
     private transient Counter erasedCounter;
 
-    public EntityFeatureFunction(CompiledSpec.EntityGroup group, int groupIndex, int groupCount) {
-        this(group, groupIndex, groupCount, 0);
+    public EntityFeatureFunction(CompiledSpec spec, int groupIndex) {
+        this(spec, groupIndex, 0);
     }
 
     /**
      * @param historyCache how many unchanged histories to keep on the heap between checkpoints; 0
      *     reads and writes keyed state directly (batch, and any operator that is not {@link EntityFeatureOperator})
      */
-    public EntityFeatureFunction(CompiledSpec.EntityGroup group, int groupIndex, int groupCount, int historyCache) {
-        this.group = group;
+    public EntityFeatureFunction(CompiledSpec spec, int groupIndex, int historyCache) {
+        this.group = spec.entities.get(groupIndex);
+        this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
-        this.groupCount = groupCount;
+        this.groupCount = spec.entities.size();
         this.historyCache = historyCache;
     }
 
@@ -174,7 +174,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         if (entity == null) {
             entity = new EntityHistory();
         }
-        Arrays.sort(events, BY_ID);
+        Arrays.sort(events, (a, b) -> idOrder.compare(a.eventId, b.eventId));
         GroupLayout layout = calculator.layout();
         double[][] projectedNumbers = new double[events.length][];
         String[][] projectedTexts = new String[events.length][];

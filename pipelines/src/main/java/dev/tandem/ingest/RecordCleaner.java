@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.CompiledSpec.DerivedField;
 import dev.tandem.spec.CompiledSpec.InputField;
+import dev.tandem.spec.FieldType;
 import dev.tandem.udfs.logic.AmountParser;
 import dev.tandem.udfs.logic.CardNumbers;
 import dev.tandem.udfs.logic.Cleaned;
@@ -208,17 +209,7 @@ public final class RecordCleaner {
                 throw wrongType(field, node);
             }
             case LONG -> {
-                if (node.isIntegralNumber() && node.canConvertToLong()) {
-                    return node.longValue();
-                }
-                if (node.isTextual()) {
-                    try {
-                        return Long.parseLong(node.asText().strip());
-                    } catch (NumberFormatException e) {
-                        throw wrongType(field, node);
-                    }
-                }
-                throw wrongType(field, node);
+                return readLong(field, node);
             }
             default -> {
                 if (node.isNumber()) {
@@ -236,9 +227,26 @@ public final class RecordCleaner {
         }
     }
 
+    private static long readLong(InputField field, JsonNode node) throws Refusal {
+        if (node.isIntegralNumber() && node.canConvertToLong()) {
+            return node.longValue();
+        }
+        if (node.isTextual()) {
+            try {
+                return Long.parseLong(node.asText().strip());
+            } catch (NumberFormatException e) {
+                throw wrongType(field, node);
+            }
+        }
+        throw wrongType(field, node);
+    }
+
     private String readText(InputField field, JsonNode node) throws Refusal {
         if (!node.isTextual() && !node.isNumber()) {
             throw wrongType(field, node);
+        }
+        if (field.type() == FieldType.LONG) {
+            return Long.toString(readLong(field, node)); // a numeric event id, exact and canonical ("007" is 7)
         }
         String raw = node.asText();
         Cleaned<String> cleaned = switch (field.clean()) {

@@ -8,7 +8,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 
 /**
- * The columns of a feature table, derived from the spec: event id, event time, each entity key,
+ * The columns of a feature table, derived from the spec: event id (BIGINT for {@code type: long}
+ * ids, else text), event time, each entity key,
  * then one nullable column per feature named as in the spec (BIGINT for counts, DOUBLE otherwise), then the
  * feature-set version.
  */
@@ -24,7 +25,11 @@ public final class FeatureTableSchema {
         SchemaBuilder.FieldAssembler<Schema> fields = SchemaBuilder.record("FeatureVector")
                 .namespace("dev.tandem." + spec.name.replaceAll("[^A-Za-z0-9_]", "_"))
                 .fields();
-        fields.requiredString(EVENT_ID);
+        if (spec.eventIdOrder.numeric()) {
+            fields.requiredLong(EVENT_ID);
+        } else {
+            fields.requiredString(EVENT_ID);
+        }
         fields.name(EVENT_TIME).type(LogicalTypes.timestampMillis().addToSchema(Schema.create(Schema.Type.LONG))).noDefault();
         for (String key : keyColumns(spec)) {
             fields.optionalString(key);

@@ -149,7 +149,6 @@ public final class FeatureWorkflow {
             int index, DataStream<Erasure> erasures, boolean streaming) {
         CompiledSpec.EntityGroup group = spec.entities.get(index);
         int keySlot = group.keySlot();
-        int groups = spec.entities.size();
         String name = group.name();
         DataStream<CleanEvent> input = events;
         if (erasures != null) {
@@ -162,8 +161,8 @@ public final class FeatureWorkflow {
         KeyedStream<CleanEvent, String> byEntity = input.keyBy(event -> event.text[keySlot], Types.STRING);
         SingleOutputStreamOperator<FeatureVector> features = streaming
                 ? byEntity.transform("features-" + name, VECTOR,
-                        new EntityFeatureOperator(new EntityFeatureFunction(group, index, groups, HISTORY_CACHE)))
-                : byEntity.process(new EntityFeatureFunction(group, index, groups), VECTOR).name("features-" + name);
+                        new EntityFeatureOperator(new EntityFeatureFunction(spec, index, HISTORY_CACHE)))
+                : byEntity.process(new EntityFeatureFunction(spec, index), VECTOR).name("features-" + name);
         return features.uid("features-" + name);
     }
 

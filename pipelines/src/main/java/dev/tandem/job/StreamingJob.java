@@ -135,7 +135,7 @@ public final class StreamingJob {
         DataStream<DeadLetter> deadLetters = outputs.deadLetters();
         if (spec.labels != null) {
             SingleOutputStreamOperator<LabelEvent> labels = labelRecords
-                    .process(new LabelParser(spec.labels), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
+                    .process(new LabelParser(spec), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
             writeLabels(labels, spec, connection(options));
             deadLetters = deadLetters.union(labels.getSideOutput(DeadLetters.TAG));
         }

@@ -19,6 +19,7 @@ public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRe
     private final CompiledSpec spec;
     private final String schemaJson;
     private final String featureSetVersion;
+    private final boolean numericIds;
 
     private transient Schema schema;
     private transient List<CompiledSpec.Feature> features;
@@ -27,6 +28,7 @@ public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRe
         this.spec = spec;
         this.schemaJson = FeatureTableSchema.of(spec).toString();
         this.featureSetVersion = OnlineStoreSchema.featureSetVersion(spec);
+        this.numericIds = spec.eventIdOrder.numeric();
     }
 
     @Override
@@ -38,7 +40,7 @@ public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRe
     @Override
     public GenericRecord map(FeatureVector vector) {
         GenericRecord row = new GenericData.Record(schema);
-        row.put(FeatureTableSchema.EVENT_ID, vector.eventId);
+        row.put(FeatureTableSchema.EVENT_ID, numericIds ? (Object) Long.parseLong(vector.eventId) : vector.eventId);
         row.put(FeatureTableSchema.EVENT_TIME, vector.eventTime);
         for (int g = 0; g < spec.entities.size(); g++) {
             row.put(spec.entities.get(g).keyName(), vector.keys[g]);

@@ -26,7 +26,11 @@ public final class FeatureVectorJson implements Serializable {
             features = spec.allFeatures();
         }
         ObjectNode node = JSON.createObjectNode();
-        node.put("event_id", v.eventId);
+        if (spec.eventIdOrder.numeric()) {
+            node.put("event_id", Long.parseLong(v.eventId));
+        } else {
+            node.put("event_id", v.eventId);
+        }
         node.put("event_time", v.eventTime);
         for (int g = 0; g < spec.entities.size(); g++) {
             node.put(spec.entities.get(g).keyName(), v.keys[g]);

@@ -1,6 +1,7 @@
 package dev.tandem.parity;
 
 import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.EventIdOrder;
 import dev.tandem.store.OnlineStoreSchema;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -31,24 +32,24 @@ public final class OnlineStoreParity {
     public static List<GroupResult> compare(Path batchOutput, CompiledSpec spec, Connection connection) throws IOException, SQLException {
         List<GroupResult> results = new ArrayList<>();
         for (CompiledSpec.EntityGroup group : spec.entities) {
-            Map<String, GenericRecord> last = lastPerEntity(batchOutput, group.keyName());
+            Map<String, GenericRecord> last = lastPerEntity(batchOutput, group.keyName(), spec.eventIdOrder);
             results.add(compareGroup(spec, group, last, connection));
         }
         return results;
     }
 
-    private static Map<String, GenericRecord> lastPerEntity(Path batchOutput, String keyColumn) throws IOException {
+    private static Map<String, GenericRecord> lastPerEntity(Path batchOutput, String keyColumn, EventIdOrder ids) throws IOException {
         Map<String, GenericRecord> last = new HashMap<>();
         new FeatureTable(batchOutput).forEach(row -> {
             String key = row.get(keyColumn).toString();
-            last.merge(key, row, (a, b) -> newer(a, b) ? a : b);
+            last.merge(key, row, (a, b) -> newer(a, b, ids) ? a : b);
         });
         return last;
     }
 
-    private static boolean newer(GenericRecord a, GenericRecord b) {
+    private static boolean newer(GenericRecord a, GenericRecord b, EventIdOrder ids) {
         int byTime = Long.compare((Long) a.get("event_time"), (Long) b.get("event_time"));
-        return byTime != 0 ? byTime > 0 : a.get("event_id").toString().compareTo(b.get("event_id").toString()) > 0;
+        return byTime != 0 ? byTime > 0 : ids.compare(a.get("event_id").toString(), b.get("event_id").toString()) > 0;
     }
 
     private static GroupResult compareGroup(CompiledSpec spec, CompiledSpec.EntityGroup group,

@@ -50,6 +50,8 @@ public final class CompiledSpec implements Serializable {
     public final String format;
     public final String filesGlob;
     public final String eventIdField;
+    /** How ids break ties on event time: as numbers ({@code type: long}) or by their UTF-8 bytes. */
+    public final EventIdOrder eventIdOrder;
     public final String eventTimeField;
     public final int eventTimeSlot;
     public final long maxOutOfOrdernessMillis;
@@ -80,6 +82,7 @@ public final class CompiledSpec implements Serializable {
         this.format = b.format;
         this.filesGlob = b.filesGlob;
         this.eventIdField = b.eventIdField;
+        this.eventIdOrder = b.eventIdOrder;
         this.eventTimeField = b.eventTimeField;
         this.eventTimeSlot = b.eventTimeSlot;
         this.maxOutOfOrdernessMillis = b.maxOutOfOrdernessMillis;
@@ -116,6 +119,7 @@ public final class CompiledSpec implements Serializable {
         String format;
         String filesGlob;
         String eventIdField;
+        EventIdOrder eventIdOrder;
         String eventTimeField;
         int eventTimeSlot;
         long maxOutOfOrdernessMillis;

@@ -159,13 +159,15 @@ public final class SpecCompiler {
             if (source.fields() == null || source.fields().isEmpty()) {
                 throw error("source.fields", "declare the fields to read");
             }
+            out.eventIdField = require(source.eventId(), "source.event_id");
             source.fields().forEach(this::compileField);
 
-            out.eventIdField = require(source.eventId(), "source.event_id");
             CompiledSpec.InputField id = inputField(out.eventIdField, "source.event_id");
-            if (id.type() != FieldType.STRING || !id.required() || id.pii() != Pii.NONE) {
-                throw error("source.event_id", "'" + id.name() + "' must be a required string field without pii handling");
+            if ((id.type() != FieldType.STRING && id.type() != FieldType.LONG) || !id.required() || id.pii() != Pii.NONE
+                    || id.clean() != Clean.NONE) {
+                throw error("source.event_id", "'" + id.name() + "' must be a required string or long field without clean or pii");
             }
+            out.eventIdOrder = id.type() == FieldType.LONG ? EventIdOrder.NUMERIC : EventIdOrder.UTF8_BYTES;
             out.eventTimeField = require(source.eventTime(), "source.event_time");
             CompiledSpec.InputField time = inputField(out.eventTimeField, "source.event_time");
             if (time.type() != FieldType.TIMESTAMP || !time.required()) {
@@ -188,7 +190,9 @@ public final class SpecCompiler {
             FieldType type = FieldType.parse(orDefault(field.type(), "string"), where);
             Clean clean = field.clean() == null ? Clean.NONE : parseEnum(Clean.class, field.clean(), where + ".clean");
             Pii pii = field.pii() == null ? Pii.NONE : parseEnum(Pii.class, field.pii(), where + ".pii");
-            boolean numeric = clean == Clean.AMOUNT || (clean == Clean.NONE && type.numeric());
+            // The event id is text even when numeric (type: long): kept exactly, as canonical decimal text.
+            boolean eventId = name.equals(out.eventIdField);
+            boolean numeric = clean == Clean.AMOUNT || (clean == Clean.NONE && type.numeric() && !eventId);
             if (clean == Clean.AMOUNT && type != FieldType.STRING && type != FieldType.DOUBLE) {
                 throw new SpecException(where + ": clean: amount needs type string or double");
             }

@@ -14,6 +14,7 @@ public final class OnlineRowStatement implements JdbcStatementBuilder<FeatureVec
     private final int offset;
     private final boolean[] integral;
     private final String featureSetVersion;
+    private final boolean numericIds;
 
     public OnlineRowStatement(CompiledSpec spec, int group) {
         CompiledSpec.EntityGroup g = spec.entities.get(group);
@@ -24,6 +25,7 @@ public final class OnlineRowStatement implements JdbcStatementBuilder<FeatureVec
             integral[i] = g.features().get(i).agg().integral();
         }
         this.featureSetVersion = OnlineStoreSchema.featureSetVersion(spec);
+        this.numericIds = spec.eventIdOrder.numeric();
     }
 
     @Override
@@ -40,7 +42,11 @@ public final class OnlineRowStatement implements JdbcStatementBuilder<FeatureVec
                 ps.setDouble(p++, value);
             }
         }
-        ps.setString(p++, v.eventId);
+        if (numericIds) {
+            ps.setLong(p++, Long.parseLong(v.eventId));
+        } else {
+            ps.setString(p++, v.eventId);
+        }
         ps.setTimestamp(p++, new Timestamp(v.eventTime));
         if (v.ingestTime >= 0) {
             ps.setTimestamp(p++, new Timestamp(v.ingestTime));

@@ -114,7 +114,7 @@ public final class OnlineStoreSchema {
             for (CompiledSpec.Feature f : group.features()) {
                 ddl.append("  ").append(identifier(f.name())).append(f.agg().integral() ? " BIGINT" : " DOUBLE PRECISION").append(",\n");
             }
-            ddl.append("  event_id TEXT NOT NULL,\n  event_time TIMESTAMPTZ NOT NULL,\n  source_appended_at TIMESTAMPTZ,\n");
+            ddl.append("  event_id ").append(spec.eventIdOrder.numeric() ? "BIGINT" : "TEXT").append(" NOT NULL,\n  event_time TIMESTAMPTZ NOT NULL,\n  source_appended_at TIMESTAMPTZ,\n");
             ddl.append("  written_at TIMESTAMPTZ NOT NULL,\n  feature_set_version TEXT NOT NULL\n)");
             return ddl.toString();
         }).toList();
@@ -126,6 +126,8 @@ public final class OnlineStoreSchema {
      */
     public static String upsert(CompiledSpec spec, CompiledSpec.EntityGroup group) {
         String table = table(spec, group);
+        // Ties on time go to the larger id, by UTF-8 bytes ("C" collation) like everywhere else, not by the database's locale.
+        String collation = spec.eventIdOrder.numeric() ? "" : " COLLATE \"C\"";
         List<String> columns = new java.util.ArrayList<>();
         columns.add("entity_key");
         group.features().forEach(f -> columns.add(identifier(f.name())));
@@ -134,7 +136,8 @@ public final class OnlineStoreSchema {
         String updates = columns.stream().skip(1).map(c -> c + " = EXCLUDED." + c).collect(Collectors.joining(", "));
         return "INSERT INTO " + table + " (" + String.join(", ", columns) + ") VALUES (" + placeholders + ")"
                 + " ON CONFLICT (entity_key) DO UPDATE SET " + updates
-                + " WHERE (" + table + ".event_time, " + table + ".event_id) <= (EXCLUDED.event_time, EXCLUDED.event_id)";
+                + " WHERE (" + table + ".event_time, " + table + ".event_id" + collation + ") <= (EXCLUDED.event_time, EXCLUDED.event_id"
+                + collation + ")";
     }
 
     /** Spec names are free text; SQL identifiers here are lower-case letters, digits and '_'. */

@@ -18,11 +18,13 @@ public final class LabelParser extends ProcessFunction<String, LabelEvent> {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CompiledSpec.Labels labels;
+    private final boolean numericIds;
 
     private transient DeadLetterCounters counters;
 
-    public LabelParser(CompiledSpec.Labels labels) {
-        this.labels = labels;
+    public LabelParser(CompiledSpec spec) {
+        this.labels = spec.labels;
+        this.numericIds = spec.eventIdOrder.numeric();
     }
 
     @Override
@@ -45,7 +47,16 @@ public final class LabelParser extends ProcessFunction<String, LabelEvent> {
                 refuse(ctx, line, "invalid_timestamp", "label time: " + t.reason());
                 return;
             }
-            out.collect(new LabelEvent(id.asText(), t.value()));
+            String eventId = id.asText();
+            if (numericIds) {
+                try {
+                    eventId = Long.toString(Long.parseLong(eventId.strip())); // as ingestion writes numeric ids
+                } catch (NumberFormatException e) {
+                    refuse(ctx, line, "wrong_type", "label " + labels.eventIdField() + " is not a whole number");
+                    return;
+                }
+            }
+            out.collect(new LabelEvent(eventId, t.value()));
         } catch (Exception e) {
             refuse(ctx, line, "malformed_json", e.getMessage());
         }

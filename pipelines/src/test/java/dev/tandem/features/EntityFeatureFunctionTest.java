@@ -32,7 +32,7 @@ class EntityFeatureFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> harness() throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EntityFeatureFunction(DEVICE, 0, 2)),
+                new KeyedProcessOperator<>(new EntityFeatureFunction(SPEC, 0)),
                 (CleanEvent e) -> e.text[1], Types.STRING);
         harness.open();
         return harness;
@@ -200,7 +200,7 @@ class EntityFeatureFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> cachedHarness(
             org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new EntityFeatureOperator(new EntityFeatureFunction(DEVICE, 0, 2, 1)), (CleanEvent e) -> e.text[1], Types.STRING);
+                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, 1)), (CleanEvent e) -> e.text[1], Types.STRING);
         if (restore != null) {
             harness.initializeState(restore);
         }
