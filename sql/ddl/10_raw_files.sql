@@ -31,15 +31,17 @@ CREATE TABLE IF NOT EXISTS labels_raw (
   'format'    = 'json'
 );
 
--- Dead letters of a features run (JSON lines, PII masked).
+-- Dead letters of a features run (JSON lines, PII masked), partitioned by the date at which they
+-- were refused in event time (NULL: refused before any event was read).
 CREATE TABLE IF NOT EXISTS dead_letters (
   stage      STRING,
   reason     STRING,
   detail     STRING,
   event_id   STRING,
   event_time BIGINT,
-  `raw`      STRING
-) WITH (
+  `raw`      STRING,
+  event_date STRING
+) PARTITIONED BY (event_date) WITH (
   'connector' = 'filesystem',
   'path'      = '${OFFLINE_DIR}/dead-letters',
   'format'    = 'json'

@@ -46,7 +46,7 @@ final class LineageCommand implements Callable<Integer> {
                 .filter(g -> g.features().stream().anyMatch(f -> f.name().equals(feature))).findFirst().orElseThrow();
         System.out.println("written to:");
         for (String sink : List.of(
-                "offline store: OUTPUT/features/*.parquet (features --mode batch|streaming), column " + feature,
+                "offline store: OUTPUT/features/event_date=*/ (features --mode batch|streaming), column " + feature,
                 "training set: OUTPUT/training/event_date=*/ (training-set), column " + feature,
                 "online store: PostgreSQL table " + OnlineStoreSchema.table(compiled, group) + ", column " + feature,
                 "Kafka topic " + Topics.FEATURES + " (stream), field " + feature)) {

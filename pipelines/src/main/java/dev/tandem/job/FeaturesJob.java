@@ -5,6 +5,8 @@ import dev.tandem.ingest.DeadLetter;
 import dev.tandem.lineage.Datasets;
 import dev.tandem.lineage.LineageEvent;
 import dev.tandem.lineage.LineageLog;
+import dev.tandem.offline.EventDate;
+import dev.tandem.offline.OfflineTables;
 import dev.tandem.spec.CompiledSpec;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -13,21 +15,18 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
-import org.apache.flink.api.common.serialization.SimpleStringEncoder;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
 import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
-import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 
 /**
  * Runs ingestion + features over files: JSON lines or Parquet in, per-event feature vectors as
- * Parquet and dead letters as JSON lines out. The same job serves both runtime modes.
+ * Parquet and dead letters as JSON lines out, both partitioned by event date. The same job serves
+ * both runtime modes.
  */
 public final class FeaturesJob {
     public static final String FEATURES_DIR = "features";
@@ -100,22 +99,18 @@ public final class FeaturesJob {
         return Sources.jsonLines(env, files, "source");
     }
 
+    /**
+     * The feature table, partitioned by event date. Rows are routed by date first: in batch mode
+     * each sink subtask then receives one date after another (keyed inputs are sorted), so it
+     * finishes a partition's file before it opens the next one.
+     */
     private static void writeFeatures(DataStream<FeatureVector> features, CompiledSpec spec, Path dir) {
-        Schema schema = FeatureTableSchema.of(spec);
-        FileSink<GenericRecord> sink = FileSink
-                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), AvroParquetWriters.forGenericRecord(schema))
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
-                .build();
-        features.map(new ToAvroRecord(spec)).name("to-feature-row").uid("to-feature-row")
-                .sinkTo(sink).name("feature-table").uid("feature-table-sink");
+        features.keyBy(vector -> EventDate.of(vector.eventTime).toEpochDay(), Types.LONG)
+                .map(new ToAvroRecord(spec)).name("to-feature-row").uid("to-feature-row")
+                .sinkTo(OfflineTables.parquet(dir, FeatureTableSchema.of(spec))).name("feature-table").uid("feature-table-sink");
     }
 
     public static void writeDeadLetters(DataStream<DeadLetter> deadLetters, Path dir) {
-        FileSink<String> sink = FileSink
-                .forRowFormat(new org.apache.flink.core.fs.Path(dir.toUri()), new SimpleStringEncoder<String>())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())
-                .build();
-        deadLetters.map(new DeadLetterJson()).name("dead-letter-json").uid("dead-letter-json")
-                .sinkTo(sink).name("dead-letter-files").uid("dead-letter-sink");
+        deadLetters.sinkTo(OfflineTables.deadLetters(dir, new DeadLetterJson())).name("dead-letter-files").uid("dead-letter-sink");
     }
 }

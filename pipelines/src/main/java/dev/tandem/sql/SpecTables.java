@@ -27,8 +27,10 @@ public final class SpecTables {
     static String offlineFeatures(CompiledSpec spec) {
         StringBuilder ddl = new StringBuilder("CREATE TABLE IF NOT EXISTS offline_features (\n");
         ddl.append(vectorColumns(spec));
-        ddl.append("  feature_set_version STRING,\n  event_ts AS TO_TIMESTAMP_LTZ(event_time, 3)\n");
-        ddl.append(") WITH (\n  'connector' = 'filesystem',\n  'path' = '${OFFLINE_DIR}/features',\n  'format' = 'parquet'\n)");
+        // The partition directory (event_date=YYYY-MM-DD) is a column: WHERE event_date = '...' reads one day's files.
+        ddl.append("  feature_set_version STRING,\n  event_date STRING,\n  event_ts AS TO_TIMESTAMP_LTZ(event_time, 3)\n");
+        ddl.append(") PARTITIONED BY (event_date) WITH (\n  'connector' = 'filesystem',\n  'path' = '${OFFLINE_DIR}/features',\n");
+        ddl.append("  'format' = 'parquet'\n)");
         return ddl.toString();
     }
 
@@ -43,9 +45,13 @@ public final class SpecTables {
         return ddl.toString();
     }
 
+    private static String eventIdType(CompiledSpec spec) {
+        return spec.eventIdOrder.numeric() ? "BIGINT" : "STRING";
+    }
+
     /** The columns of a per-event vector, as FeatureTableSchema lays them out. */
     private static String vectorColumns(CompiledSpec spec) {
-        StringBuilder columns = new StringBuilder("  event_id STRING,\n  event_time BIGINT,\n");
+        StringBuilder columns = new StringBuilder("  event_id " + eventIdType(spec) + ",\n  event_time BIGINT,\n");
         for (String key : dev.tandem.job.FeatureTableSchema.keyColumns(spec)) {
             columns.append("  ").append(key).append(" STRING,\n");
         }
@@ -63,7 +69,7 @@ public final class SpecTables {
         for (CompiledSpec.Feature f : group.features()) {
             ddl.append("  ").append(f.name().toLowerCase(java.util.Locale.ROOT)).append(f.agg().integral() ? " BIGINT" : " DOUBLE").append(",\n");
         }
-        ddl.append("  event_id STRING,\n  event_time TIMESTAMP_LTZ(3),\n  source_appended_at TIMESTAMP_LTZ(3),\n");
+        ddl.append("  event_id " + eventIdType(spec) + ",\n  event_time TIMESTAMP_LTZ(3),\n  source_appended_at TIMESTAMP_LTZ(3),\n");
         ddl.append("  written_at TIMESTAMP_LTZ(3),\n  feature_set_version STRING,\n  PRIMARY KEY (entity_key) NOT ENFORCED\n");
         ddl.append(") WITH (\n  'connector' = 'jdbc',\n  'url' = '${JDBC_URL}',\n  'table-name' = '").append(table)
                 .append("',\n  'username' = '${JDBC_USER}',\n  'password' = '${JDBC_PASSWORD}'\n)");

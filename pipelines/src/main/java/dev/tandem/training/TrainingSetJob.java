@@ -1,28 +1,26 @@
 package dev.tandem.training;
 
+import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.job.InputFiles;
-import dev.tandem.job.Sources;
 import dev.tandem.job.QualityFiles;
+import dev.tandem.job.Sources;
 import dev.tandem.lineage.Datasets;
 import dev.tandem.lineage.LineageEvent;
 import dev.tandem.lineage.LineageLog;
-import java.util.List;
-import dev.tandem.erasure.ErasedEntities;
+import dev.tandem.offline.EventDate;
+import dev.tandem.offline.OfflineTables;
 import dev.tandem.spec.CompiledSpec;
-import org.apache.avro.generic.GenericRecord;
+import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.connector.file.sink.FileSink;
-import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 
 /**
  * The batch backfill that builds a training set: the same ingestion and feature workflow as every
@@ -91,21 +89,18 @@ public final class TrainingSetJob {
         FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, workflow);
         QualityFiles.write(outputs, spec, workflow.quality(), options.output());
         SingleOutputStreamOperator<LabelEvent> labels = labelRecords
-                .process(new LabelParser(spec.labels), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
+                .process(new LabelParser(spec), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
         DataStream<TrainingExample> examples = outputs.features()
                 .keyBy(vector -> vector.eventId, Types.STRING)
                 .connect(labels.keyBy(label -> label.eventId, Types.STRING))
                 .process(new LabelJoinFunction(spec.labels.maturityMillis(), snapshotMillis), TypeInformation.of(TrainingExample.class))
                 .name("join-labels").uid("join-labels");
 
-        FileSink<GenericRecord> sink = FileSink
-                .forBulkFormat(new org.apache.flink.core.fs.Path(options.output().resolve(TRAINING_DIR).toUri()),
-                        AvroParquetWriters.forGenericRecord(TrainingTable.schema(spec)))
-                .withBucketAssigner(new TrainingTable.ByEventDate())
-                .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
-                .build();
-        examples.map(new TrainingTable.ToRow(spec)).name("to-training-row").uid("to-training-row")
-                .sinkTo(sink).name("training-set").uid("training-set-sink");
+        // Routed by date, like the feature table: each sink subtask finishes one partition before the next.
+        examples.keyBy(example -> EventDate.of(example.features.eventTime).toEpochDay(), Types.LONG)
+                .map(new TrainingTable.ToRow(spec)).name("to-training-row").uid("to-training-row")
+                .sinkTo(OfflineTables.parquet(options.output().resolve(TRAINING_DIR), TrainingTable.schema(spec)))
+                .name("training-set").uid("training-set-sink");
         FeaturesJob.writeDeadLetters(outputs.deadLetters().union(labels.getSideOutput(DeadLetters.TAG)),
                 options.output().resolve(FeaturesJob.DEAD_LETTERS_DIR));
     }

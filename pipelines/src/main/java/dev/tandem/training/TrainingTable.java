@@ -3,8 +3,6 @@ package dev.tandem.training;
 import dev.tandem.job.FeatureTableSchema;
 import dev.tandem.job.ToAvroRecord;
 import dev.tandem.spec.CompiledSpec;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.LogicalTypes;
@@ -15,10 +13,7 @@ import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.java.typeutils.ResultTypeQueryable;
-import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
-import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
-import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
 
 /** The training set's rows: the feature table's columns, then the label, its time and the feature-set version. */
 public final class TrainingTable {
@@ -72,20 +67,6 @@ public final class TrainingTable {
         @Override
         public TypeInformation<GenericRecord> getProducedType() {
             return new GenericRecordAvroTypeInfo(new Schema.Parser().parse(schemaJson));
-        }
-    }
-
-    /** Partitions rows by the UTC date of the event: {@code event_date=2025-01-31/}. */
-    public static final class ByEventDate implements BucketAssigner<GenericRecord, String> {
-        @Override
-        public String getBucketId(GenericRecord row, Context context) {
-            long eventTime = (Long) row.get(FeatureTableSchema.EVENT_TIME);
-            return "event_date=" + Instant.ofEpochMilli(eventTime).atZone(ZoneOffset.UTC).toLocalDate();
-        }
-
-        @Override
-        public SimpleVersionedSerializer<String> getSerializer() {
-            return SimpleVersionedStringSerializer.INSTANCE;
         }
     }
 }
