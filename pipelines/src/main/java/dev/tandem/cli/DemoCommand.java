@@ -151,10 +151,10 @@ final class DemoCommand implements Callable<Integer> {
     private int report(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, Manifest manifest, RunSummary batch,
             TrainingSummary training, Instant drainStart) throws Exception {
         Map<String, Long> streamedDeadLetters = new TreeMap<>();
-        for (String value : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.DEAD_LETTERS, Duration.ofSeconds(3))) {
+        for (String value : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.DEAD_LETTERS)) {
             streamedDeadLetters.merge(JSON.readTree(value).path("reason").asText(), 1L, Long::sum);
         }
-        long vectors = TopicReader.readCommitted(kafka.bootstrapServers(), Topics.FEATURES, Duration.ofSeconds(3)).size();
+        long vectors = TopicReader.readCommitted(kafka.bootstrapServers(), Topics.FEATURES).size();
         boolean ok = true;
         System.out.println();
         System.out.println("=== Tandem demo report ===");

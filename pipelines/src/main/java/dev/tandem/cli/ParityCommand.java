@@ -2,16 +2,19 @@ package dev.tandem.cli;
 
 import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.parity.ParityChecker;
-import dev.tandem.spec.CompiledSpec;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import dev.tandem.parity.ParityReport;
+import dev.tandem.spec.CompiledSpec;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(name = "parity", mixinStandardHelpOptions = true,
         description = "Compare two feature outputs event by event; exit 1 on any difference beyond listed late events.")
@@ -31,6 +34,9 @@ final class ParityCommand implements Callable<Integer> {
     @Mixin
     OnlineStoreOptions store;
 
+    @Spec
+    CommandSpec command;
+
     @Override
     public Integer call() throws Exception {
         if (online) {
@@ -45,23 +51,27 @@ final class ParityCommand implements Callable<Integer> {
             }
         }
         ParityReport report = ParityChecker.compare(left, right);
-        System.out.println("parity: left " + left + " vs right " + right);
-        System.out.print(report.render());
+        out().println("parity: left " + left + " vs right " + right);
+        out().print(report.render());
         return report.passed() ? 0 : 1;
+    }
+
+    private PrintWriter out() {
+        return command.commandLine().getOut();
     }
 
     private int compareOnline() throws Exception {
         CompiledSpec compiled = FeaturesRun.compile(spec);
         try (Connection c = DriverManager.getConnection(store.jdbcUrl(), store.user, store.password())) {
             boolean passed = true;
-            System.out.println("parity: online store " + store.jdbcUrl() + " vs last vector per entity in " + left);
+            out().println("parity: online store " + store.jdbcUrl() + " vs last vector per entity in " + left);
             for (OnlineStoreParity.GroupResult r : OnlineStoreParity.compare(left, compiled, c)) {
-                System.out.printf("%-10s entities %,d   mismatched %,d   missing online %,d   extra online %,d%n",
+                out().printf("%-10s entities %,d   mismatched %,d   missing online %,d   extra online %,d%n",
                         r.group(), r.entities(), r.mismatched(), r.missingOnline(), r.extraOnline());
-                r.examples().forEach(e -> System.out.println("  " + e));
+                r.examples().forEach(e -> out().println("  " + e));
                 passed &= r.passed();
             }
-            System.out.println(passed ? "PARITY OK" : "PARITY FAILED");
+            out().println(passed ? "PARITY OK" : "PARITY FAILED");
             return passed ? 0 : 1;
         }
     }

@@ -29,7 +29,7 @@ public final class FeatureTopicAssertions {
         Map<String, GenericRecord> batchRows = new HashMap<>();
         new FeatureTable(batchOutput).forEach(r -> batchRows.put(r.get("event_id").toString(), r));
         Map<String, Integer> copies = new HashMap<>();
-        for (String value : TopicReader.readCommitted(bootstrap, topic, Duration.ofSeconds(5))) {
+        for (String value : TopicReader.readCommitted(bootstrap, topic)) {
             JsonNode vector = JSON.readTree(value);
             String id = vector.get("event_id").asText();
             copies.merge(id, 1, Integer::sum);

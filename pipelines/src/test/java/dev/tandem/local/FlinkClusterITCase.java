@@ -69,22 +69,20 @@ class FlinkClusterITCase {
     void aKilledTaskManagerLosesAndDuplicatesNothing() throws Exception {
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
-        // Enough events that the job is still reading when its first output is committed: a job whose
-        // tasks have all finished would not need to recover from the kill at all.
-        Manifest manifest = new Generator(new Generator.Options(history, 150_000, 41, 0.02, Generator.DEFAULT_START), spec).run();
+        Manifest manifest = new Generator(new Generator.Options(history, 60_000, 41, 0.02, Generator.DEFAULT_START), spec).run();
         String prefix = "recovery-";
         Servers servers = prepare(spec, prefix);
         servers.replay(history.resolve(Generator.TRANSACTIONS_FILE), prefix + Topics.TRANSACTIONS);
 
-        String job = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix, "--bounded"), true, null,
-                Duration.ofMinutes(2)).jobId();
+        // Unbounded: the job cannot finish before the kill however fast the machine is; it is drained at the end.
+        String job = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, null, Duration.ofMinutes(2)).jobId();
         // Kill once some vectors are committed (a checkpoint has completed with output behind it).
         await(() -> lastStableOffset(servers, prefix + Topics.FEATURES) > 0, Duration.ofMinutes(2), "the first committed vectors");
-        assertThat(state(job)).as("the job is still running when its TaskManager dies").isEqualTo("RUNNING");
         cluster.killTaskManager(1);
-        long committedBeforeKill = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES, Duration.ofSeconds(3)).size();
+        long committedBeforeKill = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES).size();
         cluster.startTaskManager();
-        await(() -> state(job).equals("FINISHED"), Duration.ofMinutes(5), "the job to finish after recovery");
+        ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(5));
+        servers.cli().stopWithSavepoint(job, true); // the end of the input: drain every pending vector
 
         long restarts = cluster.get("/jobs/" + job + "/metrics?get=numRestarts").path(0).path("value").asLong();
         assertThat(restarts).as("restarts").isPositive();
@@ -113,7 +111,7 @@ class FlinkClusterITCase {
         ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(3));
         // Not drained: the events the watermark has not passed yet stay in state and must come back.
         String savepoint = servers.cli().stopWithSavepoint(first, false);
-        long vectorsBefore = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES, Duration.ofSeconds(1)).size();
+        long vectorsBefore = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES).size();
 
         servers.replay(after, prefix + Topics.TRANSACTIONS);
         String second = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, savepoint, Duration.ofMinutes(2)).jobId();
