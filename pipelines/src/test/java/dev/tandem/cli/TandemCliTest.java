@@ -15,19 +15,37 @@ import picocli.CommandLine;
 /** The public command-line interface: help everywhere, one-line errors and exit code 2 for bad arguments. */
 class TandemCliTest {
     private final StringWriter err = new StringWriter();
+    private final StringWriter out = new StringWriter();
 
     private int run(String... args) {
         CommandLine cli = TandemCli.commandLine();
         cli.setErr(new PrintWriter(err, true));
-        cli.setOut(new PrintWriter(new StringWriter(), true));
+        cli.setOut(new PrintWriter(out, true));
         return cli.execute(args);
     }
 
+    @Test
+    void theTopLevelHelpNamesEveryCommand() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: tandem ");
+        for (String command : TandemCli.commandLine().getSubcommands().keySet()) {
+            assertThat(out.toString()).as(command).containsPattern("(?m)^\\s+" + command + "\\b");
+        }
+    }
+
+    /** Each command's help shows its usage line and the options its users call it with. */
     @ParameterizedTest
-    @ValueSource(strings = {"", "generate", "features", "parity", "demo"})
-    void everyCommandHasHelp(String command) {
-        String[] args = command.isEmpty() ? new String[] {"--help"} : new String[] {command, "--help"};
-        assertThat(run(args)).isZero();
+    @ValueSource(strings = {"generate --out --events --seed --dirty-rate", "features --mode --input --output --spec",
+            "parity --left --right --online", "demo", "sql -f --mode --cluster", "training-set --input --output --snapshot",
+            "stream --bootstrap --jdbc-url --bounded", "bench", "erase --entity --group", "lineage --json"})
+    void everyCommandHasHelp(String commandAndOptions) {
+        String[] words = commandAndOptions.split(" ");
+        assertThat(run(words[0], "--help")).isZero();
+        assertThat(out.toString()).startsWith("Usage: tandem " + words[0]);
+        for (int i = 1; i < words.length; i++) {
+            assertThat(out.toString()).as(words[0] + " help").contains(words[i]);
+        }
+        assertThat(err.toString()).isEmpty();
     }
 
     @Test

@@ -9,7 +9,6 @@ import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.TestSpecs;
-import dev.tandem.udfs.logic.FeatureMath;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -233,7 +232,15 @@ class EntityFeatureFunctionTest {
         return events;
     }
 
-    /** DESIGN.md's contract, computed the slow and obvious way. */
+    /** The haversine formula on a sphere of the mean Earth radius, 6371.0088 km, written out from its definition. */
+    private static double greatCircleKm(double lat1, double lon1, double lat2, double lon2) {
+        double dLat = Math.toRadians(lat2 - lat1);
+        double dLon = Math.toRadians(lon2 - lon1);
+        double h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.pow(Math.sin(dLon / 2), 2);
+        return 2 * 6371.0088 * Math.atan2(Math.sqrt(h), Math.sqrt(1 - h));
+    }
+
+    /** DESIGN.md's contract, computed the slow and obvious way, without any of the code under test. */
     private static Map<String, double[]> oracle(List<CleanEvent> events) {
         Map<String, double[]> out = new HashMap<>();
         for (CleanEvent e : events) {
@@ -256,11 +263,11 @@ class EntityFeatureFunctionTest {
                 java.util.Arrays.stream(temps).max().orElse(Double.NaN),
                 std,
                 window.stream().map(x -> x.text[2]).filter(s -> s != null).distinct().count(),
-                FeatureMath.zScore(temp, mean, std),
-                FeatureMath.safeRatio(temp, mean),
+                Double.isNaN(temp) || !(std > 0) ? Double.NaN : (temp - mean) / std,
+                Double.isNaN(temp) || Double.isNaN(mean) || mean == 0 ? Double.NaN : temp / mean,
                 last == null ? Double.NaN : last.numbers[1],
                 last == null ? Double.NaN : (e.eventTime - last.eventTime) / 1000.0,
-                last == null ? Double.NaN : FeatureMath.haversineKm(last.numbers[2], last.numbers[3], e.numbers[2], e.numbers[3]),
+                last == null ? Double.NaN : greatCircleKm(last.numbers[2], last.numbers[3], e.numbers[2], e.numbers[3]),
                 temp,
             });
         }

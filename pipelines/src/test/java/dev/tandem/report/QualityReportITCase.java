@@ -55,10 +55,13 @@ class QualityReportITCase {
         assertThat(count(dom, "data-chart=\"histogram\"")).isEqualTo(numericWithData);
         // Every histogram has bars, and bars have height: drawn, not just declared.
         Matcher charts = Pattern.compile("<svg[^>]*data-chart=\"histogram\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(dom);
+        long drawn = 0;
         while (charts.find()) {
             assertThat(Pattern.compile("<rect class=\"bar\"[^>]*height=\"(?!0\")[0-9.]+\"").matcher(charts.group(1)).find())
                     .as(charts.group(0).substring(0, 120)).isTrue();
+            drawn++;
         }
+        assertThat(drawn).as("histograms checked for bars").isEqualTo(numericWithData);
         assertThat(count(dom, "data-chart=\"rejects\"")).isEqualTo(1);
         assertThat(dom).contains("PARITY OK").contains("id=\"expectations-table\"");
         chromium.screenshot(html, Path.of("target", "quality-report.png").toAbsolutePath());

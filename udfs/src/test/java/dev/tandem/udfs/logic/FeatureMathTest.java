@@ -30,17 +30,25 @@ class FeatureMathTest {
     }
 
     @Test
-    void cyclicEncodingsAreOnTheUnitCircle() {
+    void cyclicEncodingsHaveTheirKnownValues() {
+        long hour = 3_600_000L;
         long midnightMonday = 1_735_516_800_000L; // 2024-12-30T00:00Z, a Monday
         assertThat(FeatureMath.hourOfDaySin(midnightMonday)).isCloseTo(0.0, within(1e-12));
         assertThat(FeatureMath.hourOfDayCos(midnightMonday)).isCloseTo(1.0, within(1e-12));
-        assertThat(FeatureMath.hourOfDaySin(midnightMonday + 6 * 3_600_000L)).isCloseTo(1.0, within(1e-12));
+        assertThat(FeatureMath.hourOfDaySin(midnightMonday + 6 * hour)).isCloseTo(1.0, within(1e-12)); // a quarter day
+        assertThat(FeatureMath.hourOfDaySin(midnightMonday + 3 * hour)).isCloseTo(0.7071067811865476, within(1e-12)); // sin(pi/4)
+        assertThat(FeatureMath.hourOfDaySin(midnightMonday + 18 * hour)).isCloseTo(-1.0, within(1e-12));
+        assertThat(FeatureMath.hourOfDayCos(midnightMonday + 12 * hour)).isCloseTo(-1.0, within(1e-12));
         assertThat(FeatureMath.dayOfWeekSin(midnightMonday)).isCloseTo(0.0, within(1e-12));
-        long anyTime = 1_735_732_812_345L;
-        double s = FeatureMath.dayOfWeekSin(anyTime);
-        double c = FeatureMath.dayOfWeekCos(anyTime);
-        assertThat(s * s + c * c).isCloseTo(1.0, within(1e-12));
-        assertThat(FeatureMath.hourOfDaySin(-1L)).isBetween(-1.0, 1.0);
+        assertThat(FeatureMath.dayOfWeekCos(midnightMonday)).isCloseTo(1.0, within(1e-12));
+        long wednesday = 1_735_689_600_000L; // 2025-01-01T00:00Z: day 2 of the week, angle 4pi/7
+        assertThat(FeatureMath.dayOfWeekSin(wednesday)).isCloseTo(0.9749279121818236, within(1e-12));
+        assertThat(FeatureMath.dayOfWeekCos(wednesday)).isCloseTo(-0.2225209339563143, within(1e-12));
+        long thursdayNoon = 1_735_819_200_000L; // 2025-01-02T12:00Z: 3.5 of 7 days, angle pi
+        assertThat(FeatureMath.dayOfWeekCos(thursdayNoon)).isCloseTo(-1.0, within(1e-12));
+        // Before the epoch: 1969-12-31T23:59:59.999Z is one millisecond short of midnight.
+        assertThat(FeatureMath.hourOfDaySin(-1L)).isCloseTo(-7.272205173670964e-8, within(1e-15));
+        assertThat(FeatureMath.dayOfWeekCos(-1L)).isCloseTo(Math.cos(2 * Math.PI * (3 - 1e-3 / 86_400) / 7), within(1e-12)); // a Wednesday ending
     }
 
     @Test

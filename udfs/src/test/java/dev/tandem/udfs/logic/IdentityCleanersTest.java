@@ -56,8 +56,12 @@ class IdentityCleanersTest {
 
     @Test
     void computesCheckDigitsThatPassLuhn() {
-        String payload = "453201511283036";
-        String full = payload + CardNumbers.luhnCheckDigit(payload);
-        assertThat(CardNumbers.luhnValid(full)).isTrue();
+        // By hand: doubling every second digit from the right of 453201511283036 gives digit sums
+        // 3+3+0+3+7+2+2+1+1+1+0+2+6+5+8 = 44, so the check digit is 6.
+        assertThat(CardNumbers.luhnCheckDigit("453201511283036")).isEqualTo(6);
+        assertThat(CardNumbers.luhnCheckDigit("411111111111111")).isEqualTo(1); // the well-known 4111 1111 1111 1111
+        assertThat(CardNumbers.luhnCheckDigit("7992739871")).isEqualTo(3); // the textbook example, 79927398713
+        assertThat(CardNumbers.luhnValid("4532015112830366")).isTrue();
+        assertThat(CardNumbers.luhnValid("4532015112830367")).isFalse();
     }
 }
