@@ -81,11 +81,14 @@ class FlinkClusterITCase {
         cluster.killTaskManager(1);
         long committedBeforeKill = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES).size();
         cluster.startTaskManager();
+        // The job may have read the whole topic before the kill: wait for the restart itself, then for
+        // the restarted job to run and catch up, before draining it.
+        await(() -> restarts(job) > 0, Duration.ofMinutes(3), "the job to restart after the TaskManager died");
+        await(() -> state(job).equals("RUNNING") && allTasksRunning(job), Duration.ofMinutes(3), "the restarted job to run");
         ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(5));
+        long restarts = restarts(job);
         servers.cli().stopWithSavepoint(job, true); // the end of the input: drain every pending vector
 
-        long restarts = cluster.get("/jobs/" + job + "/metrics?get=numRestarts").path(0).path("value").asLong();
-        assertThat(restarts).as("restarts").isPositive();
         Path batch = dir.resolve("batch");
         FeatureRuns.run("batch", history, batch, spec);
         assertThat(committedBeforeKill).as("vectors committed before the kill").isLessThan(manifest.expectedValid());
@@ -210,6 +213,21 @@ class FlinkClusterITCase {
     private static String state(String job) throws Exception {
         JsonNode details = cluster.job(job);
         return details.path("state").asText();
+    }
+
+    /** Every task of the job is running (a restarted job is RUNNING before its tasks are deployed). */
+    private static boolean allTasksRunning(String job) throws Exception {
+        JsonNode vertices = cluster.job(job).path("vertices");
+        for (JsonNode vertex : vertices) {
+            if (!vertex.path("status").asText().equals("RUNNING")) {
+                return false;
+            }
+        }
+        return vertices.size() > 0;
+    }
+
+    private static long restarts(String job) throws Exception {
+        return cluster.get("/jobs/" + job + "/metrics?get=numRestarts").path(0).path("value").asLong();
     }
 
     private interface Condition {

@@ -47,6 +47,20 @@ public final class GroupLayout implements Serializable {
         return slots.size() - 1;
     }
 
+    /** Where feature {@code f}'s input sits in the projection (number or text, as the feature reads), or -1. */
+    public int input(int f) {
+        return input[f];
+    }
+
+    /** Where a distance feature's latitude and longitude sit in the numeric projection (-1 for other features). */
+    public int lat(int f) {
+        return lat[f];
+    }
+
+    public int lon(int f) {
+        return lon[f];
+    }
+
     public int numberWidth() {
         return numberSlots.length;
     }

@@ -1,0 +1,328 @@
+package dev.tandem.asof;
+
+import dev.tandem.features.GroupLayout;
+import dev.tandem.ingest.CleanEvent;
+import dev.tandem.spec.Aggregation;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.EventIdOrder;
+import dev.tandem.udfs.logic.FeatureMath;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The as-of engine of one entity group: the one place any of its features is computed. Batch and
+ * streaming jobs, the feature server and training sets from a spine all call it.
+ *
+ * <p>"Features as of T" (DESIGN.md): a window of length d aggregates the entity's events with
+ * {@code T - d <= t' < T}; "last" features use the newest event with {@code t' < T} (ties on time
+ * go to the larger event id) within the group's state TTL. Reads never change the state. A read
+ * at or after the instant the windows were advanced to, and after the newest event, costs O(1)
+ * per feature plus the events that have left a window since the last advance; any other read is
+ * answered from the buffered events when they still cover its windows, and refused otherwise.
+ */
+public final class FeatureGroup implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** How one feature is read: its aggregation, window and input within the window, value slots. */
+    private record Read(Aggregation agg, int window, int input, int slot, int lat, int lon) implements Serializable {}
+
+    private final GroupLayout layout;
+    private final EventIdOrder idOrder;
+    private final long stateTtlMillis;
+    private final long[] windowLengths;
+    private final InputStats.Needs[][] needs;
+    private final Read[] reads;
+
+    private FeatureGroup(CompiledSpec spec, CompiledSpec.EntityGroup group) {
+        this.layout = new GroupLayout(group);
+        this.idOrder = spec.eventIdOrder;
+        this.stateTtlMillis = group.stateTtlMillis();
+        List<Long> lengths = new ArrayList<>();
+        List<Map<String, InputStats.Needs>> inputs = new ArrayList<>();
+        List<CompiledSpec.Feature> features = group.features();
+        reads = new Read[features.size()];
+        for (int f = 0; f < features.size(); f++) {
+            CompiledSpec.Feature feature = features.get(f);
+            int window = -1;
+            int input = -1;
+            if (feature.windowMillis() > 0) {
+                window = lengths.indexOf(feature.windowMillis());
+                if (window < 0) {
+                    lengths.add(feature.windowMillis());
+                    inputs.add(new LinkedHashMap<>());
+                    window = lengths.size() - 1;
+                }
+                if (layout.input(f) >= 0) {
+                    input = need(inputs.get(window), needsOf(feature, layout.input(f)));
+                }
+            }
+            reads[f] = new Read(feature.agg(), window, input, layout.input(f), layout.lat(f), layout.lon(f));
+        }
+        windowLengths = lengths.stream().mapToLong(Long::longValue).toArray();
+        needs = inputs.stream().map(m -> m.values().toArray(InputStats.Needs[]::new)).toArray(InputStats.Needs[][]::new);
+    }
+
+    public static FeatureGroup of(CompiledSpec spec, int groupIndex) {
+        return new FeatureGroup(spec, spec.entities.get(groupIndex));
+    }
+
+    private static InputStats.Needs needsOf(CompiledSpec.Feature f, int input) {
+        Aggregation a = f.agg();
+        return new InputStats.Needs(f.textInput(), input,
+                a == Aggregation.SUM || a == Aggregation.AVG || a == Aggregation.RATIO_TO_AVG || a == Aggregation.STDDEV
+                        || a == Aggregation.ZSCORE,
+                a == Aggregation.STDDEV || a == Aggregation.ZSCORE, a == Aggregation.MIN, a == Aggregation.MAX,
+                a == Aggregation.DISTINCT_COUNT);
+    }
+
+    /** The index of the input's stats in the window, merging what several features need of it. */
+    private static int need(Map<String, InputStats.Needs> window, InputStats.Needs n) {
+        String key = (n.text() ? "t" : "n") + n.input();
+        window.merge(key, n, InputStats.Needs::merge);
+        return new ArrayList<>(window.keySet()).indexOf(key);
+    }
+
+    public GroupLayout layout() {
+        return layout;
+    }
+
+    public int featureCount() {
+        return reads.length;
+    }
+
+    /** An empty entity. */
+    public EntityState newState() {
+        return newState(0);
+    }
+
+    /**
+     * An empty entity that also keeps {@code retainMillis} of events beyond its longest window, so
+     * reads up to that much before its newest event can still be answered exactly.
+     */
+    public EntityState newState(long retainMillis) {
+        return new EntityState(newWindows(), maxWindow(), retainMillis, eventOrder());
+    }
+
+    private WindowState[] newWindows() {
+        WindowState[] windows = new WindowState[windowLengths.length];
+        for (int w = 0; w < windows.length; w++) {
+            windows[w] = new WindowState(windowLengths[w], needs[w]);
+        }
+        return windows;
+    }
+
+    private long maxWindow() {
+        long max = 0;
+        for (long length : windowLengths) {
+            max = Math.max(max, length);
+        }
+        return max;
+    }
+
+    /** (time, event id) by the spec's id order; events without an id (migrated) by the order they came in. */
+    private Comparator<BufferedEvent> eventOrder() {
+        EventIdOrder ids = idOrder;
+        return (a, b) -> {
+            int byTime = Long.compare(a.time, b.time);
+            if (byTime != 0) {
+                return byTime;
+            }
+            return a.id != null && b.id != null ? ids.compare(a.id, b.id) : Long.compare(a.seq, b.seq);
+        };
+    }
+
+    /** The group's projection of a cleaned event, as the state keeps it. */
+    public BufferedEvent project(CleanEvent e) {
+        return new BufferedEvent(e.eventTime, e.eventId, layout.projectNumbers(e.numbers), layout.projectTexts(e.text));
+    }
+
+    /** Adds an event (any order; an event older than the windows' start only reaches longer windows). */
+    public void add(EntityState state, CleanEvent e) {
+        state.add(project(e), true);
+    }
+
+    /** Adds an event read back from persisted state, with the seq it was stored under. */
+    public void restore(EntityState state, BufferedEvent e) {
+        state.add(e, false);
+    }
+
+    /**
+     * Moves the windows to {@code time}, evicting what no read at or after it can see. Callers
+     * advance only to instants no later read will precede (the event being processed, the newest
+     * event): reads before it are then answered from the buffer, or refused.
+     */
+    public void advanceTo(EntityState state, long time) {
+        state.advanceTo(time);
+    }
+
+    /**
+     * Every feature of the group as of {@code asOf}, written to {@code out} in spec order (NaN where
+     * a feature has no value). {@code probe}, an event not added to the state (the one being scored),
+     * gives the values that features of "the event itself" read ({@code value}, {@code zscore},
+     * {@code ratio_to_avg}, {@code distance_from_last}); without it they are NaN. Returns false, and
+     * writes nothing, when the state no longer holds the events such a read needs.
+     */
+    public boolean featuresAsOf(EntityState state, long asOf, CleanEvent probe, double[] out) {
+        double[] own = probe == null ? null : layout.projectNumbers(probe.numbers);
+        boolean fast = asOf >= state.advancedTo && (state.isEmpty() || asOf > state.newestTime());
+        WindowState[] windows;
+        BufferedEvent last;
+        if (fast) {
+            windows = state.windows;
+            last = state.isEmpty() ? null : state.event(state.end() - 1);
+        } else {
+            if (asOf - state.maxWindow() < state.coveredFrom()) {
+                return false;
+            }
+            windows = rebuilt(state, asOf);
+            last = newestBefore(state, asOf);
+        }
+        WindowReading[] readings = new WindowReading[windows.length];
+        for (int w = 0; w < windows.length; w++) {
+            readings[w] = new WindowReading(windows[w], state, asOf, fast);
+        }
+        boolean hasLast = last != null && last.time >= asOf - stateTtlMillis;
+        for (int f = 0; f < reads.length; f++) {
+            out[f] = value(reads[f], readings, hasLast ? last : null, asOf, own);
+        }
+        return true;
+    }
+
+    private double value(Read r, WindowReading[] readings, BufferedEvent last, long asOf, double[] own) {
+        WindowReading w = r.window() >= 0 ? readings[r.window()] : null;
+        double x = own == null || r.slot() < 0 ? Double.NaN : own[r.slot()];
+        return switch (r.agg()) {
+            case COUNT -> r.input() < 0 ? w.events() : w.count(r.input());
+            case SUM -> w.sum(r.input());
+            case AVG -> w.mean(r.input());
+            case MIN -> w.extreme(r.input(), true);
+            case MAX -> w.extreme(r.input(), false);
+            case STDDEV -> Math.sqrt(w.variance(r.input()));
+            case DISTINCT_COUNT -> w.distinct(r.input());
+            case ZSCORE -> FeatureMath.zScore(x, w.mean(r.input()), Math.sqrt(w.variance(r.input())));
+            case RATIO_TO_AVG -> FeatureMath.safeRatio(x, w.mean(r.input()));
+            case LAST_VALUE -> last == null ? Double.NaN : last.numbers[r.slot()];
+            case TIME_SINCE_LAST -> last == null ? Double.NaN : (asOf - last.time) / 1000.0;
+            case DISTANCE_FROM_LAST -> last == null || own == null ? Double.NaN
+                    : FeatureMath.haversineKm(last.numbers[r.lat()], last.numbers[r.lon()], own[r.lat()], own[r.lon()]);
+            case VALUE -> x;
+        };
+    }
+
+    /** The windows of a read behind the state's position, summed afresh from the buffered events. */
+    private WindowState[] rebuilt(EntityState state, long asOf) {
+        WindowState[] windows = newWindows();
+        for (WindowState w : windows) {
+            long from = asOf - w.length;
+            for (int i = state.start(); i < state.end(); i++) {
+                BufferedEvent e = state.event(i);
+                if (e.time >= from && e.time < asOf) {
+                    w.enter(e);
+                }
+            }
+        }
+        return windows;
+    }
+
+    private static BufferedEvent newestBefore(EntityState state, long asOf) {
+        for (int i = state.end() - 1; i >= state.start(); i--) {
+            if (state.event(i).time < asOf) {
+                return state.event(i);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One window's values as of an instant: its kept summaries, minus the events that have left it
+     * since the windows were last advanced (counted here, the state untouched).
+     */
+    private static final class WindowReading {
+        private final WindowState window;
+        private final long windowStart;
+        private final List<BufferedEvent> leaving = new ArrayList<>(0);
+
+        WindowReading(WindowState window, EntityState state, long asOf, boolean fromKeptState) {
+            this.window = window;
+            this.windowStart = window.startFor(asOf);
+            if (fromKeptState) {
+                for (int i = window.front; i < state.end() && state.event(i).time < windowStart; i++) {
+                    leaving.add(state.event(i));
+                }
+            }
+        }
+
+        long events() {
+            return window.events - leaving.size();
+        }
+
+        long count(int input) {
+            InputStats in = window.inputs[input];
+            long n = in.count;
+            for (BufferedEvent e : leaving) {
+                if (in.valueOf(e) != null) {
+                    n--;
+                }
+            }
+            return n;
+        }
+
+        double sum(int input) {
+            return sumOf(window.inputs[input], false).value();
+        }
+
+        double mean(int input) {
+            long n = count(input);
+            return n == 0 ? Double.NaN : sum(input) / n;
+        }
+
+        double variance(int input) {
+            InputStats in = window.inputs[input];
+            return Moments.populationVariance(count(input), sumOf(in, false), sumOf(in, true));
+        }
+
+        private ExactSum sumOf(InputStats in, boolean squares) {
+            ExactSum kept = squares ? in.squares : in.sum;
+            if (leaving.isEmpty()) {
+                return kept;
+            }
+            ExactSum s = kept.copy();
+            for (BufferedEvent e : leaving) {
+                Object v = in.valueOf(e);
+                if (v != null) {
+                    if (squares) {
+                        s.subtractSquare((Double) v);
+                    } else {
+                        s.subtract((Double) v);
+                    }
+                }
+            }
+            return s;
+        }
+
+        double extreme(int input, boolean min) {
+            InputStats in = window.inputs[input];
+            return (min ? in.min : in.max).extremeFrom(windowStart);
+        }
+
+        long distinct(int input) {
+            InputStats in = window.inputs[input];
+            if (leaving.isEmpty()) {
+                return in.distinct.distinct();
+            }
+            Map<Object, Integer> gone = new HashMap<>();
+            for (BufferedEvent e : leaving) {
+                Object v = in.valueOf(e);
+                if (v != null) {
+                    gone.merge(v, 1, Integer::sum);
+                }
+            }
+            return in.distinct.distinctWithout(gone);
+        }
+    }
+}
