@@ -1,8 +1,8 @@
 package dev.tandem.jmh;
 
-import dev.tandem.features.EntityHistory;
-import dev.tandem.features.FeatureCalculator;
-import dev.tandem.features.GroupLayout;
+import dev.tandem.asof.EntityState;
+import dev.tandem.asof.FeatureGroup;
+import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import java.util.Random;
@@ -20,8 +20,11 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The feature operator's per-event cost without Flink: one event's features for the flagship's
- * card and merchant groups, against an entity history of the given size (one event a minute).
+ * The as-of engine's per-event cost without Flink, as the jobs use it: advance an entity's windows
+ * to the next event, read its features as of that instant, add it. For the flagship's card and
+ * merchant groups, with {@code historySize} events inside the longest window (events are spaced so
+ * the window holds that many: each event in steady state also evicts one). Flat in the history
+ * size is the point: the previous engine recomputed every window per event.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -30,67 +33,76 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 1)
 @Fork(1)
 public class FeatureBenchmarks {
-    @Param({"10", "100", "1000"})
+    @Param({"10", "1000", "100000"})
     public int historySize;
 
     private final Fixture card = new Fixture();
     private final Fixture merchant = new Fixture();
 
-    /** One group's calculator, a history, and the next event. */
+    /** One group's engine, an entity with a full longest window, and the events to come. */
     static final class Fixture {
-        FeatureCalculator calculator;
-        EntityHistory history;
-        double[] numbers;
-        String[] texts;
+        private static final int TEMPLATES = 1024;
+
+        FeatureGroup group;
+        EntityState entity;
+        CleanEvent[] templates;
         double[] out;
+        long spacing;
         long time;
+        int next;
 
-        void build(CompiledSpec.EntityGroup group, int size, Random random) {
-            calculator = new FeatureCalculator(group);
-            GroupLayout layout = calculator.layout();
-            history = new EntityHistory();
+        void build(CompiledSpec spec, int groupIndex, int size, Random random) {
+            group = FeatureGroup.of(spec, groupIndex);
+            entity = group.newState();
+            spacing = Math.max(1, spec.entities.get(groupIndex).maxWindowMillis() / size);
+            templates = new CleanEvent[TEMPLATES];
+            for (int i = 0; i < TEMPLATES; i++) {
+                templates[i] = randomEvent(spec, random, i);
+            }
+            out = new double[group.featureCount()];
             for (int i = 0; i < size; i++) {
-                history.append(i * 60_000L, numbers(layout, random), texts(layout, random));
+                step();
             }
-            numbers = numbers(layout, random);
-            texts = texts(layout, random);
-            out = new double[group.features().size()];
-            time = size * 60_000L;
         }
 
-        private static double[] numbers(GroupLayout layout, Random random) {
-            double[] v = new double[layout.numberWidth()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = 10 + 500 * random.nextDouble();
-            }
-            return v;
+        /** The per-event path: advance, read as of the event's instant, add. */
+        double[] step() {
+            CleanEvent e = templates[next++ % TEMPLATES];
+            time += spacing;
+            e.eventTime = time;
+            group.advanceTo(entity, time);
+            group.featuresAsOf(entity, time, e, out);
+            group.add(entity, e);
+            return out;
         }
 
-        private static String[] texts(GroupLayout layout, Random random) {
-            String[] v = new String[layout.textWidth()];
-            for (int i = 0; i < v.length; i++) {
-                v[i] = "entity-" + random.nextInt(200);
+        private static CleanEvent randomEvent(CompiledSpec spec, Random random, int i) {
+            String[] text = new String[spec.textSlots];
+            for (int s = 0; s < text.length; s++) {
+                text[s] = "value-" + random.nextInt(200);
             }
-            return v;
+            double[] numbers = new double[spec.numberSlots];
+            for (int s = 0; s < numbers.length; s++) {
+                numbers[s] = 10 + 500 * random.nextDouble();
+            }
+            return new CleanEvent("e" + i, 0, text, numbers);
         }
     }
 
     @Setup
     public void setUp() {
         CompiledSpec spec = SpecCompiler.load(null);
-        card.build(spec.entities.get(0), historySize, new Random(1));
-        merchant.build(spec.entities.get(1), historySize, new Random(2));
+        card.build(spec, 0, historySize, new Random(1));
+        merchant.build(spec, 1, historySize, new Random(2));
     }
 
     @Benchmark
     public double[] cardEvent() {
-        card.calculator.compute(card.history, card.time, card.numbers, card.texts, card.out);
-        return card.out;
+        return card.step();
     }
 
     @Benchmark
     public double[] merchantEvent() {
-        merchant.calculator.compute(merchant.history, merchant.time, merchant.numbers, merchant.texts, merchant.out);
-        return merchant.out;
+        return merchant.step();
     }
 }

@@ -141,9 +141,14 @@ public final class FeatureGroup implements Serializable {
         return new BufferedEvent(e.eventTime, e.eventId, layout.projectNumbers(e.numbers), layout.projectTexts(e.text));
     }
 
-    /** Adds an event (any order; an event older than the windows' start only reaches longer windows). */
-    public void add(EntityState state, CleanEvent e) {
-        state.add(project(e), true);
+    /**
+     * Adds an event (any order; an event older than a window's start only reaches longer windows)
+     * and returns it as the state keeps it, with its seq.
+     */
+    public BufferedEvent add(EntityState state, CleanEvent e) {
+        BufferedEvent kept = project(e);
+        state.add(kept, true);
+        return kept;
     }
 
     /** Adds an event read back from persisted state, with the seq it was stored under. */

@@ -1,5 +1,8 @@
 package dev.tandem.features;
 
+import dev.tandem.asof.BufferedEvent;
+import dev.tandem.asof.EntityState;
+import dev.tandem.asof.FeatureGroup;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
@@ -19,59 +22,59 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * The feature engine for one entity group, keyed by the entity key. Each event waits in state
- * until the watermark passes its time; then all events of that instant are computed against the
- * history strictly before it, in event-id order, and appended. Batch mode sorts each key's input
- * and fires timers in time order, so both modes see the same sequence and compute the same values.
+ * One entity group's per-event features, keyed by the entity key: each event's row is the
+ * features as of its own time, from the as-of engine ({@link FeatureGroup}). Each event waits in
+ * state until the watermark passes its time; then all events of that instant are read against the
+ * entity's state (which holds only earlier events), in event-id order, and added to it. Batch mode
+ * sorts each key's input and fires timers in time order, so both modes see the same sequence and
+ * compute the same values.
  *
- * <p>State is bounded: history reaches back only the longest window (plus the newest event), and
- * an event-time timer clears a key once its newest event is older than the group's state TTL — in
- * event time, so the cleanup is the same in both modes.
+ * <p>State is bounded: an entity keeps the events of its longest window (plus the newest), and an
+ * event-time timer clears it once its newest event is older than the group's state TTL, in event
+ * time, so the cleanup is the same in both modes.
  */
 public final class EntityFeatureFunction extends KeyedProcessFunction<String, CleanEvent, FeatureVector> {
+    /** Entities kept on the heap per subtask in streaming (their events are in keyed state either way). */
+    public static final int STREAMING_CACHE = 20_000;
+
     private final CompiledSpec.EntityGroup group;
+    private final FeatureGroup features;
     private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
-    private final int historyCache;
+    private final boolean streaming;
 
-    private transient FeatureCalculator calculator;
     private transient MapState<Long, PendingEvents> pending;
-    private transient ValueState<EntityHistory> history;
-    private transient HistoryStore histories;
+    private transient EntityStates entities;
     private transient ValueState<Long> cleanupAt;
     /** After an erasure: events pending up to this instant are emitted but not kept. */
     private transient ValueState<Long> forgetThrough;
     private transient Counter lateCounter;
     private transient Counter erasedCounter;
 
-    public EntityFeatureFunction(CompiledSpec spec, int groupIndex) {
-        this(spec, groupIndex, 0);
-    }
-
     /**
-     * @param historyCache how many unchanged histories to keep on the heap between checkpoints; 0
-     *     reads and writes keyed state directly (batch, and any operator that is not {@link EntityFeatureOperator})
+     * @param streaming whether keyed state must hold each entity's events (checkpoints, restarts);
+     *     a batch run keeps them on the heap only
      */
-    public EntityFeatureFunction(CompiledSpec spec, int groupIndex, int historyCache) {
+    public EntityFeatureFunction(CompiledSpec spec, int groupIndex, boolean streaming) {
         this.group = spec.entities.get(groupIndex);
+        this.features = FeatureGroup.of(spec, groupIndex);
         this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
         this.groupCount = spec.entities.size();
-        this.historyCache = historyCache;
+        this.streaming = streaming;
     }
 
     @Override
     public void open(OpenContext openContext) {
-        calculator = new FeatureCalculator(group);
         pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "pending", Types.LONG, TypeInformation.of(PendingEvents.class)));
-        history = getRuntimeContext().getState(new ValueStateDescriptor<>(
+        MapState<Long, BufferedEvent> events = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "events", Types.LONG, TypeInformation.of(BufferedEvent.class)));
+        // The earlier job kept the whole history in one value; read once per entity, then moved into "events".
+        ValueState<EntityHistory> legacyHistory = getRuntimeContext().getState(new ValueStateDescriptor<>(
                 "history", TypeInformation.of(EntityHistory.class)));
-        GroupLayout layout = calculator.layout();
-        histories = historyCache > 0
-                ? HistoryStore.cached(history, historyCache, layout.numberWidth(), layout.textWidth())
-                : HistoryStore.direct(history, layout.numberWidth(), layout.textWidth());
+        entities = new EntityStates(features, events, legacyHistory, streaming, streaming ? STREAMING_CACHE : 4);
         cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
         forgetThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-through", Types.LONG));
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
@@ -109,7 +112,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
      * past, and are not remembered either.
      */
     private void forget(String key) throws Exception {
-        histories.clear(key);
+        entities.clear(key);
         cleanupAt.clear();
         long newestPending = Long.MIN_VALUE;
         for (Long instant : pending.keys()) {
@@ -122,27 +125,47 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
 
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<FeatureVector> out) throws Exception {
-        EntityHistory entity = histories.get(ctx.getCurrentKey());
+        String key = ctx.getCurrentKey();
         PendingEvents atInstant = pending.get(time);
         if (atInstant != null) {
             pending.remove(time);
             Long forgotten = forgetThrough.value();
             if (forgotten != null && time <= forgotten) {
-                computeAndAppend(ctx.getCurrentKey(), time, atInstant.events, new EntityHistory(), out); // emitted, not kept
+                emit(key, time, atInstant.events, features.newState(), out); // emitted, not kept
                 if (time == forgotten) {
                     forgetThrough.clear();
                 }
                 return;
             }
-            entity = computeAndAppend(ctx.getCurrentKey(), time, atInstant.events, entity, out);
-            histories.put(ctx.getCurrentKey(), entity);
+            EntityState entity = entities.get(key);
+            emit(key, time, atInstant.events, entity, out);
+            for (CleanEvent e : atInstant.events) {
+                entities.added(features.add(entity, e));
+            }
         }
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
             return; // end of input (and of each key in batch mode): nothing left to clean up for
         }
         Long cleanup = cleanupAt.value();
         if (cleanup == null || cleanup == time) {
-            scheduleOrClean(entity, ctx);
+            scheduleOrClean(key, ctx);
+        }
+    }
+
+    /** The rows of the events at one instant: features as of that instant, ties in event-id order. */
+    private void emit(String key, long time, CleanEvent[] events, EntityState entity, Collector<FeatureVector> out) {
+        Arrays.sort(events, (a, b) -> idOrder.compare(a.eventId, b.eventId));
+        features.advanceTo(entity, time);
+        for (CleanEvent e : events) {
+            double[] values = new double[features.featureCount()];
+            if (!features.featuresAsOf(entity, time, e, values)) {
+                throw new IllegalStateException("entity " + key + " cannot answer its own event's instant " + time);
+            }
+            String[] keys = new String[groupCount];
+            keys[groupIndex] = key;
+            FeatureVector partial = new FeatureVector(e.eventId, e.eventTime, groupIndex, keys, values, 1);
+            partial.ingestTime = e.ingestTime;
+            out.collect(partial);
         }
     }
 
@@ -150,50 +173,18 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
      * Keeps one cleanup timer per key, just past the point where the newest event stops counting
      * for any feature (newest + TTL, since windows are no longer than the TTL).
      */
-    private void scheduleOrClean(EntityHistory entity, OnTimerContext ctx) throws Exception {
-        if (entity == null) {
+    private void scheduleOrClean(String key, OnTimerContext ctx) throws Exception {
+        EntityState entity = entities.get(key);
+        if (entity.isEmpty()) {
             return;
         }
         long expiry = entity.newestTime() + group.stateTtlMillis() + 1;
         if (expiry <= ctx.timestamp()) {
-            histories.clear(ctx.getCurrentKey());
+            entities.clear(key);
             cleanupAt.clear();
         } else {
             ctx.timerService().registerEventTimeTimer(expiry);
             cleanupAt.update(expiry);
         }
-    }
-
-    /** Writes the histories changed since the last checkpoint to keyed state (called before each barrier). */
-    void flushHistories(java.util.function.Consumer<String> setKey) throws java.io.IOException {
-        histories.flush(setKey);
-    }
-
-    private EntityHistory computeAndAppend(
-            String key, long time, CleanEvent[] events, EntityHistory entity, Collector<FeatureVector> out) {
-        if (entity == null) {
-            entity = new EntityHistory();
-        }
-        Arrays.sort(events, (a, b) -> idOrder.compare(a.eventId, b.eventId));
-        GroupLayout layout = calculator.layout();
-        double[][] projectedNumbers = new double[events.length][];
-        String[][] projectedTexts = new String[events.length][];
-        for (int i = 0; i < events.length; i++) {
-            CleanEvent e = events[i];
-            projectedNumbers[i] = layout.projectNumbers(e.numbers);
-            projectedTexts[i] = layout.projectTexts(e.text);
-            double[] values = new double[group.features().size()];
-            calculator.compute(entity, time, projectedNumbers[i], projectedTexts[i], values);
-            String[] keys = new String[groupCount];
-            keys[groupIndex] = key;
-            FeatureVector partial = new FeatureVector(e.eventId, e.eventTime, groupIndex, keys, values, 1);
-            partial.ingestTime = e.ingestTime;
-            out.collect(partial);
-        }
-        for (int i = 0; i < events.length; i++) {
-            entity.append(time, projectedNumbers[i], projectedTexts[i]);
-        }
-        entity.evictBefore(time - group.maxWindowMillis(), layout.numberWidth(), layout.textWidth());
-        return entity; // trimmed to size by the store before it is serialized
     }
 }

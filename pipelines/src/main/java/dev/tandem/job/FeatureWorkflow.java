@@ -4,7 +4,6 @@ import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.erasure.Erasure;
 import dev.tandem.erasure.ErasureFilter;
 import dev.tandem.features.EntityFeatureFunction;
-import dev.tandem.features.EntityFeatureOperator;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.features.VectorAssembler;
 import dev.tandem.ingest.CleanEvent;
@@ -30,7 +29,6 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
-import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -43,8 +41,6 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * Operator uids are part of the savepoint contract: do not rename them.
  */
 public final class FeatureWorkflow {
-    /** Unchanged entity histories kept on the heap per feature subtask (changed ones until the next checkpoint). */
-    private static final int HISTORY_CACHE = 20_000;
     private static final TypeInformation<CleanEvent> CLEAN_EVENT = TypeInformation.of(CleanEvent.class);
     private static final TypeInformation<FeatureVector> VECTOR = TypeInformation.of(FeatureVector.class);
     private static final TypeInformation<Observation> OBSERVATION = TypeInformation.of(Observation.class);
@@ -124,7 +120,7 @@ public final class FeatureWorkflow {
         DataStream<DeadLetter> deadLetters = cleaned.getSideOutput(DeadLetters.TAG)
                 .union(ordered.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
 
-        // Streaming keeps hot histories on the heap between checkpoints; batch sees each key once.
+        // Streaming keeps each entity's events in keyed state; batch sees each key once, on the heap.
         boolean streaming = rawRecords.getExecutionEnvironment().getConfiguration()
                 .get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH;
         DataStream<FeatureVector> partials = null;
@@ -158,12 +154,9 @@ public final class FeatureWorkflow {
                     .map(e -> CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey), CLEAN_EVENT)
                     .name("erasure-markers-" + name).uid("erasure-markers-" + name));
         }
-        KeyedStream<CleanEvent, String> byEntity = input.keyBy(event -> event.text[keySlot], Types.STRING);
-        SingleOutputStreamOperator<FeatureVector> features = streaming
-                ? byEntity.transform("features-" + name, VECTOR,
-                        new EntityFeatureOperator(new EntityFeatureFunction(spec, index, HISTORY_CACHE)))
-                : byEntity.process(new EntityFeatureFunction(spec, index), VECTOR).name("features-" + name);
-        return features.uid("features-" + name);
+        return input.keyBy(event -> event.text[keySlot], Types.STRING)
+                .process(new EntityFeatureFunction(spec, index, streaming), VECTOR)
+                .name("features-" + name).uid("features-" + name);
     }
 
     /** The quality windows of a run, the expectations they break and, with a baseline, their drift. */

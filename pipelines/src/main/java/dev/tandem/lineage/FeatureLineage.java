@@ -104,7 +104,7 @@ public final class FeatureLineage {
         String agg = f.agg().name().toLowerCase(Locale.ROOT);
         String window = f.windowMillis() > 0 ? " over the " + human(f.windowMillis()) + " before the event (t - w <= t' < t)" : "";
         return new Node("feature", f.name(), agg + window + ", per " + group.name() + "; DataStream operator uid features-"
-                + group.name() + " (FeatureCalculator)", null, null, inputs);
+                + group.name() + " (as-of engine: FeatureGroup)", null, null, inputs);
     }
 
     private Node numberValue(int slot) {

@@ -31,7 +31,7 @@ class EntityFeatureFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> harness() throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EntityFeatureFunction(SPEC, 0)),
+                new KeyedProcessOperator<>(new EntityFeatureFunction(SPEC, 0, true)),
                 (CleanEvent e) -> e.text[1], Types.STRING);
         harness.open();
         return harness;
@@ -153,7 +153,7 @@ class EntityFeatureFunctionTest {
     }
 
     @Test
-    void cachedHistoriesAreInEveryCheckpointAndGiveTheSameValues() throws Exception {
+    void entityStateIsInEveryCheckpointAndGivesTheSameValues() throws Exception {
         // Four hours of events, shuffled in blocks of about 20 minutes: the watermark (30 minutes behind)
         // moves on, so histories are built, changed and checkpointed along the way.
         Random random = new Random(11);
@@ -170,8 +170,8 @@ class EntityFeatureFunctionTest {
         Map<String, double[]> direct = run(events, arrival);
         assertThat(direct).hasSize(events.size());
 
-        // A cache of one unchanged history, so evictions happen; restored from a checkpoint every 100 events.
-        var h = cachedHarness(null);
+        // Restored from a checkpoint every 100 events: the heap's entities are gone, keyed state must hold them.
+        var h = restoredHarness(null);
         List<FeatureVector> out = new ArrayList<>();
         long newest = Long.MIN_VALUE;
         for (int i = 0; i < arrival.size(); i++) {
@@ -180,11 +180,10 @@ class EntityFeatureFunctionTest {
             newest = Math.max(newest, e.eventTime);
             h.processWatermark(newest - 30 * MIN);
             if (i % 100 == 99) {
-                h.prepareSnapshotPreBarrier(i); // as the task does before every checkpoint barrier
                 var snapshot = h.snapshot(i, i);
                 out.addAll(h.extractOutputValues());
                 h.close();
-                h = cachedHarness(snapshot); // the heap is gone: only what the checkpoint held survives
+                h = restoredHarness(snapshot); // the heap is gone: only what the checkpoint held survives
             }
         }
         h.processWatermark(Long.MAX_VALUE);
@@ -196,10 +195,10 @@ class EntityFeatureFunctionTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> cachedHarness(
+    private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> restoredHarness(
             org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, 1)), (CleanEvent e) -> e.text[1], Types.STRING);
+                new KeyedProcessOperator<>(new EntityFeatureFunction(SPEC, 0, true)), (CleanEvent e) -> e.text[1], Types.STRING);
         if (restore != null) {
             harness.initializeState(restore);
         }
