@@ -20,6 +20,7 @@ import dev.tandem.udfs.logic.Pseudonymizer;
 import dev.tandem.udfs.logic.TimestampParser;
 import java.util.Arrays;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * Turns one raw JSON record into a {@link CleanEvent}, or says why not. Plain Java, no Flink:
@@ -111,8 +112,16 @@ public final class RecordCleaner {
         return bytes;
     }
 
-    /** Cleans an already parsed record (JSON lines, or Parquet rows converted to JSON trees). */
+    /** Cleans an already parsed record. */
     public Outcome clean(JsonNode root, String raw) {
+        return clean(root, () -> raw);
+    }
+
+    /**
+     * Cleans a record given as a tree of its fields (a parsed JSON line, or a Parquet row's fields);
+     * {@code raw} renders the record for a dead letter, only when it is refused.
+     */
+    public Outcome clean(JsonNode root, Supplier<String> raw) {
         String[] text = new String[spec.textSlots];
         double[] numbers = new double[spec.numberSlots];
         Arrays.fill(numbers, Double.NaN);
@@ -334,6 +343,10 @@ public final class RecordCleaner {
 
     private static String textOrNull(JsonNode node) {
         return node != null && node.isValueNode() && !node.isNull() ? node.asText() : null;
+    }
+
+    private static Outcome refuse(String reason, String detail, String eventId, Long eventTime, Supplier<String> record) {
+        return refuse(reason, detail, eventId, eventTime, record.get());
     }
 
     private static Outcome refuse(String reason, String detail, String eventId, Long eventTime, String raw) {

@@ -1,6 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.bench.BackfillBenchmark;
+import dev.tandem.bench.HotKeyBenchmark;
 import dev.tandem.bench.MicroBenchmark;
 import dev.tandem.bench.ScalingBenchmark;
 import dev.tandem.bench.StreamingBenchmark;
@@ -19,10 +20,11 @@ import picocli.CommandLine.Parameters;
                 + "features job end to end against a plain-Java floor and DuckDB window functions over the same events and "
                 + "features, measured in the same run. streaming: the Kafka -> PostgreSQL + Kafka job's capacity, then its "
                 + "freshness at half that rate (starts the local Kafka and PostgreSQL). scaling: the backfill at parallelism "
-                + "1 and 2, and with ten times the events. micro: JMH benchmarks of the cleaning UDFs and the feature "
-                + "calculator per event.")
+                + "1 and 2, and with ten times the events. micro: JMH benchmarks of the cleaning UDFs and the as-of "
+                + "engine per event. hotkey: the batch job at parallelism 1 over events of one entity vs the same events "
+                + "over 10,000 entities.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming, scaling, micro }
+    enum Name { backfill, streaming, scaling, micro, hotkey }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
@@ -50,7 +52,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         long n = events != null ? events : name == Name.streaming ? 200_000 : 1_000_000;
         String command = String.format("./tandem bench %s --events %d --seed %d", name, n, seed)
-                + (name == Name.scaling ? "" : " --parallelism " + parallelism);
+                + (name == Name.scaling || name == Name.hotkey ? "" : " --parallelism " + parallelism);
         Path work = ServerCommands.home().resolve(dir);
         Path resultsFile = ServerCommands.home().resolve(results);
         if (name == Name.streaming) {
@@ -66,6 +68,11 @@ final class BenchCommand implements Callable<Integer> {
         if (name == Name.micro) {
             Map<String, Double> scores = MicroBenchmark.run(ServerCommands.home(), work, resultsFile, "./tandem bench micro");
             System.out.println(MicroBenchmark.render(scores));
+            return 0;
+        }
+        if (name == Name.hotkey) {
+            var options = new HotKeyBenchmark.Options(n, seed, work, resultsFile, command, pii.orDevelopmentKey());
+            System.out.println(HotKeyBenchmark.run(options).render());
             return 0;
         }
         if (name == Name.scaling) {

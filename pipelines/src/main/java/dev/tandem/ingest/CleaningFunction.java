@@ -18,18 +18,20 @@ import org.apache.flink.util.Collector;
  * placed in event time at the newest event accepted so far (a refused record's own time may be
  * unreadable, far in the future or long past), so quality windows count them where they arrived.
  */
-public final class CleaningFunction extends ProcessFunction<String, CleanEvent> implements CheckpointedFunction {
+public final class CleaningFunction<T> extends ProcessFunction<T, CleanEvent> implements CheckpointedFunction {
     private final CompiledSpec spec;
     private final String piiSecret;
+    private final RecordFormat<T> format;
 
     private transient RecordCleaner cleaner;
     private transient DeadLetterCounters counters;
     private transient long newestEventTime;
     private transient ListState<Long> newestState;
 
-    public CleaningFunction(CompiledSpec spec, String piiSecret) {
+    public CleaningFunction(CompiledSpec spec, String piiSecret, RecordFormat<T> format) {
         this.spec = spec;
         this.piiSecret = piiSecret;
+        this.format = format;
     }
 
     @Override
@@ -39,8 +41,8 @@ public final class CleaningFunction extends ProcessFunction<String, CleanEvent> 
     }
 
     @Override
-    public void processElement(String line, Context ctx, Collector<CleanEvent> out) {
-        RecordCleaner.Outcome outcome = cleaner.clean(line);
+    public void processElement(T record, Context ctx, Collector<CleanEvent> out) {
+        RecordCleaner.Outcome outcome = format.clean(cleaner, record);
         if (outcome.event() != null) {
             Long appended = ctx.timestamp(); // Kafka's record timestamp; none for files
             outcome.event().ingestTime = appended == null ? -1 : appended;

@@ -12,6 +12,7 @@ import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.DeduplicateFunction;
 import dev.tandem.ingest.OrderingGateFunction;
+import dev.tandem.ingest.RecordFormat;
 import dev.tandem.quality.Breach;
 import dev.tandem.quality.DriftBaseline;
 import dev.tandem.quality.DriftScore;
@@ -85,14 +86,20 @@ public final class FeatureWorkflow {
         }
     }
 
-    /** The workflow with the expectations kept beside the spec. */
+    /** The workflow over JSON-lines records, with the expectations kept beside the spec. */
     public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret) {
         return define(rawRecords, spec, Options.of(spec, piiSecret));
     }
 
+    /** The workflow over JSON-lines records (files or a Kafka topic). */
     public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, Options options) {
+        return define(rawRecords, RecordFormat.JSON_LINES, spec, options);
+    }
+
+    /** The workflow over raw records of any format the cleaner reads directly (JSON lines, Parquet rows). */
+    public static <T> Outputs define(DataStream<T> rawRecords, RecordFormat<T> format, CompiledSpec spec, Options options) {
         SingleOutputStreamOperator<CleanEvent> cleaned = rawRecords
-                .process(new CleaningFunction(spec, options.piiSecret()), CLEAN_EVENT)
+                .process(new CleaningFunction<>(spec, options.piiSecret(), format), CLEAN_EVENT)
                 .name("parse-validate-clean").uid("clean").setParallelism(1);
 
         DataStream<CleanEvent> admitted = cleaned;

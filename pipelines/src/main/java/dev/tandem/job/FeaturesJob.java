@@ -44,8 +44,7 @@ public final class FeaturesJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
         List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
 
-        DataStream<String> raw = readRecords(env, spec, files);
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, workflow);
+        FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, workflow);
         writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
         writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
         QualityFiles.write(outputs, spec, workflow.quality(), options.output());
@@ -83,20 +82,24 @@ public final class FeaturesJob {
         return conf;
     }
 
-    public static DataStream<String> readRecords(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files)
-            throws IOException {
-        org.apache.flink.core.fs.Path[] paths = files.stream()
-                .map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
-                .toArray(org.apache.flink.core.fs.Path[]::new);
+    /**
+     * The workflow over input files in the spec's format: JSON lines parsed once, Parquet rows read
+     * field by field, both straight into the cleaner.
+     */
+    public static FeatureWorkflow.Outputs defineOver(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files,
+            FeatureWorkflow.Options workflow) throws IOException {
         if (spec.format.equals("parquet")) {
+            org.apache.flink.core.fs.Path[] paths = files.stream()
+                    .map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
+                    .toArray(org.apache.flink.core.fs.Path[]::new);
             Schema schema = ParquetSchemas.read(files.get(0));
             FileSource<GenericRecord> source = FileSource
                     .forRecordStreamFormat(AvroParquetReaders.forGenericRecord(schema), paths).build();
-            return env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet-files", new GenericRecordAvroTypeInfo(schema))
-                    .uid("source").setParallelism(1)
-                    .map(new ParquetRowsAsJson()).name("parquet-rows-as-json").uid("parquet-rows-as-json").setParallelism(1);
+            DataStream<GenericRecord> rows = env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet-files",
+                    new GenericRecordAvroTypeInfo(schema)).uid("source").setParallelism(1);
+            return FeatureWorkflow.define(rows, new ParquetRecords(spec), spec, workflow);
         }
-        return Sources.jsonLines(env, files, "source");
+        return FeatureWorkflow.define(Sources.jsonLines(env, files, "source"), spec, workflow);
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.tandem.lineage.LineageLog;
 import dev.tandem.offline.EventDate;
 import dev.tandem.offline.OfflineTables;
 import dev.tandem.spec.CompiledSpec;
+import java.nio.file.Path;
 import java.util.List;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -43,9 +44,9 @@ public final class TrainingSetJob {
             throws Exception {
         requireLabels(spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
-        DataStream<String> events = FeaturesJob.readRecords(env, spec, InputFiles.find(options.input(), spec.filesGlob));
+        List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
         DataStream<String> labels = Sources.jsonLines(env, InputFiles.find(options.input(), spec.labels.filesGlob()), "label-source");
-        define(spec, events, labels, options, snapshotMillis, erased);
+        define(spec, workflow -> FeaturesJob.defineOver(env, spec, files, workflow), labels, options, snapshotMillis, erased);
         return execute(env, spec, options, List.of(Datasets.file(options.input(), false)));
     }
 
@@ -63,7 +64,7 @@ public final class TrainingSetJob {
         String group = "tandem-training-" + java.util.UUID.randomUUID();
         DataStream<String> events = Sources.kafka(env, bootstrap, eventsTopic, group, true, "source");
         DataStream<String> labels = Sources.kafka(env, bootstrap, labelsTopic, group, true, "label-source");
-        define(spec, events, labels, options, snapshotMillis, erased);
+        define(spec, workflow -> FeatureWorkflow.define(events, spec, workflow), labels, options, snapshotMillis, erased);
         return execute(env, spec, options, List.of(Datasets.topic(bootstrap, eventsTopic, false), Datasets.topic(bootstrap, labelsTopic, false)));
     }
 
@@ -83,10 +84,15 @@ public final class TrainingSetJob {
         }
     }
 
-    private static void define(CompiledSpec spec, DataStream<String> events, DataStream<String> labelRecords,
-            FeaturesJobOptions options, long snapshotMillis, ErasedEntities erased) {
+    /** How the events reach the workflow: files of the spec's format, or a topic. */
+    private interface EventInput {
+        FeatureWorkflow.Outputs define(FeatureWorkflow.Options workflow) throws Exception;
+    }
+
+    private static void define(CompiledSpec spec, EventInput events, DataStream<String> labelRecords,
+            FeaturesJobOptions options, long snapshotMillis, ErasedEntities erased) throws Exception {
         FeatureWorkflow.Options workflow = FeatureWorkflow.Options.of(spec, options.piiSecret()).withErased(erased);
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, workflow);
+        FeatureWorkflow.Outputs outputs = events.define(workflow);
         QualityFiles.write(outputs, spec, workflow.quality(), options.output());
         SingleOutputStreamOperator<LabelEvent> labels = labelRecords
                 .process(new LabelParser(spec), TypeInformation.of(LabelEvent.class)).name("parse-labels").uid("parse-labels");
