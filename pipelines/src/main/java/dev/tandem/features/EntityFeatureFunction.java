@@ -140,7 +140,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
             EntityState entity = entities.get(key);
             emit(key, time, atInstant.events, entity, out);
             for (CleanEvent e : atInstant.events) {
-                entities.added(features.add(entity, e));
+                entities.added(key, features.add(entity, e));
             }
         }
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
@@ -150,6 +150,11 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         if (cleanup == null || cleanup == time) {
             scheduleOrClean(key, ctx);
         }
+    }
+
+    /** Writes what changed in the entities since the last checkpoint to keyed state (called before each barrier). */
+    void flush(java.util.function.Consumer<String> setKey) throws Exception {
+        entities.flush(setKey);
     }
 
     /** The rows of the events at one instant: features as of that instant, ties in event-id order. */

@@ -4,6 +4,7 @@ import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.erasure.Erasure;
 import dev.tandem.erasure.ErasureFilter;
 import dev.tandem.features.EntityFeatureFunction;
+import dev.tandem.features.EntityFeatureOperator;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.features.VectorAssembler;
 import dev.tandem.ingest.CleanEvent;
@@ -30,6 +31,7 @@ import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
@@ -127,7 +129,7 @@ public final class FeatureWorkflow {
         DataStream<DeadLetter> deadLetters = cleaned.getSideOutput(DeadLetters.TAG)
                 .union(ordered.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
 
-        // Streaming keeps each entity's events in keyed state; batch sees each key once, on the heap.
+        // Streaming keeps each entity's events in keyed state, written at checkpoints; batch sees each key once, on the heap.
         boolean streaming = rawRecords.getExecutionEnvironment().getConfiguration()
                 .get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH;
         DataStream<FeatureVector> partials = null;
@@ -161,9 +163,12 @@ public final class FeatureWorkflow {
                     .map(e -> CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey), CLEAN_EVENT)
                     .name("erasure-markers-" + name).uid("erasure-markers-" + name));
         }
-        return input.keyBy(event -> event.text[keySlot], Types.STRING)
-                .process(new EntityFeatureFunction(spec, index, streaming), VECTOR)
-                .name("features-" + name).uid("features-" + name);
+        KeyedStream<CleanEvent, String> byEntity = input.keyBy(event -> event.text[keySlot], Types.STRING);
+        EntityFeatureFunction function = new EntityFeatureFunction(spec, index, streaming);
+        SingleOutputStreamOperator<FeatureVector> features = streaming
+                ? byEntity.transform("features-" + name, VECTOR, new EntityFeatureOperator(function))
+                : byEntity.process(function, VECTOR).name("features-" + name);
+        return features.uid("features-" + name);
     }
 
     /** The quality windows of a run, the expectations they break and, with a baseline, their drift. */

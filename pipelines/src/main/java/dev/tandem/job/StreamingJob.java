@@ -27,6 +27,7 @@ import dev.tandem.quality.WindowQuality;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineRowStatement;
 import dev.tandem.store.OnlineStoreSchema;
+import dev.tandem.store.SafeClosingJdbcSink;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.util.ArrayList;
@@ -43,7 +44,6 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.jdbc.JdbcConnectionOptions;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
-import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -185,10 +185,7 @@ public final class StreamingJob {
 
     /** Labels as they arrive, for monitoring and for joining with served features later. */
     private static void writeLabels(DataStream<LabelEvent> labels, CompiledSpec spec, JdbcConnectionOptions connection) {
-        JdbcSink<LabelEvent> sink = JdbcSink.<LabelEvent>builder()
-                .withQueryStatement(OnlineStoreSchema.labelUpsert(spec), new LabelRowStatement())
-                .withExecutionOptions(batching())
-                .buildAtLeastOnce(connection);
+        SafeClosingJdbcSink<LabelEvent> sink = SafeClosingJdbcSink.atLeastOnce(OnlineStoreSchema.labelUpsert(spec), new LabelRowStatement(), batching(), connection);
         labels.keyBy(label -> label.eventId, Types.STRING).sinkTo(sink).name("online-labels").uid("online-labels");
     }
 
@@ -198,10 +195,7 @@ public final class StreamingJob {
         for (int g = 0; g < spec.entities.size(); g++) {
             CompiledSpec.EntityGroup group = spec.entities.get(g);
             // Upserts are idempotent and never move a row back in time, so at-least-once is exact here.
-            JdbcSink<FeatureVector> sink = JdbcSink.<FeatureVector>builder()
-                    .withQueryStatement(OnlineStoreSchema.upsert(spec, group), new OnlineRowStatement(spec, g))
-                    .withExecutionOptions(batching)
-                    .buildAtLeastOnce(connection);
+            SafeClosingJdbcSink<FeatureVector> sink = SafeClosingJdbcSink.atLeastOnce(OnlineStoreSchema.upsert(spec, group), new OnlineRowStatement(spec, g), batching, connection);
             // One writer per entity key: no two subtasks upsert the same row (no deadlocks), and order is kept.
             int keyIndex = g;
             features.keyBy(vector -> vector.keys[keyIndex], Types.STRING)
@@ -213,25 +207,17 @@ public final class StreamingJob {
     private static void writeQuality(FeatureWorkflow.Outputs outputs, CompiledSpec spec, QualityPlan quality, StreamingJobOptions options) {
         String version = OnlineStoreSchema.featureSetVersion(spec);
         JdbcConnectionOptions connection = connection(options);
-        outputs.quality().sinkTo(JdbcSink.<WindowQuality>builder()
-                        .withQueryStatement(QualityStore.windowUpsert(), QualityStore.windowRow(version))
-                        .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+        outputs.quality().sinkTo(SafeClosingJdbcSink.atLeastOnce(QualityStore.windowUpsert(), QualityStore.windowRow(version), batching(), connection))
                 .name("quality-windows-store").uid("quality-windows-store").setParallelism(1);
         outputs.quality().flatMap(new ColumnRows(quality), TypeInformation.of(ColumnQuality.class))
                 .name("quality-columns").uid("quality-columns").setParallelism(1)
-                .sinkTo(JdbcSink.<ColumnQuality>builder()
-                        .withQueryStatement(QualityStore.columnUpsert(), QualityStore.columnRow(version))
-                        .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+                .sinkTo(SafeClosingJdbcSink.atLeastOnce(QualityStore.columnUpsert(), QualityStore.columnRow(version), batching(), connection))
                 .name("quality-columns-store").uid("quality-columns-store").setParallelism(1);
         if (outputs.scoresDrift()) {
-            outputs.drift().sinkTo(JdbcSink.<DriftScore>builder()
-                            .withQueryStatement(DriftStore.upsert(), DriftStore.row(version))
-                            .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+            outputs.drift().sinkTo(SafeClosingJdbcSink.atLeastOnce(DriftStore.upsert(), DriftStore.row(version), batching(), connection))
                     .name("quality-drift-store").uid("quality-drift-store").setParallelism(1);
         }
-        outputs.breaches().sinkTo(JdbcSink.<Breach>builder()
-                        .withQueryStatement(QualityStore.alertUpsert(), QualityStore.alertRow(version))
-                        .withExecutionOptions(batching()).buildAtLeastOnce(connection))
+        outputs.breaches().sinkTo(SafeClosingJdbcSink.atLeastOnce(QualityStore.alertUpsert(), QualityStore.alertRow(version), batching(), connection))
                 .name("quality-alerts-store").uid("quality-alerts-store").setParallelism(1);
         KafkaSink<String> alerts = KafkaSink.<String>builder()
                 .setBootstrapServers(options.bootstrapServers())

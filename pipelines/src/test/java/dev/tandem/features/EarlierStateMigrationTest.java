@@ -31,15 +31,18 @@ class EarlierStateMigrationTest {
     private static final CompiledSpec SPEC = TestSpecs.sensors();
     private static final long MIN = 60_000;
 
-    /** Writes state the way the earlier operator did: each event appended to the key's EntityHistory. */
-    static final class EarlierHistoryWriter extends KeyedProcessFunction<String, CleanEvent, FeatureVector> {
-        private transient ValueState<EntityHistory> history;
+    /** An operator with the earlier job's state: one EntityHistory value per key, named "history". */
+    abstract static class WithEarlierHistory extends KeyedProcessFunction<String, CleanEvent, FeatureVector> {
+        transient ValueState<EntityHistory> history;
 
         @Override
         public void open(OpenContext openContext) {
             history = getRuntimeContext().getState(new ValueStateDescriptor<>("history", TypeInformation.of(EntityHistory.class)));
         }
+    }
 
+    /** Writes state the way the earlier operator did: each event appended to the key's EntityHistory. */
+    static final class EarlierHistoryWriter extends WithEarlierHistory {
         @Override
         public void processElement(CleanEvent e, Context ctx, Collector<FeatureVector> out) throws Exception {
             GroupLayout layout = new GroupLayout(SPEC.entities.get(0));
@@ -62,7 +65,7 @@ class EarlierStateMigrationTest {
         OperatorSubtaskState savepoint = earlier.snapshot(1, 1);
         earlier.close();
 
-        var today = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EntityFeatureFunction(SPEC, 0, true)),
+        var today = new KeyedOneInputStreamOperatorTestHarness<>(new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)),
                 (CleanEvent e) -> e.text[1], Types.STRING);
         today.initializeState(savepoint);
         today.open();
@@ -84,6 +87,7 @@ class EarlierStateMigrationTest {
         assertThat(value(out.get("e"), device, "last_temp")).isEqualTo(40);
 
         // The earlier value is gone: one entry per event that still counts (c, d, e's newest), no "history".
+        today.prepareSnapshotPreBarrier(2);
         OperatorSubtaskState after = today.snapshot(2, 2);
         today.close();
         var again = new KeyedOneInputStreamOperatorTestHarness<>(new KeyedProcessOperator<>(new EarlierHistoryProbe()),
@@ -96,14 +100,7 @@ class EarlierStateMigrationTest {
     }
 
     /** Says whether the key still has the earlier job's history value. */
-    static final class EarlierHistoryProbe extends KeyedProcessFunction<String, CleanEvent, FeatureVector> {
-        private transient ValueState<EntityHistory> history;
-
-        @Override
-        public void open(OpenContext openContext) {
-            history = getRuntimeContext().getState(new ValueStateDescriptor<>("history", TypeInformation.of(EntityHistory.class)));
-        }
-
+    static final class EarlierHistoryProbe extends WithEarlierHistory {
         @Override
         public void processElement(CleanEvent e, Context ctx, Collector<FeatureVector> out) throws Exception {
             String answer = history.value() == null ? "no earlier history" : "earlier history left behind";

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
@@ -31,7 +30,7 @@ class EntityFeatureFunctionTest {
 
     private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> harness() throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EntityFeatureFunction(SPEC, 0, true)),
+                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)),
                 (CleanEvent e) -> e.text[1], Types.STRING);
         harness.open();
         return harness;
@@ -180,6 +179,7 @@ class EntityFeatureFunctionTest {
             newest = Math.max(newest, e.eventTime);
             h.processWatermark(newest - 30 * MIN);
             if (i % 100 == 99) {
+                h.prepareSnapshotPreBarrier(i); // as the task does before every checkpoint barrier
                 var snapshot = h.snapshot(i, i);
                 out.addAll(h.extractOutputValues());
                 h.close();
@@ -198,7 +198,7 @@ class EntityFeatureFunctionTest {
     private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> restoredHarness(
             org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new KeyedProcessOperator<>(new EntityFeatureFunction(SPEC, 0, true)), (CleanEvent e) -> e.text[1], Types.STRING);
+                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)), (CleanEvent e) -> e.text[1], Types.STRING);
         if (restore != null) {
             harness.initializeState(restore);
         }
