@@ -78,11 +78,11 @@ class OnlineStoreOutageITCase {
             }
             postgres.start();
             job.getJobExecutionResult().get(5, TimeUnit.MINUTES); // bounded: it finishes once it has caught up
+        } catch (Exception | AssertionError e) {
+            job.cancel(); // best effort: the embedded cluster may already be gone with the job
+            throw e;
         } finally {
             postgres.start();
-            if (!job.getJobStatus().get(10, TimeUnit.SECONDS).isGloballyTerminalState()) {
-                job.cancel().get(1, TimeUnit.MINUTES);
-            }
         }
 
         Path batch = dir.resolve("batch");
