@@ -50,6 +50,8 @@ public final class CompiledSpec implements Serializable {
     public final String format;
     public final String filesGlob;
     public final String eventIdField;
+    /** The raw field whose value partitions the input (Kafka's default partitioner of it), or null. */
+    public final String partitionKey;
     /** How ids break ties on event time: as numbers ({@code type: long}) or by their UTF-8 bytes. */
     public final EventIdOrder eventIdOrder;
     public final String eventTimeField;
@@ -82,6 +84,7 @@ public final class CompiledSpec implements Serializable {
         this.format = b.format;
         this.filesGlob = b.filesGlob;
         this.eventIdField = b.eventIdField;
+        this.partitionKey = b.partitionKey;
         this.eventIdOrder = b.eventIdOrder;
         this.eventTimeField = b.eventTimeField;
         this.eventTimeSlot = b.eventTimeSlot;
@@ -119,6 +122,7 @@ public final class CompiledSpec implements Serializable {
         String format;
         String filesGlob;
         String eventIdField;
+        String partitionKey;
         EventIdOrder eventIdOrder;
         String eventTimeField;
         int eventTimeSlot;

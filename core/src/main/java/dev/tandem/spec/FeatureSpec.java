@@ -29,6 +29,7 @@ public record FeatureSpec(Integer version, String name, Source source, Labels la
             Integer maxRecordBytes,
             String dedupTtl,
             String baseCurrency,
+            String partitionKey,
             Map<String, Field> fields,
             List<Derived> derived)
             implements Serializable {}

@@ -76,14 +76,14 @@ public final class SpecCompiler {
      * The definitions, hashed: the parsed spec as canonical JSON (sorted keys), so comments, layout
      * and key order do not count, and any change to a definition does. Where the events are read
      * from (format, file names) is not a definition: the same features over JSON or Parquet are
-     * the same feature set.
+     * the same feature set; nor is how a producer partitions them ({@code partition_key}).
      */
     private static String fingerprint(FeatureSpec spec) {
         try {
             FeatureSpec.Source s = spec.source();
             FeatureSpec definitions = s == null ? spec : new FeatureSpec(spec.version(), spec.name(),
                     new FeatureSpec.Source(null, null, s.eventId(), s.eventTime(), s.maxOutOfOrderness(), s.maxFuture(),
-                            s.idleness(), s.maxRecordBytes(), s.dedupTtl(), s.baseCurrency(), s.fields(), s.derived()),
+                            s.idleness(), s.maxRecordBytes(), s.dedupTtl(), s.baseCurrency(), null, s.fields(), s.derived()),
                     spec.labels() == null ? null : new FeatureSpec.Labels(null, spec.labels().eventId(), spec.labels().time(),
                             spec.labels().maturity()),
                     spec.entities());
@@ -174,6 +174,9 @@ public final class SpecCompiler {
                 throw error("source.event_time", "'" + time.name() + "' must be a required timestamp field");
             }
             out.eventTimeSlot = time.slot();
+            if (source.partitionKey() != null) {
+                out.partitionKey = inputField(source.partitionKey(), "source.partition_key").name();
+            }
 
             if (source.derived() != null) {
                 for (FeatureSpec.Derived derived : source.derived()) {

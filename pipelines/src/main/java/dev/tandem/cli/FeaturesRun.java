@@ -1,7 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.erasure.ErasedEntities;
-import dev.tandem.erasure.ErasureFilter;
+import dev.tandem.ingest.CleaningOutcomes;
 import dev.tandem.erasure.ErasureLog;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
@@ -51,7 +51,7 @@ final class FeaturesRun {
         double seconds = (System.nanoTime() - t0) / 1e9;
         RunSummary summary = RunSummary.of(mode, specFile == null ? SpecCompiler.DEFAULT_SPEC_RESOURCE : specFile.toString(),
                 inputs, spec.format.equals("parquet"), output, seconds);
-        summary = summary.withErased(counter(result, ErasureFilter.ERASED_ACCUMULATOR));
+        summary = summary.withErased(counter(result, CleaningOutcomes.ERASED_ACCUMULATOR));
         summary = summary.withQuality(QualityGate.check(result, output, FeaturesJob.FEATURES_DIR, failOnBreach, System.out));
         summary.writeTo(output.resolve("_summary.json"));
         return summary;

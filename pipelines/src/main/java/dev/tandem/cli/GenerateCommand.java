@@ -32,6 +32,11 @@ final class GenerateCommand implements Callable<Integer> {
             + Generator.DRIFT_AMOUNT_FACTOR + "x larger: a distribution shift for drift detection to catch (default none).")
     Instant driftAt;
 
+    @Option(names = "--partitions", defaultValue = "1", description = "Split the transactions into this many files, "
+            + "each a partition (Kafka's default partitioner of the spec's partition_key); --kafka replays file i into "
+            + "partition i (default ${DEFAULT-VALUE}).")
+    int partitions;
+
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Also replay the history into Kafka topics transactions and labels.")
     String kafka;
 
@@ -47,12 +52,16 @@ final class GenerateCommand implements Callable<Integer> {
             throw new UsageError("--dirty-rate must be between 0 and 1");
         }
         long t0 = System.nanoTime();
-        Manifest m = new Generator(new Generator.Options(out, events, seed, dirtyRate, start, driftAt), SpecCompiler.load(null)).run();
+        if (partitions < 1) {
+            throw new UsageError("--partitions must be at least 1");
+        }
+        Manifest m = new Generator(new Generator.Options(out, events, seed, dirtyRate, start, driftAt, partitions),
+                SpecCompiler.load(null)).run();
         System.out.printf("generated %,d transactions (%,d lines, %,d fraud, %,d labels) from %s to %s in %.1f s%n",
                 m.events(), m.transactionLines(), m.fraudTransactions(), m.labels(), m.start(), m.end(),
                 (System.nanoTime() - t0) / 1e9);
         System.out.printf("expected: %,d valid, dead letters %s%n", m.expectedValid(), m.expectedDeadLetters());
-        System.out.println("wrote " + out.resolve(Generator.TRANSACTIONS_FILE) + ", " + Generator.LABELS_FILE + ", " + Generator.MANIFEST_FILE);
+        System.out.println("wrote " + Generator.transactionFiles(out) + ", " + Generator.LABELS_FILE + ", " + Generator.MANIFEST_FILE);
         if (kafka != null) {
             KafkaReplay.replay(out, kafka, rate);
         }

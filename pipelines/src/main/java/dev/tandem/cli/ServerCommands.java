@@ -1,8 +1,10 @@
 package dev.tandem.cli;
 
+import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,13 +36,22 @@ final class ServerCommands {
         @Option(names = "--port", defaultValue = "9092", description = "Broker port; the controller uses the next one (default ${DEFAULT-VALUE}).")
         int port;
 
+        @Option(names = "--partitions", defaultValue = "" + Topics.DEFAULT_INPUT_PARTITIONS,
+                description = "Partitions of the transactions topic it creates (default ${DEFAULT-VALUE}).")
+        int partitions;
+
         @Override
         public Integer call() throws Exception {
             LocalKafka kafka = kafka(port);
             switch (action) {
                 case start -> {
+                    if (partitions < 1) {
+                        throw new UsageError("--partitions must be at least 1");
+                    }
                     kafka.start();
-                    System.out.println("kafka running at " + kafka.bootstrapServers());
+                    Topics.ensure(kafka.bootstrapServers(), Map.of(Topics.TRANSACTIONS, partitions, Topics.LABELS, 1));
+                    System.out.println("kafka running at " + kafka.bootstrapServers() + " (topic " + Topics.TRANSACTIONS + ": "
+                            + Topics.partitions(kafka.bootstrapServers(), Topics.TRANSACTIONS) + " partitions)");
                 }
                 case stop -> {
                     kafka.stop();

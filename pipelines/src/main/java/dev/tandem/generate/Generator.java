@@ -32,11 +32,13 @@ import java.util.TreeMap;
  * that follow them, and a manifest of what was injected. Streams to disk: memory holds the cast
  * (cards, merchants), fraud episodes and labels in flight, and a few pending duplicates.
  *
- * <p>Whether a duplicate or a displaced record is refused as late depends on the records before it,
- * so the generator runs the pipeline's own {@link LatenessGate} over what it writes and records the
- * exact number of dead letters per reason a correct pipeline must produce.
+ * <p>Whether a duplicate or a displaced record is refused as late depends on the records before it
+ * in its partition, so the generator runs the pipeline's own {@link LatenessGate} over each
+ * partition it writes and records the exact number of dead letters per reason a correct pipeline
+ * must produce.
  */
 public final class Generator {
+    /** The transactions of a history in one partition; with {@code --partitions N}, {@code transactions-00.jsonl} and on. */
     public static final String TRANSACTIONS_FILE = "transactions.jsonl";
     public static final String LABELS_FILE = "labels.jsonl";
     public static final String MANIFEST_FILE = "manifest.json";
@@ -50,10 +52,47 @@ public final class Generator {
     private static final long DAY = 86_400_000L;
     private static final DirtyKind[] KINDS = DirtyKind.values();
 
-    /** What to generate. */
-    public record Options(Path out, long events, long seed, double dirtyRate, Instant start, Instant driftAt) {
+    /**
+     * What to generate. {@code partitions}: how many files the transactions are split into, each a
+     * partition whose order defines lateness, a record's file chosen as Kafka's default partitioner
+     * chooses a partition for its key (the spec's {@code partition_key}), so a replay of file i into
+     * partition i of a topic is the same input.
+     */
+    public record Options(Path out, long events, long seed, double dirtyRate, Instant start, Instant driftAt, int partitions) {
         public Options(Path out, long events, long seed, double dirtyRate, Instant start) {
-            this(out, events, seed, dirtyRate, start, null);
+            this(out, events, seed, dirtyRate, start, null, 1);
+        }
+
+        public Options(Path out, long events, long seed, double dirtyRate, Instant start, Instant driftAt) {
+            this(out, events, seed, dirtyRate, start, driftAt, 1);
+        }
+    }
+
+    /** The transaction files of a history, partition 0 first. */
+    public static java.util.List<Path> transactionFiles(Path history) throws IOException {
+        try (java.util.stream.Stream<Path> files = Files.list(history)) {
+            return files.filter(f -> f.getFileName().toString().matches("transactions(-\\d+)?\\.jsonl")).sorted().toList();
+        }
+    }
+
+    /** The file of partition {@code i} of {@code n}. */
+    static String transactionFile(int i, int n) {
+        return n == 1 ? TRANSACTIONS_FILE : String.format("transactions-%02d.jsonl", i);
+    }
+
+    /** Kafka's default partitioner: murmur2 of the key's UTF-8 bytes, made positive, modulo the partitions. */
+    public static int partitionOf(String key, int partitions) {
+        byte[] bytes = (key == null ? "" : key).getBytes(StandardCharsets.UTF_8);
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes)) % partitions;
+    }
+
+    /** One partition being written: its file and the lateness rule over its order. */
+    private final class Partition {
+        final Writer out;
+        final LatenessGate gate = new LatenessGate(spec.maxOutOfOrdernessMillis);
+
+        Partition(Writer out) {
+            this.out = out;
         }
     }
 
@@ -66,14 +105,15 @@ public final class Generator {
 
     private record Label(long time, String txnId, String reason) {}
 
-    private record PendingCopy(long dueLine, String line, long time) {}
+    private record PendingCopy(long dueLine, String line, long time, int partition) {}
 
     private final Options options;
     private final CompiledSpec spec;
     private final SplittableRandom random;
     private final World world;
     private final CurrencyConverter rates = CurrencyConverter.defaultTable();
-    private final LatenessGate gate;
+    private final String partitionKey;
+    private Partition[] partitions;
     private final Map<DirtyKind, Long> injected = new EnumMap<>(DirtyKind.class);
     private final Map<String, Long> expectedDeadLetters = new TreeMap<>();
     private final PriorityQueue<Label> labels = new PriorityQueue<>((a, b) -> Long.compare(a.time(), b.time()));
@@ -91,7 +131,10 @@ public final class Generator {
         int cards = (int) Math.max(100, options.events() / 40);
         int merchants = (int) Math.max(40, options.events() / 400);
         this.world = new World(random, cards, merchants);
-        this.gate = new LatenessGate(spec.maxOutOfOrdernessMillis);
+        this.partitionKey = spec.partitionKey != null ? spec.partitionKey : spec.eventIdField;
+        if (options.partitions() < 1) {
+            throw new IllegalArgumentException("at least one partition is needed");
+        }
     }
 
     private Transaction drifted(Transaction tx) {
@@ -108,18 +151,28 @@ public final class Generator {
         double perDay = Math.max(20_000, options.events() / 365.0);
         TransactionStream stream = new TransactionStream(random, world, options.start().toEpochMilli(), perDay);
         long last = options.start().toEpochMilli();
-        try (Writer transactions = writer(TRANSACTIONS_FILE); Writer labelOut = writer(LABELS_FILE)) {
+        partitions = new Partition[options.partitions()];
+        try (Writer labelOut = writer(LABELS_FILE)) {
+            for (int p = 0; p < partitions.length; p++) {
+                partitions[p] = new Partition(writer(transactionFile(p, partitions.length)));
+            }
             for (long i = 0; i < options.events(); i++) {
                 Transaction tx = drifted(stream.next());
                 last = tx.time();
                 String txnId = String.format("t%010d", i);
                 scheduleLabel(tx, txnId);
                 flushLabels(labelOut, tx.time());
-                write(transactions, tx, txnId);
-                flushCopies(transactions, false);
+                write(tx, txnId);
+                flushCopies(false);
             }
-            flushCopies(transactions, true);
+            flushCopies(true);
             flushLabels(labelOut, Long.MAX_VALUE);
+        } finally {
+            for (Partition p : partitions) {
+                if (p != null) {
+                    p.out.close();
+                }
+            }
         }
         Manifest manifest = manifest(last);
         MANIFEST_JSON.writeValue(options.out().resolve(MANIFEST_FILE).toFile(), manifest);
@@ -130,11 +183,13 @@ public final class Generator {
         return new BufferedWriter(Files.newBufferedWriter(options.out().resolve(name), StandardCharsets.UTF_8), 1 << 16);
     }
 
-    private void write(Writer out, Transaction tx, String txnId) throws IOException {
+    private void write(Transaction tx, String txnId) throws IOException {
         ObjectNode record = cleanRecord(tx, txnId);
+        int partition = partitionOf(record.path(partitionKey).asText(null), partitions.length);
+        Partition out = partitions[partition];
         DirtyKind kind = random.nextDouble() < options.dirtyRate() ? KINDS[random.nextInt(KINDS.length)] : null;
         if (kind == null) {
-            emit(out, JSON.writeValueAsString(record), tx.time(), true, false);
+            emit(out, JSON.writeValueAsString(record), tx.time(), false);
             return;
         }
         injected.merge(kind, 1L, Long::sum);
@@ -142,12 +197,12 @@ public final class Generator {
         switch (kind) {
             case DUPLICATE -> {
                 String line = JSON.writeValueAsString(record);
-                emit(out, line, time, true, false);
-                copies.add(new PendingCopy(linesWritten + 1 + random.nextInt(5), line, time));
+                emit(out, line, time, false);
+                copies.add(new PendingCopy(linesWritten + 1 + random.nextInt(5), line, time, partition));
                 return;
             }
             case OUT_OF_ORDER, LATE -> {
-                long newest = gate.newest() == Long.MIN_VALUE ? time : gate.newest();
+                long newest = out.gate.newest() == Long.MIN_VALUE ? time : out.gate.newest();
                 long bound = spec.maxOutOfOrdernessMillis;
                 time = kind == DirtyKind.OUT_OF_ORDER
                         ? newest - 1 - (long) (random.nextDouble() * (bound - 1))
@@ -160,23 +215,20 @@ public final class Generator {
         String line = kind == DirtyKind.MALFORMED_JSON ? malformed(record) : JSON.writeValueAsString(record);
         if (!kind.passesParsing()) {
             expectedDeadLetters.merge(kind.expectedReason, 1L, Long::sum);
-            out.write(line);
-            out.write('\n');
+            out.out.write(line);
+            out.out.write('\n');
             linesWritten++;
             return;
         }
-        emit(out, line, time, true, false);
+        emit(out, line, time, false);
     }
 
-    /** Writes a line that passes parsing, and settles its fate with the lateness rule. */
-    private void emit(Writer out, String line, long time, boolean passesParsing, boolean isCopy) throws IOException {
-        out.write(line);
-        out.write('\n');
+    /** Writes a line that passes parsing, and settles its fate with its partition's lateness rule. */
+    private void emit(Partition out, String line, long time, boolean isCopy) throws IOException {
+        out.out.write(line);
+        out.out.write('\n');
         linesWritten++;
-        if (!passesParsing) {
-            return;
-        }
-        if (!gate.admit(time)) {
+        if (!out.gate.admit(time)) {
             expectedDeadLetters.merge(Reasons.LATE, 1L, Long::sum);
         } else if (isCopy) {
             expectedDeadLetters.merge(Reasons.DUPLICATE, 1L, Long::sum);
@@ -185,10 +237,10 @@ public final class Generator {
         }
     }
 
-    private void flushCopies(Writer out, boolean all) throws IOException {
+    private void flushCopies(boolean all) throws IOException {
         while (!copies.isEmpty() && (all || copies.peek().dueLine() <= linesWritten)) {
             PendingCopy copy = copies.poll();
-            emit(out, copy.line(), copy.time(), true, true);
+            emit(partitions[copy.partition()], copy.line(), copy.time(), true);
         }
     }
 

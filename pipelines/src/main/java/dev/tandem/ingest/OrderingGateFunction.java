@@ -1,10 +1,6 @@
 package dev.tandem.ingest;
 
-import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.ListState;
-import org.apache.flink.api.common.state.ListStateDescriptor;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
 import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
@@ -12,15 +8,16 @@ import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * Applies the {@link LatenessGate} in input order. Runs with parallelism 1 right after the source,
- * so "input order" is the same in batch and streaming. Its one number of state survives restarts.
+ * Applies the lateness rule per input partition, in the partition's order: an event more than the
+ * bound behind the newest event admitted before it in its partition is {@code late}. Runs chained
+ * behind the source at the job's parallelism; each partition is read by one subtask, in order, in
+ * both runtime modes, so batch and streaming refuse the same events. The partitions' newest times
+ * survive restarts and rescaling.
  */
-public final class OrderingGateFunction extends ProcessFunction<CleanEvent, CleanEvent>
-        implements CheckpointedFunction {
+public final class OrderingGateFunction extends ProcessFunction<Ingested, CleanEvent> implements CheckpointedFunction {
     private final long boundMillis;
 
-    private transient LatenessGate gate;
-    private transient ListState<Long> newestState;
+    private transient NewestPerPartition newestAdmitted;
     private transient DeadLetterCounters counters;
 
     public OrderingGateFunction(long boundMillis) {
@@ -29,12 +26,8 @@ public final class OrderingGateFunction extends ProcessFunction<CleanEvent, Clea
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        gate = new LatenessGate(boundMillis);
-        newestState = context.getOperatorStateStore()
-                .getUnionListState(new ListStateDescriptor<>("newest-admitted-event-time", Types.LONG));
-        for (Long newest : newestState.get()) {
-            gate.restore(newest);
-        }
+        newestAdmitted = new NewestPerPartition();
+        newestAdmitted.initialize(context.getOperatorStateStore(), "newest-admitted-per-partition", "newest-admitted-event-time");
     }
 
     @Override
@@ -43,20 +36,23 @@ public final class OrderingGateFunction extends ProcessFunction<CleanEvent, Clea
     }
 
     @Override
-    public void processElement(CleanEvent event, Context ctx, Collector<CleanEvent> out) {
-        long newest = gate.newest();
-        if (gate.admit(event.eventTime)) {
+    public void processElement(Ingested record, Context ctx, Collector<CleanEvent> out) {
+        CleanEvent event = record.event;
+        long newest = newestAdmitted.of(record.partition);
+        if (!LatenessGate.isLate(event.eventTime, newest, boundMillis)) {
+            newestAdmitted.advance(record.partition, event.eventTime);
             out.collect(event);
             return;
         }
         counters.count(Reasons.LATE);
         ctx.output(DeadLetters.TAG, new DeadLetter(Reasons.STAGE_ORDER, Reasons.LATE,
-                "event time is " + (newest - event.eventTime) + " ms behind the newest event, bound is " + boundMillis + " ms",
-                event.eventId, event.eventTime, CleanEventJson.render(event)).observedAt(newest));
+                "event time is " + (newest - event.eventTime) + " ms behind the newest event of partition " + record.partition
+                        + ", bound is " + boundMillis + " ms", event.eventId, event.eventTime, CleanEventJson.render(event))
+                .observedAt(newest));
     }
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        newestState.update(List.of(gate.newest()));
+        newestAdmitted.snapshot();
     }
 }

@@ -2,18 +2,17 @@ package dev.tandem.job;
 
 import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.erasure.Erasure;
-import dev.tandem.erasure.ErasureFilter;
 import dev.tandem.features.EntityFeatureFunction;
 import dev.tandem.features.EntityFeatureOperator;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.features.VectorAssembler;
 import dev.tandem.ingest.CleanEvent;
-import dev.tandem.ingest.CleaningFunction;
+import dev.tandem.ingest.CleaningOutcomes;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.DeduplicateFunction;
+import dev.tandem.ingest.Ingested;
 import dev.tandem.ingest.OrderingGateFunction;
-import dev.tandem.ingest.RecordFormat;
 import dev.tandem.quality.Breach;
 import dev.tandem.quality.DriftBaseline;
 import dev.tandem.quality.DriftScore;
@@ -24,9 +23,7 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityWindowOperator;
 import dev.tandem.quality.WindowQuality;
 import dev.tandem.spec.CompiledSpec;
-import java.time.Duration;
 import org.apache.flink.api.common.RuntimeExecutionMode;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -35,15 +32,18 @@ import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 /**
- * The one definition of Tandem's DataStream logic: raw records in; per-event feature vectors, dead
- * letters, per-window data quality, broken expectations and drift out. Batch and streaming jobs,
- * and tests, wire their own sources and sinks around it.
+ * The one definition of Tandem's DataStream logic: records as the sources emit them (cleaned where
+ * they were read) in; per-event feature vectors, dead letters, per-window data quality, broken
+ * expectations and drift out. Batch and streaming jobs, and tests, wire their own sources and sinks
+ * around it.
  *
- * <p>Parsing and the ordering gate run with parallelism 1 so that "input order", and with it the
- * set of late events, is the same in both runtime modes; everything after is keyed and parallel.
- * Operator uids are part of the savepoint contract: do not rename them.
+ * <p>Input order, and with it the set of late events, is defined per partition (a Kafka partition,
+ * a file): each is read by one source subtask in order in both runtime modes, and the ordering gate
+ * runs chained behind it. Nothing runs at parallelism 1 but the merge of quality windows. Operator
+ * uids are part of the savepoint contract: do not rename them.
  */
 public final class FeatureWorkflow {
+    private static final TypeInformation<Ingested> INGESTED = TypeInformation.of(Ingested.class);
     private static final TypeInformation<CleanEvent> CLEAN_EVENT = TypeInformation.of(CleanEvent.class);
     private static final TypeInformation<FeatureVector> VECTOR = TypeInformation.of(FeatureVector.class);
     private static final TypeInformation<Observation> OBSERVATION = TypeInformation.of(Observation.class);
@@ -88,49 +88,33 @@ public final class FeatureWorkflow {
         }
     }
 
-    /** The workflow over JSON-lines records, with the expectations kept beside the spec. */
-    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, String piiSecret) {
-        return define(rawRecords, spec, Options.of(spec, piiSecret));
+    /** The workflow with the expectations kept beside the spec. */
+    public static Outputs define(DataStream<Ingested> ingested, CompiledSpec spec, String piiSecret) {
+        return define(ingested, spec, Options.of(spec, piiSecret));
     }
 
-    /** The workflow over JSON-lines records (files or a Kafka topic). */
-    public static Outputs define(DataStream<String> rawRecords, CompiledSpec spec, Options options) {
-        return define(rawRecords, RecordFormat.JSON_LINES, spec, options);
-    }
-
-    /** The workflow over raw records of any format the cleaner reads directly (JSON lines, Parquet rows). */
-    public static <T> Outputs define(DataStream<T> rawRecords, RecordFormat<T> format, CompiledSpec spec, Options options) {
-        SingleOutputStreamOperator<CleanEvent> cleaned = rawRecords
-                .process(new CleaningFunction<>(spec, options.piiSecret(), format), CLEAN_EVENT)
-                .name("parse-validate-clean").uid("clean").setParallelism(1);
-
-        DataStream<CleanEvent> admitted = cleaned;
-        if (!options.erased().isEmpty()) {
-            admitted = cleaned.process(new ErasureFilter(options.erased()), CLEAN_EVENT)
-                    .name("leave-out-erased").uid("leave-out-erased").setParallelism(1);
-        }
-        SingleOutputStreamOperator<CleanEvent> ordered = admitted
+    /**
+     * The workflow over records as a source emits them: cleaned where they were read (see {@link
+     * Sources}), with event time per partition. What the cleaner refused, and the lateness rule per
+     * partition, run chained behind the source at the job's parallelism; everything after is keyed.
+     */
+    public static Outputs define(DataStream<Ingested> ingested, CompiledSpec spec, Options options) {
+        SingleOutputStreamOperator<Ingested> cleaned = ingested
+                .process(new CleaningOutcomes(options.erased()), INGESTED)
+                .name("clean-outcomes").uid("clean");
+        SingleOutputStreamOperator<CleanEvent> timed = cleaned
                 .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), CLEAN_EVENT)
-                .name("ordering-gate").uid("ordering-gate").setParallelism(1);
-
-        DataStream<CleanEvent> timed = ordered
-                .assignTimestampsAndWatermarks(WatermarkStrategy
-                        .<CleanEvent>forBoundedOutOfOrderness(Duration.ofMillis(spec.maxOutOfOrdernessMillis))
-                        .withTimestampAssigner((event, previous) -> event.eventTime)
-                        // Here, not at the source: a source marked idle can swallow the final watermark.
-                        .withIdleness(Duration.ofMillis(spec.idlenessMillis)))
-                .name("event-time").uid("event-time").setParallelism(1);
-
+                .name("ordering-gate").uid("ordering-gate");
         SingleOutputStreamOperator<CleanEvent> unique = timed
                 .keyBy(event -> event.eventId, Types.STRING)
                 .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)
                 .name("deduplicate").uid("deduplicate");
 
         DataStream<DeadLetter> deadLetters = cleaned.getSideOutput(DeadLetters.TAG)
-                .union(ordered.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
+                .union(timed.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
 
         // Streaming keeps each entity's events in keyed state, written at checkpoints; batch sees each key once, on the heap.
-        boolean streaming = rawRecords.getExecutionEnvironment().getConfiguration()
+        boolean streaming = ingested.getExecutionEnvironment().getConfiguration()
                 .get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH;
         DataStream<FeatureVector> partials = null;
         for (int i = 0; i < spec.entities.size(); i++) {

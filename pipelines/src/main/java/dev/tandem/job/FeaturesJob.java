@@ -11,15 +11,9 @@ import dev.tandem.spec.CompiledSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.FileSource;
-import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
-import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -82,24 +76,10 @@ public final class FeaturesJob {
         return conf;
     }
 
-    /**
-     * The workflow over input files in the spec's format: JSON lines parsed once, Parquet rows read
-     * field by field, both straight into the cleaner.
-     */
+    /** The workflow over input files in the spec's format, cleaned where they are read. */
     public static FeatureWorkflow.Outputs defineOver(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files,
             FeatureWorkflow.Options workflow) throws IOException {
-        if (spec.format.equals("parquet")) {
-            org.apache.flink.core.fs.Path[] paths = files.stream()
-                    .map(p -> new org.apache.flink.core.fs.Path(p.toUri()))
-                    .toArray(org.apache.flink.core.fs.Path[]::new);
-            Schema schema = ParquetSchemas.read(files.get(0));
-            FileSource<GenericRecord> source = FileSource
-                    .forRecordStreamFormat(AvroParquetReaders.forGenericRecord(schema), paths).build();
-            DataStream<GenericRecord> rows = env.fromSource(source, WatermarkStrategy.noWatermarks(), "parquet-files",
-                    new GenericRecordAvroTypeInfo(schema)).uid("source").setParallelism(1);
-            return FeatureWorkflow.define(rows, new ParquetRecords(spec), spec, workflow);
-        }
-        return FeatureWorkflow.define(Sources.jsonLines(env, files, "source"), spec, workflow);
+        return FeatureWorkflow.define(Sources.events(env, spec, files, workflow.piiSecret()), spec, workflow);
     }
 
     /**

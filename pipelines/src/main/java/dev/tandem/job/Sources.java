@@ -1,49 +1,96 @@
 package dev.tandem.job;
 
+import dev.tandem.ingest.Ingested;
+import dev.tandem.ingest.IngestionWatermarks;
+import dev.tandem.ingest.RecordFormat;
+import dev.tandem.kafka.CleaningDeserializer;
 import dev.tandem.kafka.KafkaClientProperties;
+import dev.tandem.spec.CompiledSpec;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.file.src.impl.StreamFormatAdapter;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.formats.parquet.avro.AvroParquetReaders;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
 /**
- * Where raw records come from: JSON-lines files or a Kafka topic. Each source has one reader, so
- * its order is the input order that the lateness rule is defined on.
+ * Where records come from. Events are cleaned inside the source, at the job's parallelism, with
+ * watermarks per partition (a Kafka partition, a file): each partition is read by one reader in
+ * order, which is the order the lateness rule is defined on. Labels are read as plain lines.
  */
 public final class Sources {
     private Sources() {}
 
+    /**
+     * Events from files in the spec's format (JSON lines or Parquet), one partition per file. A
+     * reader takes one file after another, so in streaming mode event time moves only at the end
+     * of the input ({@link IngestionWatermarks#atEndOfInput}); batch mode needs no watermarks.
+     */
+    public static DataStream<Ingested> events(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files, String piiSecret)
+            throws IOException {
+        FileSource<Ingested> source = FileSource.forBulkFileFormat(cleaningFormat(spec, files, piiSecret), paths(files)).build();
+        return env.fromSource(source, IngestionWatermarks.atEndOfInput(), "event-files").uid("source");
+    }
+
+    private static CleaningFileFormat<?> cleaningFormat(CompiledSpec spec, List<Path> files, String piiSecret) throws IOException {
+        if (spec.format.equals("parquet")) {
+            Schema schema = ParquetSchemas.read(files.get(0));
+            return new CleaningFileFormat<GenericRecord>(new StreamFormatAdapter<>(AvroParquetReaders.forGenericRecord(schema)),
+                    new ParquetRecords(spec), spec, piiSecret);
+        }
+        return new CleaningFileFormat<>(new StreamFormatAdapter<>(new TextLines()), RecordFormat.JSON_LINES, spec, piiSecret);
+    }
+
+    /** Events from a topic, one partition per Kafka partition (see {@link #kafka} for offsets and bounds). */
+    public static DataStream<Ingested> events(StreamExecutionEnvironment env, CompiledSpec spec, String bootstrap, String topic,
+            String groupId, boolean bounded, String piiSecret) {
+        KafkaSourceBuilder<Ingested> source = topic(KafkaSource.<Ingested>builder(), bootstrap, topic, groupId, bounded)
+                .setDeserializer(new CleaningDeserializer(spec, piiSecret));
+        return env.fromSource(source.build(), IngestionWatermarks.of(spec), "event-topic").uid("source");
+    }
+
+    /** Plain lines of files, read in order by one reader (labels). */
     public static DataStream<String> jsonLines(StreamExecutionEnvironment env, List<Path> files, String uid) {
-        org.apache.flink.core.fs.Path[] paths = files.stream()
-                .map(p -> new org.apache.flink.core.fs.Path(p.toUri())).toArray(org.apache.flink.core.fs.Path[]::new);
-        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLines(), paths).build();
+        FileSource<String> source = FileSource.forRecordStreamFormat(new TextLines(), paths(files)).build();
         return env.fromSource(source, WatermarkStrategy.noWatermarks(), uid).uid(uid).setParallelism(1);
     }
 
     /**
-     * A topic read from the group's committed offsets (else the beginning); bounded reads stop at
-     * the offsets that are the latest when the job starts.
+     * A topic's values as text (labels), read from the group's committed offsets (else the
+     * beginning); bounded reads stop at the offsets that are the latest when the job starts.
      */
     public static DataStream<String> kafka(StreamExecutionEnvironment env, String bootstrap, String topic, String groupId,
             boolean bounded, String uid) {
-        KafkaSourceBuilder<String> source = KafkaSource.<String>builder()
-                .setProperties(KafkaClientProperties.forBootstrap(bootstrap))
+        KafkaSourceBuilder<String> source = topic(KafkaSource.<String>builder(), bootstrap, topic, groupId, bounded)
+                .setValueOnlyDeserializer(new SimpleStringSchema());
+        return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), uid).uid(uid).setParallelism(1);
+    }
+
+    private static <T> KafkaSourceBuilder<T> topic(KafkaSourceBuilder<T> source, String bootstrap, String topic, String groupId,
+            boolean bounded) {
+        source.setProperties(KafkaClientProperties.forBootstrap(bootstrap))
                 .setTopics(topic)
                 .setGroupId(groupId)
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setValueOnlyDeserializer(new SimpleStringSchema())
                 .setProperty("isolation.level", "read_committed")
                 .setProperty("commit.offsets.on.checkpoint", "true");
         if (bounded) {
             source.setBounded(OffsetsInitializer.latest());
         }
-        return env.fromSource(source.build(), WatermarkStrategy.noWatermarks(), uid).uid(uid).setParallelism(1);
+        return source;
+    }
+
+    private static org.apache.flink.core.fs.Path[] paths(List<Path> files) {
+        return files.stream().map(p -> new org.apache.flink.core.fs.Path(p.toUri())).toArray(org.apache.flink.core.fs.Path[]::new);
     }
 }

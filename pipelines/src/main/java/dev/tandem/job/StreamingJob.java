@@ -3,6 +3,7 @@ package dev.tandem.job;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
+import dev.tandem.ingest.Ingested;
 import dev.tandem.store.LabelRowStatement;
 import dev.tandem.training.LabelEvent;
 import dev.tandem.training.LabelParser;
@@ -116,8 +117,8 @@ public final class StreamingJob {
         prepareSinks(options, spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
 
-        DataStream<String> raw = Sources.kafka(env, options.bootstrapServers(), options.transactionsTopic(),
-                options.groupId(), options.bounded(), "source");
+        DataStream<Ingested> events = Sources.events(env, spec, options.bootstrapServers(), options.transactionsTopic(),
+                options.groupId(), options.bounded(), options.piiSecret());
         DataStream<String> labelRecords = Sources.kafka(env, options.bootstrapServers(), options.labelsTopic(),
                 options.groupId(), options.bounded(), "label-source");
 
@@ -128,7 +129,7 @@ public final class StreamingJob {
         if (baseline != null) {
             baseline.checkAgainst(quality, OnlineStoreSchema.featureSetVersion(spec));
         }
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(raw, spec, workflow);
+        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, workflow);
         writeOnlineStore(outputs.features(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
         writeQuality(outputs, spec, quality, options);
@@ -160,7 +161,7 @@ public final class StreamingJob {
 
     /** Topics and online tables exist before the job starts writing. */
     static void prepareSinks(StreamingJobOptions options, CompiledSpec spec) throws Exception {
-        Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1,
+        Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), Topics.DEFAULT_INPUT_PARTITIONS, options.labelsTopic(), 1,
                 options.featuresTopic(), 2, options.deadLettersTopic(), 1, options.alertsTopic(), 1, options.lineageTopic(), 1));
         ErasureTopic.ensure(options.bootstrapServers(), options.erasuresTopic());
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {

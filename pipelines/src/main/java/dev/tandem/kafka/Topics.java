@@ -22,6 +22,9 @@ public final class Topics {
     public static final String LINEAGE = "lineage";
     public static final String ERASURES = "erasures";
 
+    /** Input topics Tandem creates get this many partitions unless told otherwise. */
+    public static final int DEFAULT_INPUT_PARTITIONS = 4;
+
     private Topics() {}
 
     /** Creates the topics that do not exist yet: name → partitions. */
@@ -38,6 +41,13 @@ public final class Topics {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
+        }
+    }
+
+    /** How many partitions a topic has. */
+    public static int partitions(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic).partitions().size();
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tandem.training;
 
 import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.ingest.DeadLetters;
+import dev.tandem.ingest.Ingested;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
@@ -62,7 +63,7 @@ public final class TrainingSetJob {
         requireLabels(spec);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
         String group = "tandem-training-" + java.util.UUID.randomUUID();
-        DataStream<String> events = Sources.kafka(env, bootstrap, eventsTopic, group, true, "source");
+        DataStream<Ingested> events = Sources.events(env, spec, bootstrap, eventsTopic, group, true, options.piiSecret());
         DataStream<String> labels = Sources.kafka(env, bootstrap, labelsTopic, group, true, "label-source");
         define(spec, workflow -> FeatureWorkflow.define(events, spec, workflow), labels, options, snapshotMillis, erased);
         return execute(env, spec, options, List.of(Datasets.topic(bootstrap, eventsTopic, false), Datasets.topic(bootstrap, labelsTopic, false)));

@@ -45,10 +45,10 @@ class TestHygieneTest {
         assertThat(problems).isEmpty();
     }
 
-    /** A loop opens within the eight lines above the sleep, and the sleep is nested deeper than it. */
+    /** A loop opens within the fifteen lines above the sleep, and the sleep is nested deeper than it. */
     private static boolean insideLoop(List<String> lines, int at) {
         int indent = indent(lines.get(at));
-        for (int i = at - 1; i >= Math.max(0, at - 8); i--) {
+        for (int i = at - 1; i >= Math.max(0, at - 15); i--) {
             if (LOOP.matcher(lines.get(i)).find() && indent(lines.get(i)) < indent) {
                 return true;
             }

@@ -61,9 +61,14 @@ class KafkaToOnlineStoreITCase {
         String bootstrap = servers.kafka().bootstrapServers();
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
-        Manifest manifest = new Generator(new Generator.Options(history, 15_000, 13, 0.04, Generator.DEFAULT_START), spec).run();
-        Topics.ensure(bootstrap, Map.of(Topics.TRANSACTIONS, 1, Topics.LABELS, 1));
-        new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
+        // Four partitions, each read in its own order by the job (and each a file for the batch run).
+        Manifest manifest = new Generator(new Generator.Options(history, 15_000, 13, 0.04, Generator.DEFAULT_START, null, 4), spec).run();
+        Topics.ensure(bootstrap, Map.of(Topics.TRANSACTIONS, 4, Topics.LABELS, 1));
+        assertThat(Topics.partitions(bootstrap, Topics.TRANSACTIONS)).isEqualTo(4);
+        List<Path> partitions = Generator.transactionFiles(history);
+        for (int p = 0; p < partitions.size(); p++) {
+            new HistoryReplayer(bootstrap, 0).replay(partitions.get(p), Topics.TRANSACTIONS, p);
+        }
         long labels = new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
 
         RunSummary batch = FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
@@ -156,9 +161,10 @@ class KafkaToOnlineStoreITCase {
      * every topic, every online and quality table, and the logs.
      */
     private static void assertNoRawPiiInAnySink(Path history, Path batch, String bootstrap, CompiledSpec spec) throws Exception {
-        PiiScan pii = PiiScan.of(history.resolve(Generator.TRANSACTIONS_FILE));
+        List<Path> raw = Generator.transactionFiles(history);
+        PiiScan pii = PiiScan.of(raw);
         assertThat(pii.size()).isGreaterThan(100);
-        assertThat(pii.findIn("the raw input", Files.readString(history.resolve(Generator.TRANSACTIONS_FILE))))
+        assertThat(pii.findIn("the raw input", Files.readString(raw.get(0))))
                 .as("the scan finds what is there").isNotEmpty();
         List<String> leaks = new ArrayList<>();
         new FeatureTable(batch).forEach(r -> leaks.addAll(pii.findIn("offline store", r.toString())));

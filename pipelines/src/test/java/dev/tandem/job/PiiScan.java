@@ -19,8 +19,15 @@ public final class PiiScan {
     private PiiScan() {}
 
     /** Every card number (as written and as digits) and email address of the raw transactions. */
-    public static PiiScan of(Path transactions) throws IOException {
+    public static PiiScan of(List<Path> transactionFiles) throws IOException {
         PiiScan scan = new PiiScan();
+        for (Path transactions : transactionFiles) {
+            scan.read(transactions);
+        }
+        return scan;
+    }
+
+    private void read(Path transactions) throws IOException {
         for (String line : Files.readAllLines(transactions)) {
             JsonNode n;
             try {
@@ -31,15 +38,14 @@ public final class PiiScan {
             String card = n.path("card_number").asText("");
             String digits = card.replaceAll("\\D", "");
             if (digits.length() >= 12) {
-                scan.values.add(digits);
-                scan.values.add(card.toLowerCase(Locale.ROOT));
+                values.add(digits);
+                values.add(card.toLowerCase(Locale.ROOT));
             }
             String email = n.path("email").asText("");
             if (email.contains("@")) {
-                scan.values.add(email.strip().toLowerCase(Locale.ROOT));
+                values.add(email.strip().toLowerCase(Locale.ROOT));
             }
         }
-        return scan;
     }
 
     public int size() {
