@@ -196,13 +196,16 @@ class KafkaToOnlineStoreITCase {
 
     /**
      * An unbounded job over a topic with an empty partition still makes progress: watermarks are
-     * generated after the single reader, so the silent partition cannot hold them back.
+     * made per partition in the source, and the silent one is idle after the spec's {@code idleness}.
+     * Records that are not text — a tombstone, bytes that are not UTF-8 — are dead letters, not a
+     * failing source.
      */
     @Test
     void anEmptyPartitionDoesNotHoldBackAnUnboundedJob() throws Exception {
         LocalServers.Servers servers = LocalServers.get();
         String bootstrap = servers.kafka().bootstrapServers();
-        CompiledSpec spec = SpecCompiler.compile(dev.tandem.spec.TestSpecs.SENSORS, "sensors.yaml");
+        CompiledSpec spec = SpecCompiler.compile(dev.tandem.spec.TestSpecs.SENSORS.replace("max_future: 1d", "max_future: 1d\n  idleness: 2s"),
+                "sensors-idle.yaml");
         String topic = "readings-two-partitions";
         Topics.ensure(bootstrap, Map.of(topic, 2));
         try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(producerConfig(bootstrap))) {
@@ -210,7 +213,15 @@ class KafkaToOnlineStoreITCase {
                 String line = "{\"id\":\"r" + i + "\",\"at\":" + (1_700_000_000_000L + i * 60_000L)
                         + ",\"device\":\"d" + (i % 5) + "\",\"site\":\"s\",\"temp\":" + i + ",\"lat\":0,\"lon\":0}";
                 producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, null, line)); // partition 1 stays empty
+                if (i == 100) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, "key", null)); // a tombstone
+                }
             }
+        }
+        java.util.Properties bytes = producerConfig(bootstrap);
+        bytes.setProperty("value.serializer", org.apache.kafka.common.serialization.ByteArraySerializer.class.getName());
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(bytes)) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, 0, null, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}));
         }
         StreamingJobOptions options = new StreamingJobOptions(bootstrap, "it-idle", topic, "readings-labels", "readings-features",
                 "readings-dead-letters", "readings-alerts", "readings-lineage", "readings-erasures", false, servers.postgres().jdbcUrl(), LocalPostgres.USER, servers.postgres().password(), 2,
@@ -233,6 +244,14 @@ class KafkaToOnlineStoreITCase {
                 }
             }
             assertThat(rows).as("devices with features written while the job runs").isEqualTo(5);
+            List<String> refused = new ArrayList<>();
+            long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (refused.size() < 2 && System.nanoTime() < until) {
+                refused = TopicReader.readCommitted(bootstrap, "readings-dead-letters");
+                Thread.sleep(500);
+            }
+            assertThat(refused).hasSize(2).allSatisfy(v -> assertThat(v).contains("\"reason\":\"malformed_json\""));
+            assertThat(String.join("\n", refused)).contains("tombstone").contains("not UTF-8");
         } finally {
             job.cancel().get();
         }

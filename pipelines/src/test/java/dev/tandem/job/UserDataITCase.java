@@ -116,6 +116,30 @@ class UserDataITCase {
         }
     }
 
+    /** A copy is a duplicate within dedup_ttl of the kept event in event time, the same in both modes. */
+    @Test
+    void duplicatesAreDecidedInEventTime() throws Exception {
+        CompiledSpec spec = SpecCompiler.compile(TestSpecs.SENSORS.replace("max_future: 1d", "max_future: 1d\n  dedup_ttl: 1h"), "dedup.yaml");
+        Path input = dir.resolve("dedup/readings.jsonl");
+        Files.createDirectories(input.getParent());
+        long hour = 60 * MIN;
+        Files.writeString(input, String.join("\n",
+                "{\"id\":\"a\",\"at\":" + T0 + ",\"device\":\"d\",\"temp\":1.0}",
+                "{\"id\":\"a\",\"at\":" + T0 + ",\"device\":\"d\",\"temp\":1.0}", // re-sent: a duplicate
+                "{\"id\":\"b\",\"at\":" + (T0 + MIN) + ",\"device\":\"d\",\"temp\":2.0}",
+                "{\"id\":\"c\",\"at\":" + (T0 + 2 * MIN) + ",\"device\":\"d\",\"temp\":4.0}",
+                "{\"id\":\"b\",\"at\":" + (T0 + MIN + hour) + ",\"device\":\"d\",\"temp\":3.0}", // just inside: a duplicate
+                "{\"id\":\"c\",\"at\":" + (T0 + 2 * MIN + hour + 1) + ",\"device\":\"d\",\"temp\":5.0}", // just outside: kept
+                ""));
+        for (String mode : List.of("batch", "streaming")) {
+            RunSummary run = FeatureRuns.run(mode, input.getParent(), dir.resolve("out/dedup-" + mode), spec);
+            assertThat(run.deadLettersByReason()).as(mode).isEqualTo(Map.of("duplicate", 2L));
+            List<Long> times = new java.util.ArrayList<>();
+            new FeatureTable(dir.resolve("out/dedup-" + mode)).forEach(r -> times.add((Long) r.get("event_time")));
+            assertThat(times).as(mode).containsExactlyInAnyOrder(T0, T0 + MIN, T0 + 2 * MIN, T0 + 2 * MIN + hour + 1);
+        }
+    }
+
     private void assertParity(String left, String right) throws Exception {
         ParityReport report = ParityChecker.compare(dir.resolve(left), dir.resolve(right));
         assertThat(report.passed()).as(report.render()).isTrue();
