@@ -1,5 +1,6 @@
--- Raw events and labels as files (the generator's JSON lines): every field read as text, so a
--- dirty record is never lost to a parse error; the views clean them with Tandem's UDFs.
+-- Raw events and labels as files (the generator's JSON lines, transactions in one file or one per
+-- partition): every field read as text, so a dirty record is never lost to a parse error; the views
+-- clean them with Tandem's UDFs.
 CREATE TABLE IF NOT EXISTS transactions_raw (
   txn_id            STRING,
   ts                STRING,
@@ -15,7 +16,8 @@ CREATE TABLE IF NOT EXISTS transactions_raw (
   channel           STRING
 ) WITH (
   'connector'                = 'filesystem',
-  'path'                     = '${HISTORY_DIR}/transactions.jsonl',
+  'path'                     = '${HISTORY_DIR}',
+  'source.path.regex-pattern' = '.*/transactions(-[0-9]+)?\.jsonl',
   'format'                   = 'json',
   'json.ignore-parse-errors' = 'true'
 );
@@ -27,7 +29,8 @@ CREATE TABLE IF NOT EXISTS labels_raw (
   reason     STRING
 ) WITH (
   'connector' = 'filesystem',
-  'path'      = '${HISTORY_DIR}/labels.jsonl',
+  'path'      = '${HISTORY_DIR}',
+  'source.path.regex-pattern' = '.*/labels[^/]*\.jsonl',
   'format'    = 'json'
 );
 
@@ -67,7 +70,8 @@ CREATE TABLE IF NOT EXISTS transactions_timed (
   WATERMARK FOR event_time AS event_time - INTERVAL '1' DAY
 ) WITH (
   'connector'                = 'filesystem',
-  'path'                     = '${HISTORY_DIR}/transactions.jsonl',
+  'path'                     = '${HISTORY_DIR}',
+  'source.path.regex-pattern' = '.*/transactions(-[0-9]+)?\.jsonl',
   'format'                   = 'json',
   'json.ignore-parse-errors' = 'true'
 );
@@ -81,6 +85,7 @@ CREATE TABLE IF NOT EXISTS labels_timed (
   WATERMARK FOR known_at AS known_at - INTERVAL '1' DAY
 ) WITH (
   'connector' = 'filesystem',
-  'path'      = '${HISTORY_DIR}/labels.jsonl',
+  'path'      = '${HISTORY_DIR}',
+  'source.path.regex-pattern' = '.*/labels[^/]*\.jsonl',
   'format'    = 'json'
 );

@@ -10,19 +10,25 @@ import java.nio.file.Path;
 
 /**
  * Scaling of the batch backfill: the same events at parallelism 1 and 2, and the time from
- * {@code events} to ten times as many events (close to linear is the target).
+ * {@code events} to ten times as many events (close to linear is the target); and the streaming
+ * job's capacity at parallelism 1 and 2 on a four-partition topic, with Kafka and PostgreSQL on the
+ * same cores.
  */
 public final class ScalingBenchmark {
     /** What to run. */
-    public record Options(long events, long seed, Path workDir, Path results, String command, String piiSecret) {}
+    public record Options(long events, long seed, Path workDir, Path results, String command, String piiSecret,
+            StreamingBenchmark.Options streaming) {}
 
-    /** Wall times in seconds. */
-    public record Result(long events, double parallelism1, double parallelism2, double tenTimes) {
+    /** Wall times in seconds, streaming capacities in events/s. */
+    public record Result(long events, double parallelism1, double parallelism2, double tenTimes, double streaming1, double streaming2,
+            long streamingEvents) {
         public String render() {
             return String.format("%,d events: parallelism 1 %.1f s (%,.0f events/s), parallelism 2 %.1f s (%,.0f events/s), speed-up %.2f "
                     + "on 2 cores; %,d events at parallelism 2 %.1f s (%,.0f events/s): %.2f x the time for 10 x the events "
-                    + "(linear = 10)", events, parallelism1, events / parallelism1, parallelism2, events / parallelism2,
-                    parallelism1 / parallelism2, events * 10, tenTimes, events * 10 / tenTimes, tenTimes / parallelism2);
+                    + "(linear = 10); streaming capacity over %,d events on 4 partitions: parallelism 1 %,.0f events/s, 2 %,.0f "
+                    + "events/s (%.2f x)", events, parallelism1, events / parallelism1, parallelism2, events / parallelism2,
+                    parallelism1 / parallelism2, events * 10, tenTimes, events * 10 / tenTimes, tenTimes / parallelism2,
+                    streamingEvents, streaming1, streaming2, streaming2 / streaming1);
         }
     }
 
@@ -32,7 +38,9 @@ public final class ScalingBenchmark {
         double p1 = backfill(options, spec, options.events(), 1);
         double p2 = backfill(options, spec, options.events(), 2);
         double tenTimes = backfill(options, spec, options.events() * 10, 2);
-        Result result = new Result(options.events(), p1, p2, tenTimes);
+        double streaming1 = StreamingBenchmark.capacity(options.streaming(), spec, 1);
+        double streaming2 = StreamingBenchmark.capacity(options.streaming(), spec, 2);
+        Result result = new Result(options.events(), p1, p2, tenTimes, streaming1, streaming2, options.streaming().events());
         ResultsLog.append(options.results(), "scaling", ResultsLog.versions(""),
                 String.format("%,d and %,d generated events", options.events(), options.events() * 10), options.command(), result.render());
         return result;

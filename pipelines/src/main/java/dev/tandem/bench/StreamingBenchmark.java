@@ -47,29 +47,23 @@ public final class StreamingBenchmark {
 
     private StreamingBenchmark() {}
 
-    public static Result run(Options options, CompiledSpec spec) throws Exception {
-        Path history = options.workDir().resolve("history-" + options.events() + "-" + options.seed());
-        if (!Files.exists(history.resolve(Generator.MANIFEST_FILE))) {
-            new Generator(new Generator.Options(history, options.events(), options.seed(), 0.02, Generator.DEFAULT_START), spec).run();
-        }
-        Path transactions = history.resolve(Generator.TRANSACTIONS_FILE);
+    /** Partitions of the benchmark's topic (and files of its history). */
+    static final int PARTITIONS = 4;
 
-        // Capacity: everything is in Kafka before the job starts.
-        StreamingJobOptions capacityRun = jobOptions(options, "bench-capacity-", true);
-        StreamingStores.reset(capacityRun, spec);
-        long records = new HistoryReplayer(options.bootstrap(), 0).replay(transactions, capacityRun.transactionsTopic());
-        long t0 = System.nanoTime();
-        StreamingJob.run(capacityRun, spec);
-        double capacity = records / ((System.nanoTime() - t0) / 1e9);
+    public static Result run(Options options, CompiledSpec spec) throws Exception {
+        List<Path> transactions = history(options, spec);
+        double capacity = capacity(options, spec, options.parallelism());
+        long records = lines(transactions);
 
         // Freshness at half the capacity: the job runs first, the events arrive at the given rate.
-        StreamingJobOptions freshnessRun = jobOptions(options, "bench-freshness-", false);
+        StreamingJobOptions freshnessRun = jobOptions(options, "bench-freshness-", false, options.parallelism());
         StreamingStores.reset(freshnessRun, spec);
+        Topics.ensure(options.bootstrap(), Map.of(freshnessRun.transactionsTopic(), PARTITIONS));
         double rate = capacity / 2;
         JobClient job = StreamingJob.start(freshnessRun, spec);
         OnlineStoreStats.Freshness freshness;
         try {
-            new HistoryReplayer(options.bootstrap(), rate).replay(transactions, freshnessRun.transactionsTopic());
+            new HistoryReplayer(options.bootstrap(), rate).replayPartitions(transactions, freshnessRun.transactionsTopic());
             ConsumerLag.awaitCaughtUp(options.bootstrap(), freshnessRun.groupId(), freshnessRun.transactionsTopic(), Duration.ofMinutes(30));
             try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
                 freshness = OnlineStoreStats.freshness(c, spec, Instant.now());
@@ -80,8 +74,44 @@ public final class StreamingBenchmark {
         Result result = new Result(options.events(), capacity, rate, freshness, spec.maxOutOfOrdernessMillis,
                 stateBytesPerKey(options, spec, records));
         ResultsLog.append(options.results(), "streaming", ResultsLog.versions("Kafka 4.2 (local KRaft), PostgreSQL 15 (local)"),
-                String.format("%,d generated events", options.events()), options.command(), result.render(options.parallelism()));
+                String.format("%,d generated events, %d partitions", options.events(), PARTITIONS), options.command(),
+                result.render(options.parallelism()));
         return result;
+    }
+
+    /**
+     * Events / s while the job, at {@code parallelism}, catches up with a topic that already holds
+     * every event (job start included).
+     */
+    public static double capacity(Options options, CompiledSpec spec, int parallelism) throws Exception {
+        List<Path> transactions = history(options, spec);
+        StreamingJobOptions capacityRun = jobOptions(options, "bench-capacity-", true, parallelism);
+        StreamingStores.reset(capacityRun, spec);
+        Topics.ensure(options.bootstrap(), Map.of(capacityRun.transactionsTopic(), PARTITIONS));
+        long records = new HistoryReplayer(options.bootstrap(), 0).replayPartitions(transactions, capacityRun.transactionsTopic());
+        long t0 = System.nanoTime();
+        StreamingJob.run(capacityRun, spec);
+        return records / ((System.nanoTime() - t0) / 1e9);
+    }
+
+    /** The benchmark's history, generated once as {@link #PARTITIONS} files and reused. */
+    private static List<Path> history(Options options, CompiledSpec spec) throws Exception {
+        Path history = options.workDir().resolve("history-" + options.events() + "-" + options.seed() + "-p" + PARTITIONS);
+        if (!Files.exists(history.resolve(Generator.MANIFEST_FILE))) {
+            new Generator(new Generator.Options(history, options.events(), options.seed(), 0.02, Generator.DEFAULT_START, null,
+                    PARTITIONS), spec).run();
+        }
+        return Generator.transactionFiles(history);
+    }
+
+    private static long lines(List<Path> files) throws Exception {
+        long n = 0;
+        for (Path f : files) {
+            try (var lines = Files.lines(f)) {
+                n += lines.count();
+            }
+        }
+        return n;
     }
 
     /**
@@ -105,10 +135,10 @@ public final class StreamingBenchmark {
         return out.toString();
     }
 
-    private static StreamingJobOptions jobOptions(Options o, String prefix, boolean bounded) {
+    private static StreamingJobOptions jobOptions(Options o, String prefix, boolean bounded, int parallelism) {
         return new StreamingJobOptions(o.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, prefix + Topics.LABELS,
                 prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS, prefix + Topics.ALERTS, prefix + Topics.LINEAGE, prefix + Topics.ERASURES, bounded, o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(),
-                o.parallelism(), Duration.ofSeconds(10), o.workDir().resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb",
+                parallelism, Duration.ofSeconds(10), o.workDir().resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb",
                 o.piiSecret());
     }
 }

@@ -56,12 +56,7 @@ final class BenchCommand implements Callable<Integer> {
         Path work = ServerCommands.home().resolve(dir);
         Path resultsFile = ServerCommands.home().resolve(results);
         if (name == Name.streaming) {
-            LocalKafka kafka = ServerCommands.kafka(9092);
-            LocalPostgres postgres = ServerCommands.postgres(5433);
-            kafka.start();
-            postgres.start();
-            var options = new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey(),
-                    kafka.bootstrapServers(), postgres.jdbcUrl(), LocalPostgres.USER, postgres.password());
+            var options = streamingOptions(n, work, resultsFile, command);
             System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
             return 0;
         }
@@ -76,12 +71,27 @@ final class BenchCommand implements Callable<Integer> {
             return 0;
         }
         if (name == Name.scaling) {
-            var options = new ScalingBenchmark.Options(n, seed, work, resultsFile, command, pii.orDevelopmentKey());
+            var options = new ScalingBenchmark.Options(n, seed, work, resultsFile, command, pii.orDevelopmentKey(),
+                    streamingOptions(200_000, work, resultsFile, command));
             System.out.println(ScalingBenchmark.run(options, FeaturesRun.compile(null)).render());
             return 0;
         }
         var options = new BackfillBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey(),
                 ServerCommands.home());
+        return backfill(options);
+    }
+
+    /** Starts the local Kafka and PostgreSQL the streaming benchmarks run against. */
+    private StreamingBenchmark.Options streamingOptions(long n, Path work, Path resultsFile, String command) throws Exception {
+        LocalKafka kafka = ServerCommands.kafka(9092);
+        LocalPostgres postgres = ServerCommands.postgres(5433);
+        kafka.start();
+        postgres.start();
+        return new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey(),
+                kafka.bootstrapServers(), postgres.jdbcUrl(), LocalPostgres.USER, postgres.password());
+    }
+
+    private Integer backfill(BackfillBenchmark.Options options) throws Exception {
         var result = BackfillBenchmark.run(options, FeaturesRun.compile(null));
         System.out.println(result.render(parallelism));
         boolean agree = result.floorDisagreements().isEmpty() && result.duckdbDisagreements().isEmpty();

@@ -111,7 +111,8 @@ final class DemoCommand implements Callable<Integer> {
     private int run(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, StreamingJobOptions streaming) throws Exception {
         Path history = dir.resolve("history");
         progress(String.format("generating %,d transactions (2%% dirty) into %s", events, history));
-        Manifest manifest = new Generator(new Generator.Options(history, events, seed, 0.02, Generator.DEFAULT_START), spec).run();
+        Manifest manifest = new Generator(new Generator.Options(history, events, seed, 0.02, Generator.DEFAULT_START, null,
+                Topics.DEFAULT_INPUT_PARTITIONS), spec).run();
 
         progress("batch: per-event features (offline store) over the history");
         RunSummary batch = FeaturesRun.run("batch", history, dir.resolve("batch"), null, 2, "rocksdb", 2000, false, null, null,
@@ -136,7 +137,7 @@ final class DemoCommand implements Callable<Integer> {
 
         progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
         JobClient job = StreamingJob.start(streaming, spec, baseline);
-        long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replay(history.resolve(Generator.TRANSACTIONS_FILE), Topics.TRANSACTIONS);
+        long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replayPartitions(Generator.transactionFiles(history), Topics.TRANSACTIONS);
         new HistoryReplayer(kafka.bootstrapServers(), 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
         progress(String.format("streaming: %,d transactions replayed; waiting for the job to read them all", sent));
         ConsumerLag.awaitCaughtUp(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Duration.ofMinutes(10));

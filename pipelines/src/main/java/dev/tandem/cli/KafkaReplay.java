@@ -16,10 +16,7 @@ final class KafkaReplay {
         Topics.ensure(bootstrap, Map.of(Topics.TRANSACTIONS, Math.max(files.size(), Topics.DEFAULT_INPUT_PARTITIONS), Topics.LABELS, 1));
         HistoryReplayer replayer = new HistoryReplayer(bootstrap, rate);
         long t0 = System.nanoTime();
-        long transactions = 0;
-        for (int partition = 0; partition < files.size(); partition++) {
-            transactions += replayer.replay(files.get(partition), Topics.TRANSACTIONS, partition);
-        }
+        long transactions = replayer.replayPartitions(files, Topics.TRANSACTIONS);
         long labels = replayer.replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
         System.out.printf("replayed %,d transactions and %,d labels into Kafka at %s in %.1f s%n",
                 transactions, labels, bootstrap, (System.nanoTime() - t0) / 1e9);

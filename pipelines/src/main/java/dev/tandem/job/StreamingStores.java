@@ -21,7 +21,7 @@ public final class StreamingStores {
         Topics.delete(bootstrap, run.transactionsTopic(), run.labelsTopic(), run.featuresTopic(), run.deadLettersTopic(),
                 run.alertsTopic(), run.lineageTopic(), run.erasuresTopic());
         Topics.deleteConsumerGroup(bootstrap, run.groupId());
-        Topics.ensure(bootstrap, Map.of(run.transactionsTopic(), 1, run.labelsTopic(), 1));
+        Topics.ensure(bootstrap, Map.of(run.transactionsTopic(), Topics.DEFAULT_INPUT_PARTITIONS, run.labelsTopic(), 1));
         try (Connection c = DriverManager.getConnection(run.jdbcUrl(), run.jdbcUser(), run.jdbcPassword())) {
             OnlineStoreSchema.drop(c, spec);
             QualityStore.delete(c, OnlineStoreSchema.featureSetVersion(spec));

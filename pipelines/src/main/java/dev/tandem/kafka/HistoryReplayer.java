@@ -4,6 +4,8 @@ import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -39,17 +41,73 @@ public final class HistoryReplayer {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 producer.send(new ProducerRecord<>(topic, partition, null, line));
                 sent++;
-                if (eventsPerSecond > 0) {
-                    long due = start + (long) (sent * 1e9 / eventsPerSecond);
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                }
+                pace(start, sent);
             }
             producer.flush();
         }
         return sent;
+    }
+
+    /**
+     * Sends the lines of {@code files}, file i into partition i, interleaved so every file is read
+     * at the same pace (the next line always comes from the file least far along): files of one
+     * history cover the same time span, so the partitions advance together in event time, as live
+     * producers would send them. Returns the number sent.
+     */
+    public long replayPartitions(List<Path> files, String topic) throws Exception {
+        long[] total = new long[files.size()];
+        for (int i = 0; i < total.length; i++) {
+            try (java.util.stream.Stream<String> lines = Files.lines(files.get(i), StandardCharsets.UTF_8)) {
+                total[i] = Math.max(1, lines.count());
+            }
+        }
+        List<BufferedReader> readers = new ArrayList<>();
+        long sent = 0;
+        long start = System.nanoTime();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
+            for (Path file : files) {
+                readers.add(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+            }
+            long[] read = new long[files.size()];
+            boolean[] done = new boolean[files.size()];
+            while (true) {
+                int next = -1;
+                for (int i = 0; i < read.length; i++) {
+                    if (!done[i] && (next < 0 || read[i] * total[next] < read[next] * total[i])) {
+                        next = i;
+                    }
+                }
+                if (next < 0) {
+                    break;
+                }
+                String line = readers.get(next).readLine();
+                if (line == null) {
+                    done[next] = true;
+                    continue;
+                }
+                read[next]++;
+                producer.send(new ProducerRecord<>(topic, next, null, line));
+                sent++;
+                pace(start, sent);
+            }
+            producer.flush();
+        } finally {
+            for (BufferedReader r : readers) {
+                r.close();
+            }
+        }
+        return sent;
+    }
+
+    /** Sleeps until the {@code sent}-th record is due at the configured rate. */
+    private void pace(long start, long sent) throws InterruptedException {
+        if (eventsPerSecond > 0) {
+            long due = start + (long) (sent * 1e9 / eventsPerSecond);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+        }
     }
 
     private Properties producerConfig() {

@@ -55,7 +55,7 @@ class FlinkClusterITCase {
         Path root = Path.of("target", "it-flink-cluster").toAbsolutePath();
         dev.tandem.parity.OutputFiles.deleteRecursively(root);
         cluster = new LocalFlinkCluster(root, freePort(), HOME.resolve("deploy/cluster/target/flink-cluster.classpath"));
-        cluster.start(1, 2);
+        cluster.start(2, 1); // two TaskManagers of one slot: killing one takes half the job down
     }
 
     @AfterAll
@@ -69,10 +69,13 @@ class FlinkClusterITCase {
     void aKilledTaskManagerLosesAndDuplicatesNothing() throws Exception {
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
-        Manifest manifest = new Generator(new Generator.Options(history, 60_000, 41, 0.02, Generator.DEFAULT_START), spec).run();
+        Manifest manifest = new Generator(new Generator.Options(history, 60_000, 41, 0.02, Generator.DEFAULT_START, null, 4), spec).run();
         String prefix = "recovery-";
         Servers servers = prepare(spec, prefix);
-        servers.replay(history.resolve(Generator.TRANSACTIONS_FILE), prefix + Topics.TRANSACTIONS);
+        List<Path> partitions = Generator.transactionFiles(history);
+        for (int p = 0; p < partitions.size(); p++) {
+            servers.replay(partitions.get(p), prefix + Topics.TRANSACTIONS, p); // a four-partition topic, each read in its order
+        }
 
         // Unbounded: the job cannot finish before the kill however fast the machine is; it is drained at the end.
         String job = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, null, Duration.ofMinutes(2)).jobId();
@@ -163,7 +166,11 @@ class FlinkClusterITCase {
         }
 
         void replay(Path file, String topic) throws Exception {
-            new HistoryReplayer(bootstrap(), 0).replay(file, topic);
+            replay(file, topic, 0);
+        }
+
+        void replay(Path file, String topic, int partition) throws Exception {
+            new HistoryReplayer(bootstrap(), 0).replay(file, topic, partition);
         }
 
         void assertOnlineStoreEquals(Path batch, CompiledSpec spec) throws Exception {
@@ -180,7 +187,7 @@ class FlinkClusterITCase {
         LocalServers.Servers servers = LocalServers.get();
         String bootstrap = servers.kafka().bootstrapServers();
         Topics.delete(bootstrap, prefix + Topics.TRANSACTIONS, prefix + Topics.LABELS, prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS);
-        Topics.ensure(bootstrap, Map.of(prefix + Topics.TRANSACTIONS, 1, prefix + Topics.LABELS, 1));
+        Topics.ensure(bootstrap, Map.of(prefix + Topics.TRANSACTIONS, 4, prefix + Topics.LABELS, 1));
         try (Connection c = servers.postgres().connect()) {
             OnlineStoreSchema.drop(c, spec);
         }
