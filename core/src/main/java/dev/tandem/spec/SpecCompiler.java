@@ -70,7 +70,12 @@ public final class SpecCompiler {
 
     private static final ObjectMapper CANONICAL = new ObjectMapper()
             .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY);
+            .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+            .addMixIn(FeatureSpec.Source.class, NotADefinition.class);
+
+    /** Source keys that say where and how events are delivered, not what a feature is: left out of the fingerprint. */
+    @com.fasterxml.jackson.annotation.JsonIgnoreProperties({"partitionKey"})
+    private interface NotADefinition {}
 
     /**
      * The definitions, hashed: the parsed spec as canonical JSON (sorted keys), so comments, layout
