@@ -72,10 +72,7 @@ class FlinkClusterITCase {
         Manifest manifest = new Generator(new Generator.Options(history, 60_000, 41, 0.02, Generator.DEFAULT_START, null, 4), spec).run();
         String prefix = "recovery-";
         Servers servers = prepare(spec, prefix);
-        List<Path> partitions = Generator.transactionFiles(history);
-        for (int p = 0; p < partitions.size(); p++) {
-            servers.replay(partitions.get(p), prefix + Topics.TRANSACTIONS, p); // a four-partition topic, each read in its order
-        }
+        servers.replayPartitions(Generator.transactionFiles(history), prefix + Topics.TRANSACTIONS); // four partitions
 
         // Unbounded: the job cannot finish before the kill however fast the machine is; it is drained at the end.
         String job = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, null, Duration.ofMinutes(2)).jobId();
@@ -105,28 +102,35 @@ class FlinkClusterITCase {
     void aSavepointCarriesFeatureStateIntoTheUpgradedJob() throws Exception {
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
-        Manifest manifest = new Generator(new Generator.Options(history, 20_000, 43, 0.02, Generator.DEFAULT_START), spec).run();
-        List<String> lines = Files.readAllLines(history.resolve(Generator.TRANSACTIONS_FILE));
-        Path before = Files.write(dir.resolve("before.jsonl"), lines.subList(0, lines.size() / 2));
-        Path after = Files.write(dir.resolve("after.jsonl"), lines.subList(lines.size() / 2, lines.size()));
+        Manifest manifest = new Generator(new Generator.Options(history, 20_000, 43, 0.02, Generator.DEFAULT_START, null, 4), spec).run();
+        // Each partition's first half before the savepoint, its second half after it.
+        List<Path> before = new ArrayList<>();
+        List<Path> after = new ArrayList<>();
+        long total = 0;
+        for (Path partition : Generator.transactionFiles(history)) {
+            List<String> lines = Files.readAllLines(partition);
+            total += lines.size();
+            before.add(Files.write(dir.resolve("before-" + partition.getFileName()), lines.subList(0, lines.size() / 2)));
+            after.add(Files.write(dir.resolve("after-" + partition.getFileName()), lines.subList(lines.size() / 2, lines.size())));
+        }
         String prefix = "upgrade-";
         Servers servers = prepare(spec, prefix);
 
-        servers.replay(before, prefix + Topics.TRANSACTIONS);
+        servers.replayPartitions(before, prefix + Topics.TRANSACTIONS);
         String first = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, null, Duration.ofMinutes(2)).jobId();
         ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(3));
         // Not drained: the events the watermark has not passed yet stay in state and must come back.
         String savepoint = servers.cli().stopWithSavepoint(first, false);
         long vectorsBefore = TopicReader.readCommitted(servers.bootstrap(), prefix + Topics.FEATURES).size();
 
-        servers.replay(after, prefix + Topics.TRANSACTIONS);
+        servers.replayPartitions(after, prefix + Topics.TRANSACTIONS);
         String second = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, savepoint, Duration.ofMinutes(2)).jobId();
         ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(3));
         servers.cli().stopWithSavepoint(second, true); // the end of the input: drain every pending vector
 
         assertThat(cluster.get("/jobs/" + second + "/checkpoints").path("latest").path("restored").path("external_path").asText())
                 .as("the second job restored the savepoint").isEqualTo(savepoint);
-        assertThat(vectorsBefore).as("vectors before the savepoint").isPositive().isLessThan(lines.size() / 2);
+        assertThat(vectorsBefore).as("vectors before the savepoint").isPositive().isLessThan(total / 2);
         // Windowed features after the savepoint equal the batch run over all events only if they
         // counted the events from before it; the pending ones must appear exactly once too.
         Path batch = dir.resolve("batch");
@@ -165,12 +169,8 @@ class FlinkClusterITCase {
             return servers.kafka().bootstrapServers();
         }
 
-        void replay(Path file, String topic) throws Exception {
-            replay(file, topic, 0);
-        }
-
-        void replay(Path file, String topic, int partition) throws Exception {
-            new HistoryReplayer(bootstrap(), 0).replay(file, topic, partition);
+        void replayPartitions(List<Path> files, String topic) throws Exception {
+            new HistoryReplayer(bootstrap(), 0).replayPartitions(files, topic);
         }
 
         void assertOnlineStoreEquals(Path batch, CompiledSpec spec) throws Exception {
