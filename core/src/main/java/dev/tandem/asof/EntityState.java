@@ -134,7 +134,7 @@ public final class EntityState {
         trim();
     }
 
-    /** Drops events no window holds and no retained read needs, keeping the newest. */
+    /** Drops events no window holds and no retained read needs, keeping the newest and the last one such a read sees. */
     private void trim() {
         if (end == start) {
             return;
@@ -147,6 +147,9 @@ public final class EntityState {
         long retainFrom = advancedTo < Long.MIN_VALUE + span ? Long.MIN_VALUE : advancedTo - span;
         while (keepFrom > start && events[keepFrom - 1].time >= retainFrom) {
             keepFrom--;
+        }
+        if (keepFrom > start && events[keepFrom].time >= advancedTo - retainMillis) {
+            keepFrom--; // the newest event before the earliest retained read: its "last event"
         }
         if (keepFrom <= start) {
             return;

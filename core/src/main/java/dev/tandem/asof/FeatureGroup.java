@@ -184,8 +184,11 @@ public final class FeatureGroup implements Serializable {
             if (asOf - state.maxWindow() < state.coveredFrom()) {
                 return false;
             }
-            windows = rebuilt(state, asOf);
             last = newestBefore(state, asOf);
+            if (last == null && state.coveredFrom() != Long.MIN_VALUE && state.coveredFrom() - 1 >= asOf - stateTtlMillis) {
+                return false; // the last event before asOf may be one the state has dropped
+            }
+            windows = rebuilt(state, asOf);
         }
         WindowReading[] readings = new WindowReading[windows.length];
         for (int w = 0; w < windows.length; w++) {
@@ -232,6 +235,30 @@ public final class FeatureGroup implements Serializable {
             }
         }
         return windows;
+    }
+
+    /** The newest event the state holds that a read as of {@code asOf} takes into account (time before it), or null. */
+    public BufferedEvent newestTakenIntoAccount(EntityState state, long asOf) {
+        return newestBefore(state, asOf);
+    }
+
+    /** Whether the state holds an event with this id and time (an at-least-once feed re-delivering it). */
+    public boolean holds(EntityState state, String eventId, long time) {
+        for (int i = state.end() - 1; i >= state.start(); i--) {
+            BufferedEvent e = state.event(i);
+            if (e.time == time && eventId.equals(e.id)) {
+                return true;
+            }
+            if (e.time < time) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** The group's state TTL: an entity whose newest event is older than this counts as gone. */
+    public long stateTtlMillis() {
+        return stateTtlMillis;
     }
 
     private static BufferedEvent newestBefore(EntityState state, long asOf) {

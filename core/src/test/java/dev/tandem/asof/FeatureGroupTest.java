@@ -36,8 +36,7 @@ class FeatureGroupTest {
         return events;
     }
 
-    private static final Comparator<CleanEvent> BY_TIME_AND_ID =
-            Comparator.comparingLong((CleanEvent e) -> e.eventTime).thenComparing(e -> e.eventId);
+    private static final Comparator<CleanEvent> BY_TIME_AND_ID = AsOfOracle.BY_TIME_AND_ID;
 
     @Test
     void inEventOrderEachEventSeesExactlyWhatCameBefore() {
@@ -145,6 +144,22 @@ class FeatureGroupTest {
     }
 
     @Test
+    void aReadBehindTheNewestKeepsItsLastEventOrIsRefusedWhenTheStateDroppedIt() {
+        FeatureGroup group = FeatureGroup.of(SPEC, 0); // 10 min windows, 1 h state TTL
+        EntityState state = group.newState(MIN);
+        List<CleanEvent> events = List.of(event("a", 0, "d1", 1.0), event("b", 20 * MIN, "d1", 2.0), event("c", 40 * MIN, "d1", 3.0));
+        for (CleanEvent e : events) {
+            group.add(state, e);
+            group.advanceTo(state, e.eventTime);
+        }
+        // b left every window long ago, yet a read within the retention (or a little before) needs it as its last event.
+        assertFeatures(group, state, 0, 40 * MIN - MIN, null, events);
+        assertFeatures(group, state, 0, 30 * MIN, null, events);
+        double[] out = new double[group.featureCount()];
+        assertThat(group.featuresAsOf(state, 15 * MIN, null, out)).as("its last event, a, is gone from the state").isFalse();
+    }
+
+    @Test
     void aTieAtTheNewestInstantGoesToTheLargerId() {
         FeatureGroup group = FeatureGroup.of(SPEC, 0);
         EntityState state = group.newState();
@@ -169,7 +184,7 @@ class FeatureGroupTest {
     private static double[] assertFeatures(FeatureGroup group, EntityState state, int g, long at, CleanEvent probe, List<CleanEvent> events) {
         double[] got = new double[group.featureCount()];
         assertThat(group.featuresAsOf(state, at, probe, got)).as("answered as of " + at).isTrue();
-        double[] want = oracle(SPEC.entities.get(g), at, probe, events);
+        double[] want = AsOfOracle.featuresAsOf(SPEC.entities.get(g), at, probe, events);
         for (int f = 0; f < want.length; f++) {
             String what = SPEC.entities.get(g).features().get(f).name() + " as of " + at;
             if (Double.isNaN(want[f])) {
@@ -179,53 +194,5 @@ class FeatureGroupTest {
             }
         }
         return got;
-    }
-
-    /** DESIGN.md's "features as of T", from all events, written out from the definition. */
-    static double[] oracle(CompiledSpec.EntityGroup group, long at, CleanEvent probe, List<CleanEvent> all) {
-        List<CleanEvent> before = all.stream().filter(e -> e.eventTime < at).toList();
-        CleanEvent last = before.stream().filter(e -> e.eventTime >= at - group.stateTtlMillis())
-                .max(BY_TIME_AND_ID).orElse(null);
-        double[] out = new double[group.features().size()];
-        for (int f = 0; f < out.length; f++) {
-            CompiledSpec.Feature feature = group.features().get(f);
-            List<CleanEvent> window = before.stream().filter(e -> e.eventTime >= at - feature.windowMillis()).toList();
-            double[] values = feature.slot() < 0 || feature.textInput() ? new double[0]
-                    : window.stream().mapToDouble(e -> e.numbers[feature.slot()]).filter(v -> !Double.isNaN(v)).toArray();
-            double mean = values.length == 0 ? Double.NaN : Arrays.stream(values).sum() / values.length;
-            double std = values.length == 0 ? Double.NaN
-                    : Math.sqrt(Arrays.stream(values).map(v -> (v - mean) * (v - mean)).sum() / values.length);
-            double own = probe == null || feature.slot() < 0 || feature.textInput() ? Double.NaN : probe.numbers[feature.slot()];
-            out[f] = switch (feature.agg()) {
-                case COUNT -> feature.slot() < 0 ? window.size()
-                        : window.stream().filter(e -> feature.textInput() ? e.text[feature.slot()] != null
-                                : !Double.isNaN(e.numbers[feature.slot()])).count();
-                case SUM -> Arrays.stream(values).sum();
-                case AVG -> mean;
-                case MIN -> Arrays.stream(values).min().orElse(Double.NaN);
-                case MAX -> Arrays.stream(values).max().orElse(Double.NaN);
-                case STDDEV -> std;
-                case DISTINCT_COUNT -> window.stream().map(e -> feature.textInput() ? e.text[feature.slot()]
-                        : Double.isNaN(e.numbers[feature.slot()]) ? null : (Object) e.numbers[feature.slot()])
-                        .filter(v -> v != null).distinct().count();
-                case ZSCORE -> Double.isNaN(own) || !(std > 0) ? Double.NaN : (own - mean) / std;
-                case RATIO_TO_AVG -> Double.isNaN(own) || Double.isNaN(mean) || mean == 0 ? Double.NaN : own / mean;
-                case LAST_VALUE -> last == null ? Double.NaN : last.numbers[feature.slot()];
-                case TIME_SINCE_LAST -> last == null ? Double.NaN : (at - last.eventTime) / 1000.0;
-                case DISTANCE_FROM_LAST -> last == null || probe == null ? Double.NaN
-                        : greatCircleKm(last.numbers[feature.latSlot()], last.numbers[feature.lonSlot()],
-                                probe.numbers[feature.latSlot()], probe.numbers[feature.lonSlot()]);
-                case VALUE -> own;
-            };
-        }
-        return out;
-    }
-
-    /** The haversine formula on a sphere of the mean Earth radius, 6371.0088 km. */
-    static double greatCircleKm(double lat1, double lon1, double lat2, double lon2) {
-        double dLat = Math.toRadians(lat2 - lat1);
-        double dLon = Math.toRadians(lon2 - lon1);
-        double h = Math.pow(Math.sin(dLat / 2), 2) + Math.cos(Math.toRadians(lat1)) * Math.cos(Math.toRadians(lat2)) * Math.pow(Math.sin(dLon / 2), 2);
-        return 2 * 6371.0088 * Math.atan2(Math.sqrt(h), Math.sqrt(1 - h));
     }
 }

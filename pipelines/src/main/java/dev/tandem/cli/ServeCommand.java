@@ -1,0 +1,68 @@
+package dev.tandem.cli;
+
+import dev.tandem.kafka.KafkaClientProperties;
+import dev.tandem.kafka.Topics;
+import dev.tandem.serve.FeatureServer;
+import dev.tandem.serve.HttpApi;
+import dev.tandem.serve.ServeTokens;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.store.OnlineStoreSchema;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = "Run the feature server: features as of now (or any recent instant) over HTTP/JSON, from state fed "
+                + "straight from the event topic (fresh within a second, no watermark wait), computed by the as-of engine. "
+                + "POST /v1/features (an event being scored), POST /v1/entities/{group} ({\"key\":..., \"at\":...}), "
+                + "/health, /ready, /metrics. Bearer tokens from TANDEM_SERVE_TOKENS_FILE or TANDEM_SERVE_TOKENS.")
+final class ServeCommand implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "8080", description = "HTTP port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default ${DEFAULT-VALUE}; 0.0.0.0 in a container).")
+    String host;
+
+    @Option(names = "--spec", description = "Feature spec (YAML). Default: the flagship card-fraud spec.")
+    Path spec;
+
+    @Option(names = "--bootstrap", defaultValue = "${env:TANDEM_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
+            description = "Kafka bootstrap servers (default: TANDEM_KAFKA_BOOTSTRAP, else 127.0.0.1:9092).")
+    String bootstrap;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics' names, as given to stream (default none).")
+    String topicPrefix;
+
+    @Option(names = "--served-log", defaultValue = "served-features", description = "Topic every answer is logged to, "
+            + "after the prefix (default ${DEFAULT-VALUE}).")
+    String servedLog;
+
+    @Mixin
+    PiiOptions pii;
+
+    @Override
+    public Integer call() throws Exception {
+        CompiledSpec compiled = FeaturesRun.compile(spec);
+        ServeTokens tokens = ServeTokens.fromEnvironment(System.getenv());
+        if (tokens.isEmpty()) {
+            throw new UsageError("serve needs bearer tokens: set " + ServeTokens.FILE_ENV + " (a file, one per line) or "
+                    + ServeTokens.LIST_ENV + " (comma-separated)");
+        }
+        String secret = pii.required("serve");
+        Topics.ensure(bootstrap, java.util.Map.of(topicPrefix + servedLog, Topics.DEFAULT_INPUT_PARTITIONS));
+        FeatureServer.Config config = new FeatureServer.Config(compiled, OnlineStoreSchema.featureSetVersion(compiled),
+                KafkaClientProperties.forBootstrap(bootstrap), topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.ERASURES,
+                topicPrefix + servedLog, secret, tokens, host, port, HttpApi.Limits.defaults());
+        CountDownLatch stopped = new CountDownLatch(1);
+        try (FeatureServer server = FeatureServer.start(config)) {
+            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+            System.out.printf("tandem feature server on http://%s:%d (spec %s); /ready once the state has read %s%n", host,
+                    server.port(), compiled.name, config.eventsTopic());
+            stopped.await();
+        }
+        return 0;
+    }
+}

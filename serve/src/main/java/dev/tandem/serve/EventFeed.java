@@ -1,0 +1,167 @@
+package dev.tandem.serve;
+
+import dev.tandem.ingest.RecordCleaner;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.udfs.logic.CurrencyConverter;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Feeds the server's state from the event topic as records arrive: every partition read from its
+ * beginning (the topic's retention must cover the longest window, or the state starts from a
+ * bootstrap), each record cleaned by the same cleaner and key the jobs use, and applied at once —
+ * at least once, idempotently (an event already held is dropped by id). Erasures from the compacted
+ * erasures topic make the state forget the entity. The feed is ready when it has read up to the
+ * end offsets the topic had when it started. The offsets applied so far go with every answer.
+ */
+public final class EventFeed implements FeedStatus, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
+
+    private final ServingState state;
+    private final RecordCleaner cleaner;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String topic;
+    private final String erasuresTopic;
+    private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> readyAt;
+    private final Thread thread;
+    private volatile boolean ready;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+    private volatile long lastPollAt;
+
+    public EventFeed(ServingState state, Properties kafka, String topic, String erasuresTopic, String piiSecret) {
+        this.state = state;
+        CompiledSpec spec = state.spec();
+        this.cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
+        this.topic = topic;
+        this.erasuresTopic = erasuresTopic;
+        Properties p = new Properties();
+        p.putAll(kafka);
+        p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
+        this.consumer = new KafkaConsumer<>(p);
+        List<TopicPartition> partitions = new ArrayList<>();
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+        if (erasuresTopic != null) {
+            consumer.partitionsFor(erasuresTopic, Duration.ofSeconds(30))
+                    .forEach(i -> partitions.add(new TopicPartition(erasuresTopic, i.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        this.readyAt = new ConcurrentHashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+        this.thread = new Thread(this::run, "tandem-serve-feed");
+        this.thread.setDaemon(true);
+    }
+
+    public EventFeed start() {
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                var records = consumer.poll(Duration.ofMillis(50));
+                lastPollAt = System.currentTimeMillis();
+                for (ConsumerRecord<byte[], byte[]> r : records) {
+                    if (r.topic().equals(topic)) {
+                        apply(r);
+                        applied.put(r.partition(), r.offset() + 1);
+                    } else {
+                        erase(r);
+                    }
+                }
+                if (!ready) {
+                    ready = readyAt.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+                }
+            }
+        } catch (WakeupException closing) {
+            // close() wakes the consumer up
+        } catch (Throwable e) {
+            failure = e;
+            LOG.error("the serving feed stopped: {}", e.toString());
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    private void apply(ConsumerRecord<byte[], byte[]> r) {
+        if (r.value() == null) {
+            state.countRefused("malformed_json");
+            return;
+        }
+        String line;
+        try {
+            line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(r.value())).toString();
+        } catch (CharacterCodingException e) {
+            state.countRefused("malformed_json");
+            return;
+        }
+        RecordCleaner.Outcome outcome = cleaner.clean(line);
+        if (outcome.event() == null) {
+            state.countRefused(outcome.deadLetter().reason);
+            return;
+        }
+        state.apply(outcome.event(), r.topic() + "-" + r.partition());
+    }
+
+    /** A tombstone keyed {@code group:key} (the pseudonymised key): the entity is forgotten. */
+    private void erase(ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null) {
+            return;
+        }
+        String key = new String(r.key(), StandardCharsets.UTF_8);
+        int colon = key.indexOf(':');
+        if (colon > 0 && state.forget(key.substring(0, colon), key.substring(colon + 1))) {
+            LOG.info("erasure applied: {} forgotten", key.substring(0, colon) + ":" + key.substring(colon + 1));
+        }
+    }
+
+    @Override
+    public boolean isReady() {
+        return ready && failure == null && running;
+    }
+
+    /** Reading: it has polled Kafka within the last few seconds and has not failed. */
+    @Override
+    public boolean isHealthy() {
+        return failure == null && running && System.currentTimeMillis() - lastPollAt < 10_000;
+    }
+
+    /** Why the feed stopped, or null. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    @Override
+    public Map<Integer, Long> appliedOffsets() {
+        return Map.copyOf(applied);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,61 @@
+package dev.tandem.serve;
+
+import dev.tandem.spec.CompiledSpec;
+import java.util.Properties;
+
+/**
+ * The feature server put together: serving state, its Kafka feed, the service, the served-feature
+ * log and the HTTP edge. What the server holds in memory per entity is what the as-of engine keeps
+ * (the events of the longest window plus {@code max_out_of_orderness}, and each window's
+ * summaries); a restart rebuilds it by reading the event topic from its beginning.
+ */
+public final class FeatureServer implements AutoCloseable {
+    /** Where it reads from and writes to, and where it listens. */
+    public record Config(CompiledSpec spec, String featureSetVersion, Properties kafka, String eventsTopic, String erasuresTopic,
+            String servedTopic, String piiSecret, ServeTokens tokens, String host, int port, HttpApi.Limits limits) {}
+
+    private final ServingState state;
+    private final EventFeed feed;
+    private final ServedLog log;
+    private final HttpApi http;
+
+    private FeatureServer(Config config) {
+        this.state = new ServingState(config.spec());
+        this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret());
+        this.log = config.servedTopic() == null ? null : new ServedLog(config.kafka(), config.servedTopic());
+        FeatureService service = new FeatureService(state, feed, config.featureSetVersion(), config.piiSecret(), System::currentTimeMillis);
+        this.http = new HttpApi(service, state, log, config.tokens(), config.host(), config.port(), config.limits());
+    }
+
+    /** Starts the feed and the HTTP edge; requests are answered at once, {@code /ready} says when the state has caught up. */
+    public static FeatureServer start(Config config) {
+        if (config.tokens().isEmpty()) {
+            throw new IllegalArgumentException("no bearer tokens: set " + ServeTokens.FILE_ENV + " or " + ServeTokens.LIST_ENV);
+        }
+        FeatureServer server = new FeatureServer(config);
+        server.feed.start();
+        server.http.start();
+        return server;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public boolean isReady() {
+        return feed.isReady();
+    }
+
+    public ServingState state() {
+        return state;
+    }
+
+    @Override
+    public void close() throws Exception {
+        http.close();
+        feed.close();
+        if (log != null) {
+            log.close();
+        }
+    }
+}

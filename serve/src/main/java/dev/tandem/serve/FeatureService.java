@@ -1,0 +1,116 @@
+package dev.tandem.serve;
+
+import dev.tandem.ingest.CleanEvent;
+import dev.tandem.ingest.RecordCleaner;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.udfs.logic.CurrencyConverter;
+import dev.tandem.udfs.logic.TimestampParser;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.LongSupplier;
+
+/**
+ * The feature server's service, with no HTTP in it: an event being scored, or an entity and an
+ * instant, in; every feature as of that instant out, from the serving state and the as-of engine.
+ * Requests are cleaned and pseudonymised as ingestion does; a refused event answers with the
+ * dead-letter reason. The scored event is never added to any history.
+ */
+public final class FeatureService {
+    /** What a request gets back. */
+    public sealed interface Result permits Served, Refused {}
+
+    /** Features as of {@code asOf}: per group, with the newest event taken into account; and the feed's offsets then. */
+    public record Served(String requestId, String featureSetVersion, long asOf, String eventId, List<ServingState.GroupAnswer> groups,
+            Map<Integer, Long> appliedOffsets) implements Result {}
+
+    /** No answer: an HTTP-like status, a machine-readable reason and a detail for people. */
+    public record Refused(int status, String reason, String detail) implements Result {}
+
+    private final ServingState state;
+    private final FeedStatus feed;
+    private final String featureSetVersion;
+    private final LongSupplier clock;
+    private final ThreadLocal<RecordCleaner> cleaners;
+
+    public FeatureService(ServingState state, FeedStatus feed, String featureSetVersion, String piiSecret, LongSupplier clock) {
+        this.state = state;
+        this.feed = feed;
+        this.featureSetVersion = featureSetVersion;
+        this.clock = clock;
+        CompiledSpec spec = state.spec();
+        this.cleaners = ThreadLocal.withInitial(() -> new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), clock));
+    }
+
+    /** Features of an event being scored (a raw record in the source's own shape), as of its own time. */
+    public Result score(String rawEvent) {
+        RecordCleaner.Outcome outcome = cleaners.get().clean(rawEvent);
+        if (outcome.event() == null) {
+            return new Refused(422, outcome.deadLetter().reason, outcome.deadLetter().detail);
+        }
+        CleanEvent event = outcome.event();
+        Map<Integer, Long> offsets = feed.appliedOffsets();
+        List<ServingState.GroupAnswer> groups = state.featuresOf(event, event.eventTime);
+        if (groups == null) {
+            return tooOld(event.eventTime);
+        }
+        return new Served(UUID.randomUUID().toString(), featureSetVersion, event.eventTime, event.eventId, groups, offsets);
+    }
+
+    /** One group's features for an entity key as the source has it, as of {@code at} (epoch millis or ISO-8601 text; null: now). */
+    public Result entity(String group, String rawKey, String at) {
+        int index = state.groupIndex(group);
+        if (index < 0) {
+            return new Refused(404, "unknown_group", "no entity group '" + group + "' in spec " + state.spec().name);
+        }
+        if (rawKey == null || rawKey.isBlank()) {
+            return new Refused(400, "missing_field", "give the entity's key as \"key\"");
+        }
+        long asOf;
+        if (at == null) {
+            asOf = clock.getAsLong();
+        } else {
+            var parsed = TimestampParser.parse(at);
+            if (!parsed.isOk()) {
+                return new Refused(400, "invalid_timestamp", "\"at\": " + parsed.reason());
+            }
+            asOf = parsed.value();
+        }
+        String key;
+        try {
+            key = storedKey(state.spec().entities.get(index), rawKey);
+        } catch (IllegalArgumentException invalid) {
+            return new Refused(422, "invalid_key", invalid.getMessage());
+        }
+        Map<Integer, Long> offsets = feed.appliedOffsets();
+        ServingState.GroupAnswer answer = state.entity(index, key, asOf);
+        if (answer == null) {
+            return tooOld(asOf);
+        }
+        return new Served(UUID.randomUUID().toString(), featureSetVersion, asOf, null, List.of(answer), offsets);
+    }
+
+    /** The key as ingestion stores it: cleaned, then pseudonymised or masked as the spec says. */
+    private String storedKey(CompiledSpec.EntityGroup group, String raw) {
+        for (CompiledSpec.InputField field : state.spec().inputFields) {
+            if (field.outputName().equals(group.keyName())) {
+                return cleaners.get().storedValue(field, raw);
+            }
+        }
+        return raw; // a derived key: stored as given
+    }
+
+    private Refused tooOld(long asOf) {
+        return new Refused(409, "too_old", "the state no longer holds every event an answer as of " + TimestampParser.formatUtc(asOf)
+                + " needs: it keeps max_out_of_orderness (" + state.spec().maxOutOfOrdernessMillis + " ms) beyond each group's "
+                + "longest window behind its newest event");
+    }
+
+    public boolean isReady() {
+        return feed.isReady();
+    }
+
+    public boolean isHealthy() {
+        return feed.isHealthy();
+    }
+}

@@ -1,0 +1,15 @@
+package dev.tandem.serve;
+
+import java.util.Map;
+
+/** What the serving state's feed has applied, and whether it is reading and caught up. */
+public interface FeedStatus {
+    /** Per partition, the next offset to apply: everything before it is in the state. */
+    Map<Integer, Long> appliedOffsets();
+
+    /** Whether the state has caught up with the topic as it was when the feed started. */
+    boolean isReady();
+
+    /** Whether the feed is reading and has not failed. */
+    boolean isHealthy();
+}

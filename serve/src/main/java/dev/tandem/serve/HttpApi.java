@@ -1,0 +1,216 @@
+package dev.tandem.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.undertow.Handlers;
+import io.undertow.Undertow;
+import io.undertow.server.HttpHandler;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.server.handlers.RequestLimitingHandler;
+import io.undertow.util.Headers;
+import io.undertow.util.PathTemplateMatch;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The feature server's HTTP edge (Undertow): it turns requests into {@link FeatureService} calls
+ * and answers into JSON, and nothing else. Every {@code /v1} request needs a bearer token;
+ * bodies over the limit are refused unread (413), unreadable ones answer 400, a refused event 422
+ * with its dead-letter reason; at most {@code maxConcurrent} requests run and a bounded queue
+ * waits, beyond it 503 — memory never grows with the load.
+ */
+public final class HttpApi implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Limits of the edge. */
+    public record Limits(int maxBodyBytes, int maxEventsPerRequest, int maxConcurrent, int queue) {
+        public static Limits defaults() {
+            return new Limits(256 * 1024, 100, 64, 1_000);
+        }
+    }
+
+    private final FeatureService service;
+    private final AnswerJson answers;
+    private final ServedLog log;
+    private final ServeTokens tokens;
+    private final ServeMetrics metrics;
+    private final Limits limits;
+    private final Undertow server;
+
+    public HttpApi(FeatureService service, ServingState state, ServedLog log, ServeTokens tokens, String host, int port, Limits limits) {
+        this.service = service;
+        this.answers = new AnswerJson(state.spec());
+        this.log = log;
+        this.tokens = tokens;
+        this.metrics = new ServeMetrics(state);
+        this.limits = limits;
+        HttpHandler routes = Handlers.routing()
+                .post("/v1/features", blocking(this::features))
+                .post("/v1/entities/{group}", blocking(this::entity))
+                .get("/health", exchange -> probe(exchange, service.isHealthy(), "feed is reading"))
+                .get("/ready", exchange -> probe(exchange, service.isReady(), "state has caught up with the topic"))
+                .get("/metrics", blocking(this::metrics))
+                .setFallbackHandler(exchange -> error(exchange, 404, "not_found", "no such path"));
+        this.server = Undertow.builder()
+                .addHttpListener(port, host)
+                .setHandler(new RequestLimitingHandler(limits.maxConcurrent(), limits.queue(), routes))
+                .build();
+    }
+
+    public HttpApi start() {
+        server.start();
+        return this;
+    }
+
+    /** The port the server listens on (useful when it was asked for port 0). */
+    public int port() {
+        return ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    private interface Handler {
+        void handle(HttpServerExchange exchange) throws Exception;
+    }
+
+    /** Runs the handler on a worker thread, where it may block. */
+    private static HttpHandler blocking(Handler handler) {
+        return new HttpHandler() {
+            @Override
+            public void handleRequest(HttpServerExchange exchange) throws Exception {
+                if (exchange.isInIoThread()) {
+                    exchange.dispatch(this);
+                    return;
+                }
+                exchange.startBlocking();
+                handler.handle(exchange);
+            }
+        };
+    }
+
+    private void features(HttpServerExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        JsonNode body = authorizedBody(exchange);
+        if (body == null) {
+            return;
+        }
+        if (body.isArray()) {
+            if (body.size() > limits.maxEventsPerRequest()) {
+                error(exchange, 413, "too_many_events", "at most " + limits.maxEventsPerRequest() + " events per request");
+                return;
+            }
+            ArrayNode results = JSON.createArrayNode();
+            for (JsonNode event : body) {
+                results.add(result(service.score(event.toString()), null));
+            }
+            ObjectNode out = JSON.createObjectNode();
+            out.set("results", results);
+            send(exchange, 200, out);
+        } else {
+            FeatureService.Result result = service.score(body.toString());
+            respond(exchange, result);
+        }
+        metrics.observe("features", started);
+    }
+
+    private void entity(HttpServerExchange exchange) throws IOException {
+        long started = System.nanoTime();
+        JsonNode body = authorizedBody(exchange);
+        if (body == null) {
+            return;
+        }
+        String group = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY).getParameters().get("group");
+        JsonNode key = body.get("key");
+        JsonNode at = body.get("at");
+        String atText = at == null || at.isNull() ? null : at.asText();
+        respond(exchange, service.entity(group, key == null || key.isNull() ? null : key.asText(), atText));
+        metrics.observe("entities", started);
+    }
+
+    private void respond(HttpServerExchange exchange, FeatureService.Result result) throws IOException {
+        if (result instanceof FeatureService.Refused refused) {
+            error(exchange, refused.status(), refused.reason(), refused.detail());
+            return;
+        }
+        send(exchange, 200, result(result, exchange));
+    }
+
+    /** An answer as JSON (a served one also goes to the log); a refusal as its error object. */
+    private ObjectNode result(FeatureService.Result result, HttpServerExchange exchange) {
+        if (result instanceof FeatureService.Served served) {
+            ObjectNode out = answers.render(served);
+            if (log != null) {
+                log.served(out.deepCopy());
+            }
+            return out;
+        }
+        FeatureService.Refused refused = (FeatureService.Refused) result;
+        metrics.error(refused.status(), refused.reason());
+        return errorBody(refused.status(), refused.reason(), refused.detail());
+    }
+
+    /** The request's JSON body after the token and size checks, or null when an error was sent. */
+    private JsonNode authorizedBody(HttpServerExchange exchange) throws IOException {
+        if (!tokens.allows(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
+            exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
+            error(exchange, 401, "unauthorized", "a valid bearer token is required");
+            return null;
+        }
+        long declared = exchange.getRequestContentLength();
+        if (declared > limits.maxBodyBytes()) {
+            error(exchange, 413, "too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes");
+            return null;
+        }
+        byte[] bytes;
+        try (InputStream in = exchange.getInputStream()) {
+            bytes = in.readNBytes(limits.maxBodyBytes() + 1);
+        }
+        if (bytes.length > limits.maxBodyBytes()) {
+            error(exchange, 413, "too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes");
+            return null;
+        }
+        try {
+            JsonNode body = JSON.readTree(bytes);
+            if (body == null || !(body.isObject() || body.isArray())) {
+                error(exchange, 400, "malformed_json", "the body must be a JSON object (or, for /v1/features, a list of them)");
+                return null;
+            }
+            return body;
+        } catch (IOException e) {
+            error(exchange, 400, "malformed_json", "the body is not JSON");
+            return null;
+        }
+    }
+
+    private void metrics(HttpServerExchange exchange) throws IOException {
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
+        exchange.getResponseSender().send(new String(metrics.scrape(), StandardCharsets.UTF_8));
+    }
+
+    private static void probe(HttpServerExchange exchange, boolean ok, String what) {
+        ObjectNode body = JSON.createObjectNode().put("status", ok ? "ok" : "not_ok").put("check", what);
+        send(exchange, ok ? 200 : 503, body);
+    }
+
+    private void error(HttpServerExchange exchange, int status, String reason, String detail) {
+        metrics.error(status, reason);
+        send(exchange, status, errorBody(status, reason, detail));
+    }
+
+    private static ObjectNode errorBody(int status, String reason, String detail) {
+        return JSON.createObjectNode().put("status", status).put("reason", reason).put("detail", detail);
+    }
+
+    private static void send(HttpServerExchange exchange, int status, JsonNode body) {
+        exchange.setStatusCode(status);
+        exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        exchange.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        server.stop();
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tandem.serve;
+
+import io.prometheus.metrics.config.EscapingScheme;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+
+/** The server's Prometheus metrics: latency per endpoint, errors by kind, what the state holds and what the feed applied. */
+final class ServeMetrics {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Histogram latency = Histogram.builder().name("tandem_serve_request_seconds")
+            .help("Time to answer a request, by endpoint").labelNames("endpoint").classicOnly()
+            .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1).register(registry);
+    private final Counter errors = Counter.builder().name("tandem_serve_errors_total")
+            .help("Requests answered with an error, by kind (status and reason)").labelNames("kind").register(registry);
+
+    ServeMetrics(ServingState state) {
+        GaugeWithCallback.builder().name("tandem_serve_entities").help("Entities the state holds, per group").labelNames("group")
+                .callback(cb -> state.entities().forEach((group, n) -> cb.call(n, group))).register(registry);
+        GaugeWithCallback.builder().name("tandem_serve_feed_events").help("Events the feed has seen, by outcome")
+                .labelNames("outcome").callback(cb -> state.counts().forEach((outcome, n) -> cb.call(n, outcome))).register(registry);
+    }
+
+    void observe(String endpoint, long startedNanos) {
+        latency.labelValues(endpoint).observe((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    void error(int status, String reason) {
+        errors.labelValues(status + "_" + reason).inc();
+    }
+
+    byte[] scrape() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        new PrometheusTextFormatWriter(false).write(out, registry.scrape(), EscapingScheme.DEFAULT);
+        return out.toByteArray();
+    }
+}
