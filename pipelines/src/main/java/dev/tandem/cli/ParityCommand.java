@@ -1,8 +1,13 @@
 package dev.tandem.cli;
 
+import dev.tandem.kafka.TopicReader;
+import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.parity.ParityReport;
+import dev.tandem.served.IngestedEvents;
+import dev.tandem.served.ServedLogReader;
+import dev.tandem.served.ServedParity;
 import dev.tandem.spec.CompiledSpec;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -28,8 +33,23 @@ final class ParityCommand implements Callable<Integer> {
     @Option(names = "--online", description = "Compare the online store (PostgreSQL) with the last vector per entity of --left instead.")
     boolean online;
 
-    @Option(names = "--spec", description = "Feature spec of the outputs (for --online). Default: the flagship spec.")
+    @Option(names = "--served", paramLabel = "LOG", description = "Compare the feature server's answers (its served-feature log: "
+            + "a topic, or a file or directory of its records as JSON lines) with the batch rows of the same events in --left; "
+            + "every difference must be explained by an event the answer could not have had.")
+    String served;
+
+    @Option(names = "--bootstrap", defaultValue = "${env:TANDEM_KAFKA_BOOTSTRAP:-127.0.0.1:9092}",
+            description = "Kafka bootstrap servers, for --served (default: TANDEM_KAFKA_BOOTSTRAP, else 127.0.0.1:9092).")
+    String bootstrap;
+
+    @Option(names = "--topic-prefix", defaultValue = "", description = "For --served: prefix of the event topic's name, as given to serve.")
+    String topicPrefix;
+
+    @Option(names = "--spec", description = "Feature spec of the outputs (for --online and --served). Default: the flagship spec.")
     Path spec;
+
+    @Mixin
+    PiiOptions pii;
 
     @Mixin
     OnlineStoreOptions store;
@@ -42,8 +62,11 @@ final class ParityCommand implements Callable<Integer> {
         if (online) {
             return compareOnline();
         }
+        if (served != null) {
+            return compareServed();
+        }
         if (right == null) {
-            throw new UsageError("give --right DIR, or --online to compare with the online store");
+            throw new UsageError("give --right DIR, --online to compare with the online store, or --served LOG");
         }
         for (Path dir : new Path[] {left, right}) {
             if (!Files.isDirectory(dir.resolve("features"))) {
@@ -58,6 +81,20 @@ final class ParityCommand implements Callable<Integer> {
 
     private PrintWriter out() {
         return command.commandLine().getOut();
+    }
+
+    private int compareServed() throws Exception {
+        CompiledSpec compiled = FeaturesRun.compile(spec);
+        if (!Files.isDirectory(left.resolve("features"))) {
+            throw new UsageError(left + " is not a features output (no features/ directory)");
+        }
+        ServedLogReader.ServedLog log = ServedLogReader.read(served, bootstrap);
+        String eventsTopic = topicPrefix + Topics.TRANSACTIONS;
+        IngestedEvents ingested = IngestedEvents.read(compiled, TopicReader.readAll(bootstrap, eventsTopic), pii.orDevelopmentKey());
+        ServedParity.Report report = ServedParity.compare(compiled, log, left, ingested);
+        out().println("parity: served answers in " + served + " vs batch rows in " + left + " (events from " + eventsTopic + ")");
+        out().print(report.render());
+        return report.passed() ? 0 : 1;
     }
 
     private int compareOnline() throws Exception {

@@ -1,12 +1,10 @@
 package dev.tandem.cli;
 
-import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.Topics;
 import dev.tandem.serve.FeatureServer;
-import dev.tandem.serve.HttpApi;
 import dev.tandem.serve.ServeTokens;
+import dev.tandem.served.ServingSetup;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.store.OnlineStoreSchema;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,7 +34,7 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--topic-prefix", defaultValue = "", description = "Prefix of the topics' names, as given to stream (default none).")
     String topicPrefix;
 
-    @Option(names = "--served-log", defaultValue = "served-features", description = "Topic every answer is logged to, "
+    @Option(names = "--served-log", defaultValue = ServingSetup.SERVED_LOG, description = "Topic every answer is logged to, "
             + "after the prefix (default ${DEFAULT-VALUE}).")
     String servedLog;
 
@@ -52,17 +50,18 @@ final class ServeCommand implements Callable<Integer> {
                     + ServeTokens.LIST_ENV + " (comma-separated)");
         }
         String secret = pii.required("serve");
-        Topics.ensure(bootstrap, java.util.Map.of(topicPrefix + servedLog, Topics.DEFAULT_INPUT_PARTITIONS));
-        FeatureServer.Config config = new FeatureServer.Config(compiled, OnlineStoreSchema.featureSetVersion(compiled),
-                KafkaClientProperties.forBootstrap(bootstrap), topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.ERASURES,
-                topicPrefix + servedLog, secret, tokens, host, port, HttpApi.Limits.defaults());
-        CountDownLatch stopped = new CountDownLatch(1);
-        try (FeatureServer server = FeatureServer.start(config)) {
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            System.out.printf("tandem feature server on http://%s:%d (spec %s); /ready once the state has read %s%n", host,
-                    server.port(), compiled.name, config.eventsTopic());
-            stopped.await();
-        }
+        FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port);
+        // On SIGTERM (a pod stopping) the hook closes the server: in-flight answers finish, the served log is flushed.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("tandem serve: closing: " + e);
+            }
+        }, "tandem-serve-shutdown"));
+        System.out.printf("tandem feature server on http://%s:%d (spec %s); /ready once the state has read %s%n", host,
+                server.port(), compiled.name, topicPrefix + Topics.TRANSACTIONS);
+        new CountDownLatch(1).await();
         return 0;
     }
 }

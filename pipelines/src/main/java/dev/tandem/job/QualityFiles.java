@@ -15,7 +15,6 @@ import org.apache.flink.api.common.serialization.SimpleStringEncoder;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.formats.avro.typeutils.GenericRecordAvroTypeInfo;
-import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
@@ -58,7 +57,7 @@ public final class QualityFiles {
 
     private static void parquet(DataStream<GenericRecord> rows, Schema schema, Path dir, String uid) {
         FileSink<GenericRecord> sink = FileSink
-                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), AvroParquetWriters.forGenericRecord(schema))
+                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), dev.tandem.offline.ParquetWriters.forGenericRecord(schema))
                 .withBucketAssigner(new BasePathBucketAssigner<>())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
                 .build();

@@ -21,14 +21,22 @@ public final class TopicReader {
 
     private TopicReader() {}
 
+    /** One record: where it is, its key and value (null for a tombstone). */
+    public record Entry(int partition, long offset, String key, String value) {}
+
     /** Every value committed to the topic when this is called. */
     public static List<String> readCommitted(String bootstrap, String topic) {
+        return readAll(bootstrap, topic).stream().map(Entry::value).toList();
+    }
+
+    /** Every record committed to the topic when this is called, with its partition and offset, in offset order per partition. */
+    public static List<Entry> readAll(String bootstrap, String topic) {
         Properties p = KafkaClientProperties.forBootstrap(bootstrap);
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.setProperty(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        List<String> values = new ArrayList<>();
+        List<Entry> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
@@ -40,10 +48,10 @@ public final class TopicReader {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("could not read " + topic + " to its end offsets " + ends + " within " + TIMEOUT);
                 }
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> records.add(new Entry(r.partition(), r.offset(), r.key(), r.value())));
             }
         }
-        return values;
+        return records;
     }
 
     private static boolean reached(KafkaConsumer<String, String> consumer, Map<TopicPartition, Long> ends) {

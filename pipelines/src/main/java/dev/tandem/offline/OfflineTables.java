@@ -8,7 +8,6 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
-import org.apache.flink.formats.parquet.avro.AvroParquetWriters;
 import org.apache.flink.streaming.api.functions.sink.filesystem.BucketAssigner;
 import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
 import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.SimpleVersionedStringSerializer;
@@ -30,7 +29,7 @@ public final class OfflineTables {
     public static FileSink<GenericRecord> parquet(Path dir, Schema schema) {
         OpenWriterBudget<GenericRecord> budget = new OpenWriterBudget<>(MAX_OPEN_PARQUET_WRITERS, OfflineTables::partitionOf);
         return FileSink
-                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), budget.limit(AvroParquetWriters.forGenericRecord(schema)))
+                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), budget.limit(ParquetWriters.forGenericRecord(schema)))
                 .withBucketAssigner(new Assigner<>(OfflineTables::partitionOf))
                 .withRollingPolicy(budget.rollingPolicy())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())

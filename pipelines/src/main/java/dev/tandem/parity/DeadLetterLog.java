@@ -6,6 +6,8 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -16,6 +18,8 @@ public final class DeadLetterLog {
 
     public final TreeMap<String, Long> countsByReason = new TreeMap<>();
     public final Set<String> lateEventIds = new TreeSet<>();
+    /** Each dead-lettered event's reason, by event id (the first, when an id was refused twice). */
+    public final Map<String, String> reasonByEventId = new HashMap<>();
     public long total;
 
     public static DeadLetterLog read(Path outputDir) throws IOException {
@@ -30,6 +34,9 @@ public final class DeadLetterLog {
                     String reason = node.path("reason").asText("unknown");
                     log.countsByReason.merge(reason, 1L, Long::sum);
                     log.total++;
+                    if (node.hasNonNull("event_id")) {
+                        log.reasonByEventId.putIfAbsent(node.get("event_id").asText(), reason);
+                    }
                     if (reason.equals("late") && node.hasNonNull("event_id")) {
                         log.lateEventIds.add(node.get("event_id").asText());
                     }

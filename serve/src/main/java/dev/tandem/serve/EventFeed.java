@@ -39,15 +39,19 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
     private final String topic;
     private final String erasuresTopic;
     private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
+    private final List<TopicPartition> events = new ArrayList<>();
+    private final List<TopicPartition> erasures = new ArrayList<>();
     private final Map<TopicPartition, Long> readyAt;
+    private final FeedListener listener;
     private final Thread thread;
     private volatile boolean ready;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long lastPollAt;
 
-    public EventFeed(ServingState state, Properties kafka, String topic, String erasuresTopic, String piiSecret) {
+    public EventFeed(ServingState state, Properties kafka, String topic, String erasuresTopic, String piiSecret, FeedListener listener) {
         this.state = state;
+        this.listener = listener;
         CompiledSpec spec = state.spec();
         this.cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
         this.topic = topic;
@@ -59,15 +63,14 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
         p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         this.consumer = new KafkaConsumer<>(p);
-        List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
+        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> events.add(new TopicPartition(topic, i.partition())));
         if (erasuresTopic != null) {
             consumer.partitionsFor(erasuresTopic, Duration.ofSeconds(30))
-                    .forEach(i -> partitions.add(new TopicPartition(erasuresTopic, i.partition())));
+                    .forEach(i -> erasures.add(new TopicPartition(erasuresTopic, i.partition())));
         }
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
-        this.readyAt = new ConcurrentHashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
+        List<TopicPartition> all = new ArrayList<>(events);
+        all.addAll(erasures);
+        this.readyAt = new ConcurrentHashMap<>(consumer.endOffsets(all, Duration.ofSeconds(30)));
         this.thread = new Thread(this::run, "tandem-serve-feed");
         this.thread.setDaemon(true);
     }
@@ -79,6 +82,11 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
 
     private void run() {
         try {
+            readErasuresFirst();
+            List<TopicPartition> all = new ArrayList<>(events);
+            all.addAll(erasures);
+            consumer.assign(all); // the erasures' positions are kept
+            consumer.seekToBeginning(events);
             while (running) {
                 var records = consumer.poll(Duration.ofMillis(50));
                 lastPollAt = System.currentTimeMillis();
@@ -86,6 +94,7 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
                     if (r.topic().equals(topic)) {
                         apply(r);
                         applied.put(r.partition(), r.offset() + 1);
+                        listener.applied(System.currentTimeMillis() - r.timestamp());
                     } else {
                         erase(r);
                     }
@@ -101,6 +110,16 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
             LOG.error("the serving feed stopped: {}", e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Every erasure so far before any event: an erased entity's events never reach the state, not even for a moment. */
+    private void readErasuresFirst() {
+        consumer.assign(erasures);
+        consumer.seekToBeginning(erasures);
+        while (running && erasures.stream().anyMatch(p -> consumer.position(p) < readyAt.get(p))) {
+            consumer.poll(Duration.ofMillis(50)).forEach(this::erase);
+            lastPollAt = System.currentTimeMillis();
         }
     }
 
@@ -132,9 +151,15 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
         }
         String key = new String(r.key(), StandardCharsets.UTF_8);
         int colon = key.indexOf(':');
-        if (colon > 0 && state.forget(key.substring(0, colon), key.substring(colon + 1))) {
-            LOG.info("erasure applied: {} forgotten", key.substring(0, colon) + ":" + key.substring(colon + 1));
+        if (colon <= 0) {
+            LOG.warn("erasure record at {}-{}@{} has no group:key record key; nothing erased", r.topic(), r.partition(), r.offset());
+            return;
         }
+        String group = key.substring(0, colon);
+        String entity = key.substring(colon + 1);
+        state.forget(group, entity);
+        listener.erased(group, entity);
+        LOG.info("erasure applied: {} entity forgotten ({}-{}@{})", group, r.topic(), r.partition(), r.offset());
     }
 
     @Override

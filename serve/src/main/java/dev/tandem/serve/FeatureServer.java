@@ -1,6 +1,7 @@
 package dev.tandem.serve;
 
 import dev.tandem.spec.CompiledSpec;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -21,10 +22,24 @@ public final class FeatureServer implements AutoCloseable {
 
     private FeatureServer(Config config) {
         this.state = new ServingState(config.spec());
-        this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret());
         this.log = config.servedTopic() == null ? null : new ServedLog(config.kafka(), config.servedTopic());
+        ServeMetrics metrics = new ServeMetrics(state);
+        this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret(), new FeedListener() {
+            @Override
+            public void applied(long millisSinceAppend) {
+                metrics.applied(millisSinceAppend);
+            }
+
+            @Override
+            public void erased(String group, String key) {
+                metrics.erased(group, key);
+                if (log != null) {
+                    log.erased(group, key);
+                }
+            }
+        });
         FeatureService service = new FeatureService(state, feed, config.featureSetVersion(), config.piiSecret(), System::currentTimeMillis);
-        this.http = new HttpApi(service, state, log, config.tokens(), config.host(), config.port(), config.limits());
+        this.http = new HttpApi(service, state, metrics, log, config.tokens(), config.host(), config.port(), config.limits());
     }
 
     /** Starts the feed and the HTTP edge; requests are answered at once, {@code /ready} says when the state has caught up. */
@@ -44,6 +59,11 @@ public final class FeatureServer implements AutoCloseable {
 
     public boolean isReady() {
         return feed.isReady();
+    }
+
+    /** Per partition of the event topic, the next offset to apply. */
+    public Map<Integer, Long> appliedOffsets() {
+        return feed.appliedOffsets();
     }
 
     public ServingState state() {

@@ -41,12 +41,13 @@ public final class HttpApi implements AutoCloseable {
     private final Limits limits;
     private final Undertow server;
 
-    public HttpApi(FeatureService service, ServingState state, ServedLog log, ServeTokens tokens, String host, int port, Limits limits) {
+    public HttpApi(FeatureService service, ServingState state, ServeMetrics metrics, ServedLog log, ServeTokens tokens, String host, int port,
+            Limits limits) {
         this.service = service;
         this.answers = new AnswerJson(state.spec());
         this.log = log;
         this.tokens = tokens;
-        this.metrics = new ServeMetrics(state);
+        this.metrics = metrics;
         this.limits = limits;
         HttpHandler routes = Handlers.routing()
                 .post("/v1/features", blocking(this::features))

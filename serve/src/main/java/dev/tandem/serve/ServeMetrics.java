@@ -10,13 +10,19 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
 /** The server's Prometheus metrics: latency per endpoint, errors by kind, what the state holds and what the feed applied. */
-final class ServeMetrics {
+final class ServeMetrics implements FeedListener {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Histogram latency = Histogram.builder().name("tandem_serve_request_seconds")
             .help("Time to answer a request, by endpoint").labelNames("endpoint").classicOnly()
             .classicUpperBounds(0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1).register(registry);
     private final Counter errors = Counter.builder().name("tandem_serve_errors_total")
             .help("Requests answered with an error, by kind (status and reason)").labelNames("kind").register(registry);
+
+    private final Histogram freshness = Histogram.builder().name("tandem_serve_feed_freshness_seconds")
+            .help("From the broker appending an event (LogAppendTime) to the state having applied it").classicOnly()
+            .classicUpperBounds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 60).register(registry);
+    private final Counter erasures = Counter.builder().name("tandem_serve_erasures_total")
+            .help("Erasures applied to the state").register(registry);
 
     ServeMetrics(ServingState state) {
         GaugeWithCallback.builder().name("tandem_serve_entities").help("Entities the state holds, per group").labelNames("group")
@@ -27,6 +33,16 @@ final class ServeMetrics {
 
     void observe(String endpoint, long startedNanos) {
         latency.labelValues(endpoint).observe((System.nanoTime() - startedNanos) / 1e9);
+    }
+
+    @Override
+    public void applied(long millisSinceAppend) {
+        freshness.observe(Math.max(0, millisSinceAppend) / 1e3);
+    }
+
+    @Override
+    public void erased(String group, String key) {
+        erasures.inc();
     }
 
     void error(int status, String reason) {

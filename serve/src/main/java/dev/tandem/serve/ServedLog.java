@@ -1,5 +1,6 @@
 package dev.tandem.serve;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
@@ -16,6 +17,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * path; an erasure is logged as a record naming the entity, so readers leave its rows out.
  */
 public final class ServedLog implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
 
@@ -34,6 +37,13 @@ public final class ServedLog implements AutoCloseable {
         answer.put("served_at_ms", System.currentTimeMillis());
         producer.send(new ProducerRecord<>(topic, answer.path("request_id").asText().getBytes(StandardCharsets.UTF_8),
                 answer.toString().getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** An erasure: log readers leave this entity's answers out from here on. */
+    public void erased(String group, String key) {
+        String record = JSON.createObjectNode().put("served_at_ms", System.currentTimeMillis())
+                .set("erasure", JSON.createObjectNode().put("group", group).put("key", key)).toString();
+        producer.send(new ProducerRecord<>(topic, (group + ":" + key).getBytes(StandardCharsets.UTF_8), record.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,7 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ServingState {
     /** One group's engine and its entities. */
-    private record Group(CompiledSpec.EntityGroup spec, FeatureGroup engine, Map<String, EntityState> entities) {}
+    private record Group(CompiledSpec.EntityGroup spec, FeatureGroup engine, Map<String, EntityState> entities, Set<String> erased) {}
 
     /** Features of one group as of an instant, and the newest event they took into account. */
     public record GroupAnswer(String group, String key, double[] values, String newestEventId, long newestEventTime) {}
@@ -40,7 +41,7 @@ public final class ServingState {
     public ServingState(CompiledSpec spec) {
         this.spec = spec;
         for (int g = 0; g < spec.entities.size(); g++) {
-            groups.add(new Group(spec.entities.get(g), FeatureGroup.of(spec, g), new ConcurrentHashMap<>()));
+            groups.add(new Group(spec.entities.get(g), FeatureGroup.of(spec, g), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet()));
         }
     }
 
@@ -50,9 +51,15 @@ public final class ServingState {
 
     /**
      * Applies a cleaned event read from {@code partition}; returns why it was not applied, or null.
-     * Late (behind its partition's newest by more than the bound) and duplicate events are not.
+     * Late (behind its partition's newest by more than the bound), duplicate events and events of an
+     * erased entity (any of its keys) are not, as in the jobs.
      */
     public String apply(CleanEvent event, String partition) {
+        for (Group g : groups) {
+            if (g.erased().contains(event.text[g.spec().keySlot()])) {
+                return count("erased");
+            }
+        }
         long newest = newestPerPartition.getOrDefault(partition, Long.MIN_VALUE);
         if (LatenessGate.isLate(event.eventTime, newest, spec.maxOutOfOrdernessMillis)) {
             return count("late");
@@ -114,10 +121,11 @@ public final class ServingState {
                 newest == null ? Long.MIN_VALUE : newest.time);
     }
 
-    /** Forgets an entity of a group (an erasure). */
+    /** Forgets an entity of a group (an erasure), and takes none of its events from now on. */
     public boolean forget(String group, String key) {
         for (Group g : groups) {
             if (g.spec().name().equals(group)) {
+                g.erased().add(key);
                 return g.entities().remove(key) != null;
             }
         }

@@ -66,7 +66,7 @@ class HttpApiTest {
         };
         FeatureService service = new FeatureService(state, feed, "v-http", SECRET, () -> NOW);
         ServeTokens tokens = ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, "other-token, " + TOKEN));
-        api = new HttpApi(service, state, null, tokens, "127.0.0.1", 0, limits).start();
+        api = new HttpApi(service, state, new ServeMetrics(state), null, tokens, "127.0.0.1", 0, limits).start();
     }
 
     @BeforeEach

@@ -1,0 +1,30 @@
+package dev.tandem.served;
+
+import dev.tandem.erasure.ErasureTopic;
+import dev.tandem.kafka.KafkaClientProperties;
+import dev.tandem.kafka.Topics;
+import dev.tandem.serve.FeatureServer;
+import dev.tandem.serve.HttpApi;
+import dev.tandem.serve.ServeTokens;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.store.OnlineStoreSchema;
+import java.util.Map;
+
+/** Starts a feature server on the pipeline's topics (as {@code ./tandem serve}, the demo and the benchmark do). */
+public final class ServingSetup {
+    /** The served-feature log's topic, after the prefix. */
+    public static final String SERVED_LOG = "served-features";
+
+    private ServingSetup() {}
+
+    public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
+            ServeTokens tokens, String host, int port) throws Exception {
+        // The server may start before the job or the first producer: the topics it reads must exist.
+        Topics.ensure(bootstrap, Map.of(topicPrefix + Topics.TRANSACTIONS, Topics.DEFAULT_INPUT_PARTITIONS,
+                topicPrefix + servedLog, Topics.DEFAULT_INPUT_PARTITIONS));
+        ErasureTopic.ensure(bootstrap, topicPrefix + Topics.ERASURES);
+        return FeatureServer.start(new FeatureServer.Config(spec, OnlineStoreSchema.featureSetVersion(spec),
+                KafkaClientProperties.forBootstrap(bootstrap), topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.ERASURES,
+                topicPrefix + servedLog, piiSecret, tokens, host, port, HttpApi.Limits.defaults()));
+    }
+}

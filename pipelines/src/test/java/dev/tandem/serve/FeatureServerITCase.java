@@ -1,0 +1,278 @@
+package dev.tandem.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.cli.CliRuns;
+import dev.tandem.erasure.ErasureTopic;
+import dev.tandem.generate.Generator;
+import dev.tandem.job.FeatureRuns;
+import dev.tandem.job.FeatureTableSchema;
+import dev.tandem.kafka.KafkaClientProperties;
+import dev.tandem.kafka.TopicReader;
+import dev.tandem.kafka.Topics;
+import dev.tandem.local.LocalServers;
+import dev.tandem.parity.FeatureTable;
+import dev.tandem.parity.ParityChecker;
+import dev.tandem.served.FeatureClient;
+import dev.tandem.served.ServingSetup;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.udfs.logic.Pseudonymizer;
+import dev.tandem.udfs.logic.TimestampParser;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The feature server on a real Kafka broker: an event appended now is served within a second; a
+ * history replayed in order, each event asked for before it is sent, is answered with exactly its
+ * batch row; {@code parity --served} explains an answer that missed an event and catches one that
+ * is wrong; an erasure reaches the state and the served-feature log.
+ */
+@ExtendWith(LocalServers.class)
+class FeatureServerITCase {
+    @RegisterExtension
+    static final MiniClusterExtension FLINK = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final CompiledSpec SPEC = SpecCompiler.load(null);
+    private static final String TOKEN = "it-token";
+    private static final String CARD = "4111111111111111";
+
+    @TempDir
+    Path dir;
+
+    private static FeatureServer start(String bootstrap, String prefix) throws Exception {
+        FeatureServer server = ServingSetup.start(SPEC, bootstrap, prefix, ServingSetup.SERVED_LOG, FeatureRuns.SECRET,
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, TOKEN)), "127.0.0.1", 0);
+        for (int i = 0; i < 600 && !server.isReady(); i++) {
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        assertThat(server.isReady()).as("caught up with the topics").isTrue();
+        return server;
+    }
+
+    private static KafkaProducer<String, String> producer(String bootstrap) {
+        var p = KafkaClientProperties.forBootstrap(bootstrap);
+        p.setProperty(ProducerConfig.ACKS_CONFIG, "all");
+        p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "0");
+        return new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
+    }
+
+    private static String txn(String id, Instant ts, String card, String amount) {
+        return """
+                {"txn_id":"%s","ts":"%s","card_number":"%s","amount":"%s","currency":"USD","merchant_id":"m-fresh",
+                 "lat":52.5,"lon":13.4,"country":"DE","email":"a@example.com","channel":"web"}""".formatted(id, ts, card, amount)
+                .replace("\n", "");
+    }
+
+    @Test
+    void anEventAppendedNowIsServedWithinASecond() throws Exception {
+        String bootstrap = LocalServers.get().kafka().bootstrapServers();
+        String prefix = "fresh-";
+        try (FeatureServer server = start(bootstrap, prefix); KafkaProducer<String, String> producer = producer(bootstrap)) {
+            FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), TOKEN);
+            List<Long> visibleAfterMillis = new ArrayList<>();
+            for (int i = 1; i <= 10; i++) {
+                producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, txn("fresh-" + i, Instant.now(), CARD, "5.00")))
+                        .get(10, TimeUnit.SECONDS);
+                long appended = System.nanoTime();
+                long count = 0;
+                while (count < i && System.nanoTime() - appended < TimeUnit.SECONDS.toNanos(5)) {
+                    // No "at": as of the server's now, which is after the event's own time.
+                    count = client.entity("card", CARD, null).body().path("features").path("card_txn_count_10m").asLong();
+                }
+                visibleAfterMillis.add((System.nanoTime() - appended) / 1_000_000);
+                assertThat(count).as("event " + i + " counted").isEqualTo(i);
+                TimeUnit.MILLISECONDS.sleep(200); // real-time arrival, 5 per second
+            }
+            System.out.println("freshness (ms from acknowledged append to counted by /v1/entities): " + visibleAfterMillis);
+            assertThat(visibleAfterMillis).allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
+        }
+    }
+
+    @Test
+    void aHistoryReplayedInOrderIsAnsweredWithEachEventsBatchRowExactly() throws Exception {
+        String bootstrap = LocalServers.get().kafka().bootstrapServers();
+        String prefix = "replay-";
+        Path generated = dir.resolve("generated");
+        new Generator(new Generator.Options(generated, 1_500, 29, 0.04, Generator.DEFAULT_START), SPEC).run();
+        // In event-time order, so that when an event is asked for every earlier one has been sent; the
+        // dirty records (no readable time) stay, first.
+        List<String> lines = new ArrayList<>(Files.readAllLines(Generator.transactionFiles(generated).get(0), StandardCharsets.UTF_8));
+        lines.sort(Comparator.comparingLong(FeatureServerITCase::timeOrMin));
+        Path history = Files.createDirectories(dir.resolve("history"));
+        Files.write(history.resolve("transactions.jsonl"), lines, StandardCharsets.UTF_8);
+        FeatureRuns.run("batch", history, dir.resolve("batch"), SPEC);
+        Map<String, GenericRecord> rows = new HashMap<>();
+        new FeatureTable(dir.resolve("batch")).forEach(r -> rows.put(r.get(FeatureTableSchema.EVENT_ID).toString(), r));
+
+        Topics.ensure(bootstrap, Map.of(prefix + Topics.TRANSACTIONS, 1));
+        int compared = 0;
+        List<String> differences = new ArrayList<>();
+        Set<String> asked = new HashSet<>();
+        try (FeatureServer server = start(bootstrap, prefix); KafkaProducer<String, String> producer = producer(bootstrap)) {
+            FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), TOKEN);
+            for (String line : lines) {
+                FeatureClient.Response answer = client.score(line);
+                JsonNode body = answer.body();
+                String id = body.path("event_id").asText(null);
+                if (answer.status() == 200 && rows.containsKey(id) && asked.add(id)) {
+                    compared++;
+                    differences.addAll(differences(body, rows.get(id)));
+                }
+                RecordMetadata sent = producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, line)).get(10, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (server.appliedOffsets().getOrDefault(0, 0L) <= sent.offset() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+                assertThat(server.appliedOffsets().get(0)).as("applied " + sent.offset()).isGreaterThan(sent.offset());
+            }
+        }
+        assertThat(compared).as("every event with a batch row asked once").isEqualTo(rows.size());
+        assertThat(differences).isEmpty();
+
+        // The same answers, from the served-feature log, through parity --served: every one equal.
+        Path secret = Files.writeString(dir.resolve("secret"), FeatureRuns.SECRET);
+        StringWriter out = new StringWriter();
+        int exit = CliRuns.run(out, new StringWriter(), "parity", "--served", prefix + ServingSetup.SERVED_LOG, "--left",
+                dir.resolve("batch").toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix, "--pii-secret-file", secret.toString());
+        assertThat(out.toString()).contains(String.format("equal         %,d%n", compared)).contains("unexplained   0");
+        assertThat(exit).isZero();
+    }
+
+    @Test
+    void servedParityExplainsAMissedEventAndCatchesAWrongValue() throws Exception {
+        String bootstrap = LocalServers.get().kafka().bootstrapServers();
+        String prefix = "explain-";
+        Path history = dir.resolve("history");
+        Files.createDirectories(history);
+        Instant t = Instant.parse("2026-03-02T11:00:00Z");
+        List<String> lines = List.of(txn("a", t, CARD, "10.00"), txn("b", t.plusSeconds(60), CARD, "20.00"),
+                txn("c", t.plusSeconds(120), CARD, "30.00"));
+        Files.write(history.resolve("transactions.jsonl"), lines);
+        FeatureRuns.run("batch", history, dir.resolve("batch"), SPEC);
+
+        Topics.ensure(bootstrap, Map.of(prefix + Topics.TRANSACTIONS, 1));
+        try (FeatureServer server = start(bootstrap, prefix); KafkaProducer<String, String> producer = producer(bootstrap)) {
+            FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), TOKEN);
+            producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, lines.get(0))).get();
+            awaitApplied(server, 1);
+            // c is scored before b has arrived: its answer misses b, and nothing else.
+            assertThat(client.score(lines.get(2)).status()).isEqualTo(200);
+            producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, lines.get(1))).get();
+            awaitApplied(server, 2);
+            assertThat(client.score(lines.get(1)).status()).isEqualTo(200);
+            producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, lines.get(2))).get(); // c itself comes in last
+        }
+        Path secret = Files.writeString(dir.resolve("secret"), FeatureRuns.SECRET);
+        List<String> log = TopicReader.readCommitted(bootstrap, prefix + ServingSetup.SERVED_LOG);
+        assertThat(log).hasSize(2);
+        StringWriter out = new StringWriter();
+        int exit = CliRuns.run(out, new StringWriter(), "parity", "--served", prefix + ServingSetup.SERVED_LOG, "--left",
+                dir.resolve("batch").toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix, "--pii-secret-file", secret.toString());
+        assertThat(out.toString()).contains("explained     1: an earlier event arrived after the request")
+                .contains("c: card [card_txn_count_10m served 1 batch 2").contains("<- b (partition 0 offset 1 not yet applied)")
+                .contains("equal         1");
+        assertThat(exit).isZero();
+
+        // One value changed in the saved log: no event explains it.
+        Path saved = dir.resolve("served.jsonl");
+        List<String> tampered = log.stream().map(r -> r.contains("\"event_id\":\"b\"")
+                ? r.replace("\"card_amount_sum_24h\":10.0", "\"card_amount_sum_24h\":10.5") : r).toList();
+        Files.write(saved, tampered);
+        assertThat(Files.readString(saved)).contains("10.5");
+        out = new StringWriter();
+        exit = CliRuns.run(out, new StringWriter(), "parity", "--served", saved.toString(), "--left", dir.resolve("batch").toString(),
+                "--bootstrap", bootstrap, "--topic-prefix", prefix, "--pii-secret-file", secret.toString());
+        assertThat(out.toString()).contains("UNEXPLAINED: b as of").contains("SERVED PARITY FAILED");
+        assertThat(exit).isEqualTo(1);
+    }
+
+    @Test
+    void anErasureReachesTheStateAndTheServedLog() throws Exception {
+        String bootstrap = LocalServers.get().kafka().bootstrapServers();
+        String prefix = "erase-";
+        String pseudonym = new Pseudonymizer(FeatureRuns.SECRET).pseudonymize(CARD);
+        try (FeatureServer server = start(bootstrap, prefix); KafkaProducer<String, String> producer = producer(bootstrap)) {
+            FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), TOKEN);
+            Instant now = Instant.now();
+            producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, txn("e1", now.minusSeconds(5), CARD, "5.00"))).get();
+            awaitApplied(server, 1);
+            assertThat(client.entity("card", CARD, null).body().path("features").path("card_txn_count_10m").asLong()).isEqualTo(1);
+
+            ErasureTopic.tombstone(bootstrap, prefix + Topics.ERASURES, "card", pseudonym);
+            long count = 1;
+            for (int i = 0; i < 200 && count != 0; i++) {
+                count = client.entity("card", CARD, null).body().path("features").path("card_txn_count_10m").asLong();
+                TimeUnit.MILLISECONDS.sleep(25);
+            }
+            assertThat(count).as("forgotten").isZero();
+            producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, txn("e2", now.minusSeconds(1), CARD, "5.00"))).get();
+            awaitApplied(server, 2);
+            assertThat(client.entity("card", CARD, null).body().path("features").path("card_txn_count_10m").asLong())
+                    .as("an erased entity's later events are not taken").isZero();
+            assertThat(server.state().counts()).containsEntry("erased", 1L);
+        }
+        assertThat(TopicReader.readCommitted(bootstrap, prefix + ServingSetup.SERVED_LOG))
+                .anySatisfy(r -> assertThat(JSON.readTree(r).path("erasure").path("key").asText()).isEqualTo(pseudonym))
+                .allSatisfy(r -> assertThat(r).doesNotContain(CARD));
+    }
+
+    private static long timeOrMin(String line) {
+        try {
+            var parsed = TimestampParser.parse(JSON.readTree(line).path("ts").asText(""));
+            return parsed.isOk() ? parsed.value() : Long.MIN_VALUE;
+        } catch (Exception unreadable) {
+            return Long.MIN_VALUE;
+        }
+    }
+
+    private static void awaitApplied(FeatureServer server, long offset) throws InterruptedException {
+        for (int i = 0; i < 400 && server.appliedOffsets().getOrDefault(0, 0L) < offset; i++) {
+            TimeUnit.MILLISECONDS.sleep(25);
+        }
+        assertThat(server.appliedOffsets().get(0)).isEqualTo(offset);
+    }
+
+    /** Every feature of the answer against the batch row: integers exact, doubles within the parity tolerance. */
+    private static List<String> differences(JsonNode answer, GenericRecord row) {
+        List<String> out = new ArrayList<>();
+        for (CompiledSpec.Feature f : SPEC.allFeatures()) {
+            JsonNode served = answer.path("features").get(f.name());
+            Object batch = row.get(f.name());
+            boolean same = batch == null ? served == null || served.isNull()
+                    : served != null && !served.isNull() && (f.agg().integral() ? served.asLong() == (Long) batch
+                            : ParityChecker.equal(served.asDouble(), (Double) batch));
+            if (!same) {
+                out.add(answer.path("event_id").asText() + "." + f.name() + " served " + served + " batch " + batch);
+            }
+        }
+        return out;
+    }
+}
