@@ -217,7 +217,7 @@ class FeatureServerITCase {
     @Test
     void anErasureReachesTheStateAndTheServedLog() throws Exception {
         String bootstrap = LocalServers.get().kafka().bootstrapServers();
-        String prefix = "erase-";
+        String prefix = "served-erase-";
         String pseudonym = new Pseudonymizer(FeatureRuns.SECRET).pseudonymize(CARD);
         try (FeatureServer server = start(bootstrap, prefix); KafkaProducer<String, String> producer = producer(bootstrap)) {
             FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), TOKEN);

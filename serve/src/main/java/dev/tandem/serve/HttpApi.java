@@ -2,7 +2,6 @@ package dev.tandem.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.undertow.Handlers;
 import io.undertow.Undertow;
@@ -15,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.StringJoiner;
 
 /**
  * The feature server's HTTP edge (Undertow): it turns requests into {@link FeatureService} calls
@@ -102,16 +102,13 @@ public final class HttpApi implements AutoCloseable {
                 error(exchange, 413, "too_many_events", "at most " + limits.maxEventsPerRequest() + " events per request");
                 return;
             }
-            ArrayNode results = JSON.createArrayNode();
+            StringJoiner results = new StringJoiner(",", "{\"results\":[", "]}");
             for (JsonNode event : body) {
-                results.add(result(service.score(event.toString()), null));
+                results.add(result(service.score(event.toString())));
             }
-            ObjectNode out = JSON.createObjectNode();
-            out.set("results", results);
-            send(exchange, 200, out);
+            send(exchange, 200, results.toString());
         } else {
-            FeatureService.Result result = service.score(body.toString());
-            respond(exchange, result);
+            respond(exchange, service.score(body.toString()));
         }
         metrics.observe("features", started);
     }
@@ -135,21 +132,21 @@ public final class HttpApi implements AutoCloseable {
             error(exchange, refused.status(), refused.reason(), refused.detail());
             return;
         }
-        send(exchange, 200, result(result, exchange));
+        send(exchange, 200, result(result));
     }
 
-    /** An answer as JSON (a served one also goes to the log); a refusal as its error object. */
-    private ObjectNode result(FeatureService.Result result, HttpServerExchange exchange) {
+    /** An answer as JSON, serialized once for the client and the served-feature log; a refusal as its error object. */
+    private String result(FeatureService.Result result) {
         if (result instanceof FeatureService.Served served) {
-            ObjectNode out = answers.render(served);
+            String json = answers.render(served).toString();
             if (log != null) {
-                log.served(out.deepCopy());
+                log.served(json, served.requestId());
             }
-            return out;
+            return json;
         }
         FeatureService.Refused refused = (FeatureService.Refused) result;
         metrics.error(refused.status(), refused.reason());
-        return errorBody(refused.status(), refused.reason(), refused.detail());
+        return errorBody(refused.status(), refused.reason(), refused.detail()).toString();
     }
 
     /** The request's JSON body after the token and size checks, or null when an error was sent. */
@@ -205,9 +202,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static void send(HttpServerExchange exchange, int status, JsonNode body) {
+        send(exchange, status, body.toString());
+    }
+
+    private static void send(HttpServerExchange exchange, int status, String json) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        exchange.getResponseSender().send(body.toString(), StandardCharsets.UTF_8);
+        exchange.getResponseSender().send(json, StandardCharsets.UTF_8);
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.tandem.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -33,10 +32,10 @@ public final class ServedLog implements AutoCloseable {
         this.topic = topic;
     }
 
-    public void served(ObjectNode answer) {
-        answer.put("served_at_ms", System.currentTimeMillis());
-        producer.send(new ProducerRecord<>(topic, answer.path("request_id").asText().getBytes(StandardCharsets.UTF_8),
-                answer.toString().getBytes(StandardCharsets.UTF_8)));
+    /** An answer as served (its JSON object), with when; keyed by its request id. */
+    public void served(String answerJson, String requestId) {
+        String record = answerJson.substring(0, answerJson.lastIndexOf('}')) + ",\"served_at_ms\":" + System.currentTimeMillis() + "}";
+        producer.send(new ProducerRecord<>(topic, requestId.getBytes(StandardCharsets.UTF_8), record.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** An erasure: log readers leave this entity's answers out from here on. */
