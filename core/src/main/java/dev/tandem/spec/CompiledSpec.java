@@ -105,6 +105,11 @@ public final class CompiledSpec implements Serializable {
     }
 
     /** Every feature in output order: entity groups in spec order, features in group order. */
+    /** Which definition computes a vector: spec name, version and fingerprint, as every output and answer records it. */
+    public String featureSetVersion() {
+        return name + "/v" + version + "/" + fingerprint;
+    }
+
     public List<Feature> allFeatures() {
         List<Feature> all = new ArrayList<>();
         entities.forEach(e -> all.addAll(e.features()));

@@ -61,7 +61,7 @@ public final class OnlineStoreParity {
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT * FROM " + OnlineStoreSchema.table(spec, group))) {
             while (rs.next()) {
-                String key = rs.getString("entity_key");
+                String key = rs.getString(OnlineStoreSchema.KEY_COLUMN);
                 GenericRecord want = expected.get(key);
                 if (want == null) {
                     extra++;

@@ -21,6 +21,9 @@ public final class OnlineStoreSchema {
 
     private OnlineStoreSchema() {}
 
+    /** Every online table's primary key: the entity key as ingestion stores it. */
+    public static final String KEY_COLUMN = "entity_key";
+
     public static String table(CompiledSpec spec, CompiledSpec.EntityGroup group) {
         return identifier("online_" + spec.name + "_" + group.name() + "_v" + spec.version);
     }
@@ -38,7 +41,7 @@ public final class OnlineStoreSchema {
     }
 
     public static String featureSetVersion(CompiledSpec spec) {
-        return spec.name + "/v" + spec.version + "/" + spec.fingerprint;
+        return spec.featureSetVersion();
     }
 
     /** Applies the spec's migration if it has not been applied; fails if the spec changed under the same version. */
@@ -129,7 +132,7 @@ public final class OnlineStoreSchema {
         // Ties on time go to the larger id, by UTF-8 bytes ("C" collation) like everywhere else, not by the database's locale.
         String collation = spec.eventIdOrder.numeric() ? "" : " COLLATE \"C\"";
         List<String> columns = new java.util.ArrayList<>();
-        columns.add("entity_key");
+        columns.add(KEY_COLUMN);
         group.features().forEach(f -> columns.add(identifier(f.name())));
         columns.addAll(List.of("event_id", "event_time", "source_appended_at", "written_at", "feature_set_version"));
         String placeholders = columns.stream().map(c -> c.equals("written_at") ? "clock_timestamp()" : "?").collect(Collectors.joining(", "));

@@ -64,6 +64,10 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         this.consumer = new KafkaConsumer<>(p);
         consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> events.add(new TopicPartition(topic, i.partition())));
+        if (events.isEmpty()) {
+            consumer.close();
+            throw new IllegalStateException("the event topic " + topic + " does not exist: create it (or start the streaming job) first");
+        }
         if (erasuresTopic != null) {
             consumer.partitionsFor(erasuresTopic, Duration.ofSeconds(30))
                     .forEach(i -> erasures.add(new TopicPartition(erasuresTopic, i.partition())));

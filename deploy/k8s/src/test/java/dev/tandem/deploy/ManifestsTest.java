@@ -137,13 +137,86 @@ class ManifestsTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/dev", "overlays/prod"})
+    void theFeatureServerIsProbedOnItsOwnPathsAndReachedThroughItsService(String kustomization) throws Exception {
+        List<JsonNode> resources = render(kustomization);
+        JsonNode deployment = named(resources, "Deployment", "tandem-serve");
+        JsonNode service = named(resources, "Service", "tandem-serve");
+        JsonNode pod = deployment.path("spec").path("template");
+        JsonNode container = pod.path("spec").path("containers").path(0);
+
+        List<String> command = new ArrayList<>();
+        container.path("command").forEach(c -> command.add(c.asText()));
+        assertThat(command).first().isEqualTo("java");
+        String jar = command.get(command.indexOf("-jar") + 1);
+        assertThat(Files.readString(Path.of("../image/Dockerfile"))).as("the image holds the server jar").contains(jar);
+
+        String port = container.path("ports").path(0).path("name").asText();
+        assertThat(env(container, "TANDEM_SERVE_PORT")).isEqualTo(container.path("ports").path(0).path("containerPort").asText());
+        assertThat(container.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/ready");
+        assertThat(container.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
+        assertThat(container.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
+        for (String probe : List.of("readinessProbe", "livenessProbe", "startupProbe")) {
+            assertThat(container.path(probe).path("httpGet").path("port").asText()).as(probe).isEqualTo(port);
+        }
+        assertThat(service.path("spec").path("ports").path(0).path("targetPort").asText()).isEqualTo(port);
+        service.path("spec").path("selector").fields().forEachRemaining(label -> {
+            assertThat(pod.path("metadata").path("labels").path(label.getKey()).asText()).isEqualTo(label.getValue().asText());
+            assertThat(deployment.path("spec").path("selector").path("matchLabels").path(label.getKey()).asText())
+                    .isEqualTo(label.getValue().asText());
+        });
+        assertThat(pod.path("spec").path("securityContext").path("runAsNonRoot").asBoolean()).isTrue();
+        assertThat(container.path("securityContext").path("readOnlyRootFilesystem").asBoolean()).isTrue();
+        assertThat(env(container, "TANDEM_SERVE_TOKENS_FILE")).as("tokens from a mounted Secret").isNotNull();
+        assertThat(container.path("resources").path("limits").path("memory").asText()).isNotEmpty();
+    }
+
+    private static JsonNode named(List<JsonNode> resources, String kind, String name) {
+        return resources.stream().filter(r -> r.path("kind").asText().equals(kind) && r.path("metadata").path("name").asText().equals(name))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + kind + " " + name));
+    }
+
+    private static String env(JsonNode container, String name) {
+        for (JsonNode variable : container.path("env")) {
+            if (variable.path("name").asText().equals(name)) {
+                return variable.path("value").asText(null);
+            }
+        }
+        return null;
+    }
+
+    /** Where the resource's pods mount Secret volumes. */
+    private static List<String> secretMountPaths(JsonNode resource) {
+        List<String> secretVolumes = new ArrayList<>();
+        for (JsonNode volumes : resource.findValues("volumes")) {
+            volumes.forEach(v -> {
+                if (v.has("secret")) {
+                    secretVolumes.add(v.path("name").asText());
+                }
+            });
+        }
+        List<String> paths = new ArrayList<>();
+        for (JsonNode mounts : resource.findValues("volumeMounts")) {
+            mounts.forEach(m -> {
+                if (secretVolumes.contains(m.path("name").asText())) {
+                    paths.add(m.path("mountPath").asText());
+                }
+            });
+        }
+        return paths;
+    }
+
     /** Credentials come from Secrets: no Secret object with data in the repo, no password in a plain env value. */
     private static void assertNoInlineSecrets(JsonNode resource, String what) {
         assertThat(resource.path("kind").asText()).as(what).isNotEqualTo("Secret");
         for (JsonNode env : resource.findValues("env")) {
             for (JsonNode variable : env) {
                 String name = variable.path("name").asText();
-                if (name.matches(".*(PASSWORD|SECRET|TOKEN|KEY|JAAS|CREDENTIAL).*")) {
+                if (name.endsWith("_FILE")) {
+                    assertThat(secretMountPaths(resource)).as(what + ": " + name + " names a file in a mounted Secret")
+                            .anyMatch(mount -> variable.path("value").asText().startsWith(mount + "/"));
+                } else if (name.matches(".*(PASSWORD|SECRET|TOKEN|KEY|JAAS|CREDENTIAL).*")) {
                     assertThat(variable.has("value")).as(what + " sets " + name + " inline").isFalse();
                     assertThat(variable.path("valueFrom").has("secretKeyRef")).as(what + " " + name).isTrue();
                 }

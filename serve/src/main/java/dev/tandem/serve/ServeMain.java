@@ -1,0 +1,55 @@
+package dev.tandem.serve;
+
+import dev.tandem.kafka.KafkaClientProperties;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.udfs.logic.Pseudonymizer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The feature server as a container runs it ({@code java -jar tandem-serve-*-server.jar}): no Flink
+ * on the classpath, configured from the environment as the Kubernetes Deployment sets it. The same
+ * server {@code ./tandem serve} starts from the command line.
+ */
+public final class ServeMain {
+    private ServeMain() {}
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> env = System.getenv();
+        String specFile = env.get("TANDEM_SPEC");
+        CompiledSpec spec = SpecCompiler.load(specFile == null || specFile.isBlank() ? null : Path.of(specFile));
+        ServeTokens tokens = ServeTokens.fromEnvironment(env);
+        String secret = secret(env);
+        String prefix = env.getOrDefault("TANDEM_TOPIC_PREFIX", "");
+        // Secured clusters' settings as the jobs take them (TANDEM_KAFKA_PROP_SASL_MECHANISM -> sasl.mechanism).
+        Properties kafka = KafkaClientProperties.fromEnvironment(env);
+        kafka.setProperty("bootstrap.servers", env.getOrDefault("TANDEM_KAFKA_BOOTSTRAP", "127.0.0.1:9092"));
+        FeatureServer server = FeatureServer.start(new FeatureServer.Config(spec, spec.featureSetVersion(),
+                kafka, prefix + "transactions", prefix + "erasures", prefix + env.getOrDefault("TANDEM_SERVED_LOG", "served-features"),
+                secret, tokens, env.getOrDefault("TANDEM_SERVE_HOST", "0.0.0.0"),
+                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults()));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("tandem serve: closing: " + e);
+            }
+        }, "tandem-serve-shutdown"));
+        System.out.printf("tandem feature server on port %d (spec %s)%n", server.port(), spec.name);
+        new CountDownLatch(1).await();
+    }
+
+    private static String secret(Map<String, String> env) throws java.io.IOException {
+        String file = env.get("TANDEM_PII_SECRET_FILE");
+        String secret = file != null && !file.isBlank() ? Files.readString(Path.of(file)).strip() : env.get(Pseudonymizer.SECRET_ENV);
+        if (secret == null || secret.isBlank()) {
+            throw new IllegalArgumentException("the feature server pseudonymises keys as ingestion does: set " + Pseudonymizer.SECRET_ENV
+                    + " or TANDEM_PII_SECRET_FILE to the jobs' key");
+        }
+        return secret;
+    }
+}
