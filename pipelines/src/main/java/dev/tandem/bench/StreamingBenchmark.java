@@ -95,7 +95,7 @@ public final class StreamingBenchmark {
     }
 
     /** The benchmark's history, generated once as {@link #PARTITIONS} files and reused. */
-    private static List<Path> history(Options options, CompiledSpec spec) throws Exception {
+    static List<Path> history(Options options, CompiledSpec spec) throws Exception {
         Path history = options.workDir().resolve("history-" + options.events() + "-" + options.seed() + "-p" + PARTITIONS);
         if (!Files.exists(history.resolve(Generator.MANIFEST_FILE))) {
             new Generator(new Generator.Options(history, options.events(), options.seed(), 0.02, Generator.DEFAULT_START, null,
@@ -135,7 +135,7 @@ public final class StreamingBenchmark {
         return out.toString();
     }
 
-    private static StreamingJobOptions jobOptions(Options o, String prefix, boolean bounded, int parallelism) {
+    static StreamingJobOptions jobOptions(Options o, String prefix, boolean bounded, int parallelism) {
         return new StreamingJobOptions(o.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, prefix + Topics.LABELS,
                 prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS, prefix + Topics.ALERTS, prefix + Topics.LINEAGE, prefix + Topics.ERASURES, bounded, o.jdbcUrl(), o.jdbcUser(), o.jdbcPassword(),
                 parallelism, Duration.ofSeconds(10), o.workDir().resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb",

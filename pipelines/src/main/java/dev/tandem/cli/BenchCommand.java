@@ -4,6 +4,7 @@ import dev.tandem.bench.BackfillBenchmark;
 import dev.tandem.bench.HotKeyBenchmark;
 import dev.tandem.bench.MicroBenchmark;
 import dev.tandem.bench.ScalingBenchmark;
+import dev.tandem.bench.ServingBenchmark;
 import dev.tandem.bench.StreamingBenchmark;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
@@ -22,14 +23,16 @@ import picocli.CommandLine.Parameters;
                 + "freshness at half that rate (starts the local Kafka and PostgreSQL). scaling: the backfill at parallelism "
                 + "1 and 2, and with ten times the events. micro: JMH benchmarks of the cleaning UDFs and the as-of "
                 + "engine per event. hotkey: the batch job at parallelism 1 over events of one entity vs the same events "
-                + "over 10,000 entities.")
+                + "over 10,000 entities. serving: the feature server in its own JVM, open-loop latency at fixed rates (one "
+                + "event, batches of ten) with the streaming job and PostgreSQL running, against a JDBC primary-key SELECT; "
+                + "freshness of live events; restart-to-ready time.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming, scaling, micro, hotkey }
+    enum Name { backfill, streaming, scaling, micro, hotkey, serving }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
 
-    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 200,000 for streaming).")
+    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 200,000 for streaming, 100,000 for serving).")
     Long events;
 
     @Option(names = "--seed", defaultValue = "7", description = "Generator seed (default ${DEFAULT-VALUE}).")
@@ -50,7 +53,7 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long n = events != null ? events : name == Name.streaming ? 200_000 : 1_000_000;
+        long n = events != null ? events : name == Name.streaming ? 200_000 : name == Name.serving ? 100_000 : 1_000_000;
         String command = String.format("./tandem bench %s --events %d --seed %d", name, n, seed)
                 + (name == Name.scaling || name == Name.hotkey ? "" : " --parallelism " + parallelism);
         Path work = ServerCommands.home().resolve(dir);
@@ -58,6 +61,11 @@ final class BenchCommand implements Callable<Integer> {
         if (name == Name.streaming) {
             var options = streamingOptions(n, work, resultsFile, command);
             System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
+            return 0;
+        }
+        if (name == Name.serving) {
+            var options = streamingOptions(n, work, resultsFile, command);
+            System.out.println(ServingBenchmark.run(options, FeaturesRun.compile(null)).render());
             return 0;
         }
         if (name == Name.micro) {

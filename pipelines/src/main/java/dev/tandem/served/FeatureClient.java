@@ -8,7 +8,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 
 /** A client of the feature server, as a model service would call it: JSON over HTTP with a bearer token. */
 public final class FeatureClient {
@@ -40,9 +39,13 @@ public final class FeatureClient {
         return send(request("/v1/entities/" + group, body.toString()));
     }
 
-    /** Sends without waiting: for open-loop load, where requests go out on schedule whatever the answers do. */
-    public CompletableFuture<Integer> scoreAsync(String rawEvents) {
-        return http.sendAsync(request("/v1/features", rawEvents), HttpResponse.BodyHandlers.discarding()).thenApply(HttpResponse::statusCode);
+    /** The status of scoring, the answer read and dropped: what a load generator needs. */
+    public int scoreStatus(String rawEvents) throws IOException, InterruptedException {
+        return http.send(request("/v1/features", rawEvents), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    public String getText(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     public int get(String path) throws IOException, InterruptedException {
