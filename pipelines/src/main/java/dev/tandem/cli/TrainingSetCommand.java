@@ -2,7 +2,11 @@ package dev.tandem.cli;
 
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
+import dev.tandem.job.InputFiles;
+import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
+import dev.tandem.served.ServedLogReader;
+import dev.tandem.served.ServedTrainingSet;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.job.QualityFiles;
@@ -17,6 +21,8 @@ import dev.tandem.training.TrainingSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import picocli.CommandLine.Command;
@@ -32,6 +38,11 @@ final class TrainingSetCommand implements Callable<Integer> {
 
     @Option(names = "--kafka", paramLabel = "HOST:PORT", description = "Read the topics transactions and labels (bounded, up to their current end) instead of files.")
     String kafka;
+
+    @Option(names = "--served", paramLabel = "LOG", description = "Build the training set from what the model saw: the feature "
+            + "server's answers (its served-feature log: a topic on --kafka, or a file or directory of its records as JSON lines) "
+            + "joined with the labels of --input DIR, or else of the labels topic on --kafka.")
+    String served;
 
     @Option(names = "--output", required = true, description = "Output directory.")
     Path output;
@@ -57,7 +68,7 @@ final class TrainingSetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((input == null) == (kafka == null)) {
+        if (served == null && (input == null) == (kafka == null)) {
             throw new UsageError("give exactly one of --input DIR and --kafka HOST:PORT");
         }
         CompiledSpec compiled = FeaturesRun.compile(spec);
@@ -65,6 +76,9 @@ final class TrainingSetCommand implements Callable<Integer> {
             throw new UsageError("the spec declares no labels: add a labels: section (files, event_id, time, maturity)");
         }
         Instant at = snapshot != null ? snapshot : Instant.now();
+        if (served != null) {
+            return fromServed(compiled, at);
+        }
         for (String owned : new String[] {TrainingSetJob.TRAINING_DIR, FeaturesJob.DEAD_LETTERS_DIR, QualityFiles.DIR,
                 QualityGate.REJECTED_DIR}) {
             OutputFiles.deleteRecursively(output.resolve(owned));
@@ -91,6 +105,26 @@ final class TrainingSetCommand implements Callable<Integer> {
             saveBaseline(compiled, output);
         }
         return verdict.passed() ? 0 : 1;
+    }
+
+    private int fromServed(CompiledSpec compiled, Instant at) throws Exception {
+        String bootstrap = kafka != null ? kafka : System.getenv().getOrDefault("TANDEM_KAFKA_BOOTSTRAP", "127.0.0.1:9092");
+        ServedLogReader.ServedLog log = ServedLogReader.read(served, bootstrap);
+        List<String> labels = new ArrayList<>();
+        if (input != null) {
+            for (Path file : InputFiles.find(input, compiled.labels.filesGlob())) {
+                labels.addAll(Files.readAllLines(file));
+            }
+        } else if (kafka != null) {
+            labels.addAll(TopicReader.readCommitted(kafka, Topics.LABELS));
+        } else {
+            throw new UsageError("--served needs the labels: --input DIR (label files) or --kafka HOST:PORT (the labels topic)");
+        }
+        Path dir = output.resolve(TrainingSetJob.TRAINING_DIR);
+        OutputFiles.deleteRecursively(dir);
+        ServedTrainingSet.Summary summary = ServedTrainingSet.build(compiled, log, labels, at.toEpochMilli(), dir);
+        System.out.println(summary.render() + " -> " + dir);
+        return 0;
     }
 
     /** The training set's distribution, saved with it: what the streaming job measures drift against. */

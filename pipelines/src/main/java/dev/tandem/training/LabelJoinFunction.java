@@ -68,11 +68,21 @@ public final class LabelJoinFunction extends KeyedCoProcessFunction<String, Feat
             unmatchedLabels.add(1); // a label for an event that was refused or is not in this history
             return;
         }
-        if (snapshotMillis - vector.eventTime < maturityMillis) {
+        if (!isMature(vector.eventTime, maturityMillis, snapshotMillis)) {
             immature.add(1);
             return;
         }
-        boolean positive = labelTime != null && labelTime - vector.eventTime <= maturityMillis && labelTime <= snapshotMillis;
+        boolean positive = isPositive(vector.eventTime, labelTime, maturityMillis, snapshotMillis);
         out.collect(new TrainingExample(vector, positive ? 1 : 0, positive ? labelTime : -1));
+    }
+
+    /** Whether an event's label is known at the snapshot: the maturity window has passed. */
+    public static boolean isMature(long eventTime, long maturityMillis, long snapshotMillis) {
+        return snapshotMillis - eventTime >= maturityMillis;
+    }
+
+    /** Positive: a label arrived within the maturity window after the event, and before the snapshot. */
+    public static boolean isPositive(long eventTime, Long labelTime, long maturityMillis, long snapshotMillis) {
+        return labelTime != null && labelTime - eventTime <= maturityMillis && labelTime <= snapshotMillis;
     }
 }

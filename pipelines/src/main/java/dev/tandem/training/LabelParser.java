@@ -32,33 +32,43 @@ public final class LabelParser extends ProcessFunction<String, LabelEvent> {
         counters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 
-    @Override
-    public void processElement(String line, Context ctx, Collector<LabelEvent> out) {
+    /** A label line read: the label, or why it is refused. */
+    public record Parsed(LabelEvent label, String reason, String detail) {}
+
+    /** Reads one label line as the spec's labels section says (shared by the job and the served training set). */
+    public static Parsed parse(String line, CompiledSpec.Labels labels, boolean numericIds) {
         try {
             JsonNode node = JSON.readTree(line);
-            JsonNode id = node.get(labels.eventIdField());
-            JsonNode time = node.get(labels.timeField());
+            JsonNode id = node == null ? null : node.get(labels.eventIdField());
+            JsonNode time = node == null ? null : node.get(labels.timeField());
             if (id == null || !id.isValueNode() || time == null) {
-                refuse(ctx, line, "missing_field", "a label needs " + labels.eventIdField() + " and " + labels.timeField());
-                return;
+                return new Parsed(null, "missing_field", "a label needs " + labels.eventIdField() + " and " + labels.timeField());
             }
             Cleaned<Long> t = time.isNumber() ? TimestampParser.fromEpoch(time.longValue()) : TimestampParser.parse(time.asText());
             if (!t.isOk()) {
-                refuse(ctx, line, "invalid_timestamp", "label time: " + t.reason());
-                return;
+                return new Parsed(null, "invalid_timestamp", "label time: " + t.reason());
             }
             String eventId = id.asText();
             if (numericIds) {
                 try {
                     eventId = Long.toString(Long.parseLong(eventId.strip())); // as ingestion writes numeric ids
                 } catch (NumberFormatException e) {
-                    refuse(ctx, line, "wrong_type", "label " + labels.eventIdField() + " is not a whole number");
-                    return;
+                    return new Parsed(null, "wrong_type", "label " + labels.eventIdField() + " is not a whole number");
                 }
             }
-            out.collect(new LabelEvent(eventId, t.value()));
+            return new Parsed(new LabelEvent(eventId, t.value()), null, null);
         } catch (Exception e) {
-            refuse(ctx, line, "malformed_json", e.getMessage());
+            return new Parsed(null, "malformed_json", e.getMessage());
+        }
+    }
+
+    @Override
+    public void processElement(String line, Context ctx, Collector<LabelEvent> out) {
+        Parsed parsed = parse(line, labels, numericIds);
+        if (parsed.label() != null) {
+            out.collect(parsed.label());
+        } else {
+            refuse(ctx, line, parsed.reason(), parsed.detail());
         }
     }
 

@@ -14,11 +14,14 @@ import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.FeatureTable;
+import dev.tandem.parity.OutputFiles;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.served.FeatureClient;
 import dev.tandem.served.ServingSetup;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
+import dev.tandem.training.TrainingSetJob;
+import dev.tandem.training.TrainingTable;
 import dev.tandem.udfs.logic.Pseudonymizer;
 import dev.tandem.udfs.logic.TimestampParser;
 import java.io.StringWriter;
@@ -164,6 +167,43 @@ class FeatureServerITCase {
                 dir.resolve("batch").toString(), "--bootstrap", bootstrap, "--topic-prefix", prefix, "--pii-secret-file", secret.toString());
         assertThat(out.toString()).contains(String.format("equal         %,d%n", compared)).contains("unexplained   0");
         assertThat(exit).isZero();
+
+        // What the model saw, as a training set: here the same rows, labels included, as the batch one.
+        Files.copy(generated.resolve(Generator.LABELS_FILE), history.resolve(Generator.LABELS_FILE));
+        String snapshot = "2030-01-01T00:00:00Z";
+        assertThat(CliRuns.run("training-set", "--input", history.toString(), "--output", dir.resolve("batch-training").toString(),
+                "--snapshot", snapshot, "--pii-secret-file", secret.toString())).isZero();
+        assertThat(CliRuns.run("training-set", "--served", prefix + ServingSetup.SERVED_LOG, "--kafka", bootstrap, "--input",
+                history.toString(), "--output", dir.resolve("served-training").toString(), "--snapshot", snapshot)).isZero();
+        Map<String, GenericRecord> batchTraining = trainingRows(dir.resolve("batch-training"));
+        Map<String, GenericRecord> servedTraining = trainingRows(dir.resolve("served-training"));
+        assertThat(servedTraining.keySet()).hasSize(compared).isEqualTo(batchTraining.keySet());
+        assertThat(servedTraining.values().stream().mapToInt(r -> (Integer) r.get(TrainingTable.LABEL)).sum()).as("positives").isPositive();
+        List<String> trainingDifferences = new ArrayList<>();
+        servedTraining.forEach((id, served) -> {
+            GenericRecord batch = batchTraining.get(id);
+            for (String column : List.of(TrainingTable.LABEL, TrainingTable.LABEL_TIME, FeatureTableSchema.EVENT_TIME)) {
+                if (!java.util.Objects.equals(served.get(column), batch.get(column))) {
+                    trainingDifferences.add(id + "." + column + " served " + served.get(column) + " batch " + batch.get(column));
+                }
+            }
+            for (CompiledSpec.Feature f : SPEC.allFeatures()) {
+                Object s = served.get(f.name());
+                Object b = batch.get(f.name());
+                boolean same = s == null || b == null ? s == b : f.agg().integral() ? s.equals(b) : ParityChecker.equal((Double) s, (Double) b);
+                if (!same) {
+                    trainingDifferences.add(id + "." + f.name() + " served " + s + " batch " + b);
+                }
+            }
+        });
+        assertThat(trainingDifferences).isEmpty();
+    }
+
+    private static Map<String, GenericRecord> trainingRows(Path output) throws Exception {
+        Map<String, GenericRecord> rows = new HashMap<>();
+        OutputFiles.forEachParquetRow(OutputFiles.list(output.resolve(TrainingSetJob.TRAINING_DIR), ".parquet"),
+                r -> rows.put(r.get(FeatureTableSchema.EVENT_ID).toString(), r));
+        return rows;
     }
 
     @Test
