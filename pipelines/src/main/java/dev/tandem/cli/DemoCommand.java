@@ -22,6 +22,7 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityResults;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.report.QualityReport;
+import dev.tandem.served.ServedSample;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.store.OnlineStoreSchema;
@@ -52,6 +53,8 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GROUP = "tandem-demo";
+    /** Transactions scored through the feature server: the newest of each partition's file. */
+    private static final int SERVED_PER_FILE = 500;
 
     @Option(names = "--dir", defaultValue = ".tandem/demo", description = "Working directory (default ${DEFAULT-VALUE}).")
     Path dir;
@@ -145,12 +148,16 @@ final class DemoCommand implements Callable<Integer> {
         progress("streaming: stop with savepoint, draining the event-time tail");
         job.stopWithSavepoint(true, dir.resolve("savepoints").toAbsolutePath().toUri().toString(), SavepointFormatType.CANONICAL).get();
 
+        progress("serving: a feature server on the topic; the newest transactions scored through it, its answers vs the batch rows");
+        ServedSample.Result serving = ServedSample.run(spec, kafka.bootstrapServers(), pii.orDevelopmentKey(),
+                Generator.transactionFiles(history), SERVED_PER_FILE, dir.resolve("batch"));
+
         progress("report");
-        return report(spec, kafka, postgres, manifest, batch, trainingSummary, drainStart);
+        return report(spec, kafka, postgres, manifest, batch, trainingSummary, drainStart, serving);
     }
 
     private int report(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, Manifest manifest, RunSummary batch,
-            TrainingSummary training, Instant drainStart) throws Exception {
+            TrainingSummary training, Instant drainStart, ServedSample.Result serving) throws Exception {
         Map<String, Long> streamedDeadLetters = new TreeMap<>();
         for (String value : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.DEAD_LETTERS)) {
             streamedDeadLetters.merge(JSON.readTree(value).path("reason").asText(), 1L, Long::sum);
@@ -186,6 +193,8 @@ final class DemoCommand implements Callable<Integer> {
                     f.p50Millis(), f.p99Millis(), f.maxMillis(), f.rows(), spec.maxOutOfOrdernessMillis / 60_000);
             ok &= qualityReport(spec, c, onlineParity);
         }
+        System.out.print(serving.render());
+        ok &= serving.passed();
         System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
         return ok ? 0 : 1;
     }

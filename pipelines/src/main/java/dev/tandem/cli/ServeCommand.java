@@ -6,6 +6,7 @@ import dev.tandem.serve.ServeTokens;
 import dev.tandem.served.ServingSetup;
 import dev.tandem.spec.CompiledSpec;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,6 +39,11 @@ final class ServeCommand implements Callable<Integer> {
             + "after the prefix (default ${DEFAULT-VALUE}).")
     String servedLog;
 
+    @Option(names = "--lookback", paramLabel = "DURATION", description = "How far behind an entity's newest event a request "
+            + "is still answered exactly (ISO-8601, e.g. PT1H): that much history is kept beyond each window. Default: the "
+            + "spec's max_out_of_orderness; an older request is answered 409 too_old.")
+    Duration lookback;
+
     @Mixin
     PiiOptions pii;
 
@@ -50,7 +56,11 @@ final class ServeCommand implements Callable<Integer> {
                     + ServeTokens.LIST_ENV + " (comma-separated)");
         }
         String secret = pii.required("serve");
-        FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port);
+        long lookbackMillis = lookback != null ? lookback.toMillis() : compiled.maxOutOfOrdernessMillis;
+        if (lookbackMillis < compiled.maxOutOfOrdernessMillis) {
+            throw new UsageError("--lookback must be at least the spec's max_out_of_orderness (" + compiled.maxOutOfOrdernessMillis + " ms)");
+        }
+        FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port, lookbackMillis);
         // On SIGTERM (a pod stopping) the hook closes the server: in-flight answers finish, the served log is flushed.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -19,12 +19,18 @@ public final class ServingSetup {
 
     public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
             ServeTokens tokens, String host, int port) throws Exception {
+        return start(spec, bootstrap, topicPrefix, servedLog, piiSecret, tokens, host, port, spec.maxOutOfOrdernessMillis);
+    }
+
+    /** With {@code lookbackMillis} of events kept beyond each window (see {@code ServingState}). */
+    public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
+            ServeTokens tokens, String host, int port, long lookbackMillis) throws Exception {
         // The server may start before the job or the first producer: the topics it reads must exist.
         Topics.ensure(bootstrap, Map.of(topicPrefix + Topics.TRANSACTIONS, Topics.DEFAULT_INPUT_PARTITIONS,
                 topicPrefix + servedLog, Topics.DEFAULT_INPUT_PARTITIONS));
         ErasureTopic.ensure(bootstrap, topicPrefix + Topics.ERASURES);
         return FeatureServer.start(new FeatureServer.Config(spec, OnlineStoreSchema.featureSetVersion(spec),
                 KafkaClientProperties.forBootstrap(bootstrap), topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.ERASURES,
-                topicPrefix + servedLog, piiSecret, tokens, host, port, HttpApi.Limits.defaults()));
+                topicPrefix + servedLog, piiSecret, tokens, host, port, HttpApi.Limits.defaults(), lookbackMillis));
     }
 }

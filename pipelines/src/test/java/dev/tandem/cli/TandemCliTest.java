@@ -36,7 +36,8 @@ class TandemCliTest {
     /** Each command's help shows its usage line and the options its users call it with. */
     @ParameterizedTest
     @ValueSource(strings = {"generate --out --events --seed --dirty-rate", "features --mode --input --output --spec",
-            "parity --left --right --online", "demo", "sql -f --mode --cluster", "training-set --input --output --snapshot",
+            "parity --left --right --online --served", "demo", "sql -f --mode --cluster",
+            "training-set --input --output --snapshot --served", "serve --port --spec --bootstrap --topic-prefix",
             "stream --bootstrap --jdbc-url --bounded", "bench", "erase --entity --group", "lineage --json"})
     void everyCommandHasHelp(String commandAndOptions) {
         String[] words = commandAndOptions.split(" ");

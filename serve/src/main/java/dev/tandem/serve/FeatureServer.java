@@ -13,7 +13,7 @@ import java.util.Properties;
 public final class FeatureServer implements AutoCloseable {
     /** Where it reads from and writes to, and where it listens. */
     public record Config(CompiledSpec spec, String featureSetVersion, Properties kafka, String eventsTopic, String erasuresTopic,
-            String servedTopic, String piiSecret, ServeTokens tokens, String host, int port, HttpApi.Limits limits) {}
+            String servedTopic, String piiSecret, ServeTokens tokens, String host, int port, HttpApi.Limits limits, long lookbackMillis) {}
 
     private final ServingState state;
     private final EventFeed feed;
@@ -21,7 +21,7 @@ public final class FeatureServer implements AutoCloseable {
     private final HttpApi http;
 
     private FeatureServer(Config config) {
-        this.state = new ServingState(config.spec());
+        this.state = new ServingState(config.spec(), config.lookbackMillis());
         this.log = config.servedTopic() == null ? null : new ServedLog(config.kafka(), config.servedTopic());
         ServeMetrics metrics = new ServeMetrics(state);
         this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret(), new FeedListener() {

@@ -102,8 +102,8 @@ public final class FeatureService {
 
     private Refused tooOld(long asOf) {
         return new Refused(409, "too_old", "the state no longer holds every event an answer as of " + TimestampParser.formatUtc(asOf)
-                + " needs: it keeps max_out_of_orderness (" + state.spec().maxOutOfOrdernessMillis + " ms) beyond each group's "
-                + "longest window behind its newest event");
+                + " needs: it keeps " + state.lookbackMillis() + " ms of events beyond each group's longest window behind "
+                + "the entity's newest event (serve --lookback)");
     }
 
     public boolean isReady() {

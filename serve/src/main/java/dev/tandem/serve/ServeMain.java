@@ -6,6 +6,7 @@ import dev.tandem.spec.SpecCompiler;
 import dev.tandem.udfs.logic.Pseudonymizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
@@ -17,6 +18,12 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ServeMain {
     private ServeMain() {}
+
+    /** TANDEM_SERVE_LOOKBACK (ISO-8601, e.g. PT1H); default max_out_of_orderness. */
+    private static long lookback(Map<String, String> env, CompiledSpec spec) {
+        String lookback = env.get("TANDEM_SERVE_LOOKBACK");
+        return lookback == null || lookback.isBlank() ? spec.maxOutOfOrdernessMillis : Duration.parse(lookback).toMillis();
+    }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
@@ -31,7 +38,7 @@ public final class ServeMain {
         FeatureServer server = FeatureServer.start(new FeatureServer.Config(spec, spec.featureSetVersion(),
                 kafka, prefix + "transactions", prefix + "erasures", prefix + env.getOrDefault("TANDEM_SERVED_LOG", "served-features"),
                 secret, tokens, env.getOrDefault("TANDEM_SERVE_HOST", "0.0.0.0"),
-                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults()));
+                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec)));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

@@ -36,10 +36,26 @@ public final class ServingState {
     private final Map<String, Long> newestPerPartition = new HashMap<>();
     private final LinkedHashMap<String, Long> keptIds = new LinkedHashMap<>();
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
+    private final long lookbackMillis;
     private long newestEventTime = Long.MIN_VALUE;
 
+    /** State that answers exactly as far back as events may arrive out of order ({@code max_out_of_orderness}). */
     public ServingState(CompiledSpec spec) {
+        this(spec, spec.maxOutOfOrdernessMillis);
+    }
+
+    /**
+     * State that keeps {@code lookbackMillis} of events beyond each group's longest window, so that a
+     * request up to that far behind an entity's newest event is answered exactly (more memory per
+     * entity); never less than {@code max_out_of_orderness}, which out-of-order arrival needs.
+     */
+    public ServingState(CompiledSpec spec, long lookbackMillis) {
+        if (lookbackMillis < spec.maxOutOfOrdernessMillis) {
+            throw new IllegalArgumentException("the lookback (" + lookbackMillis + " ms) must cover max_out_of_orderness ("
+                    + spec.maxOutOfOrdernessMillis + " ms): events arrive that far out of order");
+        }
         this.spec = spec;
+        this.lookbackMillis = lookbackMillis;
         for (int g = 0; g < spec.entities.size(); g++) {
             groups.add(new Group(spec.entities.get(g), FeatureGroup.of(spec, g), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet()));
         }
@@ -47,6 +63,11 @@ public final class ServingState {
 
     public CompiledSpec spec() {
         return spec;
+    }
+
+    /** How far behind an entity's newest event a request is still answered exactly. */
+    public long lookbackMillis() {
+        return lookbackMillis;
     }
 
     /**
@@ -73,7 +94,7 @@ public final class ServingState {
         newestEventTime = Math.max(newestEventTime, event.eventTime);
         for (Group g : groups) {
             String key = event.text[g.spec().keySlot()];
-            EntityState state = g.entities().computeIfAbsent(key, k -> g.engine().newState(spec.maxOutOfOrdernessMillis));
+            EntityState state = g.entities().computeIfAbsent(key, k -> g.engine().newState(lookbackMillis));
             synchronized (state) {
                 g.engine().add(state, event);
                 g.engine().advanceTo(state, state.newestTime());

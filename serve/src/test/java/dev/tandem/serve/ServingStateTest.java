@@ -2,6 +2,7 @@ package dev.tandem.serve;
 
 import static dev.tandem.features.SensorEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tandem.asof.AsOfOracle;
 import dev.tandem.ingest.CleanEvent;
@@ -102,6 +103,31 @@ class ServingStateTest {
         assertThat(state.entity(0, "d0", newest - SPEC.maxOutOfOrdernessMillis)).isNotNull();
         assertThat(state.entity(0, "d0", newest - SPEC.maxOutOfOrdernessMillis - 30 * SEC)).isNull();
         assertThat(state.entity(0, "nobody", newest - 3_600 * SEC)).as("an unknown entity has no history to lose").isNotNull();
+    }
+
+    @Test
+    void aLongerLookbackAnswersOlderRequestsExactly() {
+        long lookback = 30 * 60 * SEC;
+        ServingState state = new ServingState(SPEC, lookback);
+        List<CleanEvent> events = history(new Random(11), 400);
+        events.forEach(e -> state.apply(e, "p0"));
+        long newest = events.get(events.size() - 1).eventTime;
+        int answered = 0;
+        for (long at = newest - lookback; at <= newest + SEC; at += 17 * SEC) {
+            for (String device : List.of("d0", "d1", "d2")) {
+                ServingState.GroupAnswer answer = state.entity(0, device, at);
+                long deviceNewest = events.stream().filter(e -> e.text[SPEC.entities.get(0).keySlot()].equals(device))
+                        .mapToLong(e -> e.eventTime).max().orElseThrow();
+                if (at >= deviceNewest - lookback) {
+                    long asOf = at;
+                    assertEqualsOracle(answer, 0, asOf, null, events.stream().filter(e -> e.eventTime < asOf).toList());
+                    answered++;
+                }
+            }
+        }
+        assertThat(answered).isGreaterThan(100);
+        assertThat(state.entity(0, "d0", newest - lookback - 10 * 60 * SEC)).as("beyond the lookback").isNull();
+        assertThatThrownBy(() -> new ServingState(SPEC, SPEC.maxOutOfOrdernessMillis - 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
