@@ -3,6 +3,7 @@ package dev.tandem.cli;
 import dev.tandem.kafka.Topics;
 import dev.tandem.serve.FeatureServer;
 import dev.tandem.serve.ServeTokens;
+import dev.tandem.served.HistoryBootstrap;
 import dev.tandem.served.ServingSetup;
 import dev.tandem.spec.CompiledSpec;
 import java.nio.file.Path;
@@ -44,6 +45,11 @@ final class ServeCommand implements Callable<Integer> {
             + "spec's max_out_of_orderness; an older request is answered 409 too_old.")
     Duration lookback;
 
+    @Option(names = "--history", paramLabel = "DIR", description = "Start the state from these event files (the spec's format; "
+            + "file i in name order is partition i) before reading the topic from its beginning: for a topic whose retention is "
+            + "shorter than the longest window. The topic's overlap with the files is dropped by event id.")
+    Path history;
+
     @Mixin
     PiiOptions pii;
 
@@ -60,7 +66,8 @@ final class ServeCommand implements Callable<Integer> {
         if (lookbackMillis < compiled.maxOutOfOrdernessMillis) {
             throw new UsageError("--lookback must be at least the spec's max_out_of_orderness (" + compiled.maxOutOfOrdernessMillis + " ms)");
         }
-        FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port, lookbackMillis);
+        FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port, lookbackMillis,
+                history == null ? null : HistoryBootstrap.of(compiled, history, secret));
         // On SIGTERM (a pod stopping) the hook closes the server: in-flight answers finish, the served log is flushed.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

@@ -64,7 +64,7 @@ public final class ServedSample {
         Map<String, Integer> entities;
         int requests = 0;
         try (FeatureServer server = ServingSetup.start(spec, bootstrap, "", ServingSetup.SERVED_LOG, piiSecret,
-                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, token)), "127.0.0.1", 0, LOOKBACK.toMillis())) {
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, token)), "127.0.0.1", 0, LOOKBACK.toMillis(), null)) {
             while (!server.isReady()) {
                 if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
                     throw new IllegalStateException("the feature server did not catch up with the topic within 5 minutes");

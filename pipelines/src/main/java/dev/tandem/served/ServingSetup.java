@@ -6,6 +6,7 @@ import dev.tandem.kafka.Topics;
 import dev.tandem.serve.FeatureServer;
 import dev.tandem.serve.HttpApi;
 import dev.tandem.serve.ServeTokens;
+import dev.tandem.serve.StateBootstrap;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
 import java.util.Map;
@@ -19,18 +20,21 @@ public final class ServingSetup {
 
     public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
             ServeTokens tokens, String host, int port) throws Exception {
-        return start(spec, bootstrap, topicPrefix, servedLog, piiSecret, tokens, host, port, spec.maxOutOfOrdernessMillis);
+        return start(spec, bootstrap, topicPrefix, servedLog, piiSecret, tokens, host, port, spec.maxOutOfOrdernessMillis, null);
     }
 
-    /** With {@code lookbackMillis} of events kept beyond each window (see {@code ServingState}). */
+    /**
+     * With {@code lookbackMillis} of events kept beyond each window (see {@code ServingState}), and
+     * the state started from {@code history} (null: from the topic alone).
+     */
     public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
-            ServeTokens tokens, String host, int port, long lookbackMillis) throws Exception {
+            ServeTokens tokens, String host, int port, long lookbackMillis, StateBootstrap history) throws Exception {
         // The server may start before the job or the first producer: the topics it reads must exist.
         Topics.ensure(bootstrap, Map.of(topicPrefix + Topics.TRANSACTIONS, Topics.DEFAULT_INPUT_PARTITIONS,
                 topicPrefix + servedLog, Topics.DEFAULT_INPUT_PARTITIONS));
         ErasureTopic.ensure(bootstrap, topicPrefix + Topics.ERASURES);
         return FeatureServer.start(new FeatureServer.Config(spec, OnlineStoreSchema.featureSetVersion(spec),
                 KafkaClientProperties.forBootstrap(bootstrap), topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.ERASURES,
-                topicPrefix + servedLog, piiSecret, tokens, host, port, HttpApi.Limits.defaults(), lookbackMillis));
+                topicPrefix + servedLog, piiSecret, tokens, host, port, HttpApi.Limits.defaults(), lookbackMillis, history));
     }
 }

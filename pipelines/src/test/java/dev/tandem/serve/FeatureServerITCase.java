@@ -17,6 +17,7 @@ import dev.tandem.parity.FeatureTable;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.served.FeatureClient;
+import dev.tandem.served.HistoryBootstrap;
 import dev.tandem.served.ServingSetup;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
@@ -71,8 +72,12 @@ class FeatureServerITCase {
     Path dir;
 
     private static FeatureServer start(String bootstrap, String prefix) throws Exception {
+        return startFrom(bootstrap, prefix, null);
+    }
+
+    private static FeatureServer startFrom(String bootstrap, String prefix, StateBootstrap history) throws Exception {
         FeatureServer server = ServingSetup.start(SPEC, bootstrap, prefix, ServingSetup.SERVED_LOG, FeatureRuns.SECRET,
-                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, TOKEN)), "127.0.0.1", 0);
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, TOKEN)), "127.0.0.1", 0, SPEC.maxOutOfOrdernessMillis, history);
         for (int i = 0; i < 600 && !server.isReady(); i++) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
@@ -204,6 +209,53 @@ class FeatureServerITCase {
         OutputFiles.forEachParquetRow(OutputFiles.list(output.resolve(TrainingSetJob.TRAINING_DIR), ".parquet"),
                 r -> rows.put(r.get(FeatureTableSchema.EVENT_ID).toString(), r));
         return rows;
+    }
+
+    @Test
+    void aServerStartedFromHistoryFilesAnswersAsOneThatReadTheWholeTopic() throws Exception {
+        String bootstrap = LocalServers.get().kafka().bootstrapServers();
+        Path generated = dir.resolve("generated");
+        new Generator(new Generator.Options(generated, 1_500, 31, 0.04, Generator.DEFAULT_START), SPEC).run();
+        List<String> lines = Files.readAllLines(Generator.transactionFiles(generated).get(0), StandardCharsets.UTF_8);
+        int n = lines.size();
+        // The short topic has lost the first half to retention; the history files reach two thirds in.
+        Path history = Files.createDirectories(dir.resolve("history"));
+        Files.write(history.resolve("transactions.jsonl"), lines.subList(0, 2 * n / 3), StandardCharsets.UTF_8);
+        String whole = "boot-whole-";
+        String shortened = "boot-short-";
+        Topics.ensure(bootstrap, Map.of(whole + Topics.TRANSACTIONS, 1, shortened + Topics.TRANSACTIONS, 1));
+        try (KafkaProducer<String, String> producer = producer(bootstrap)) {
+            for (int i = 0; i < n; i++) {
+                producer.send(new ProducerRecord<>(whole + Topics.TRANSACTIONS, 0, null, lines.get(i)));
+                if (i >= n / 2) {
+                    producer.send(new ProducerRecord<>(shortened + Topics.TRANSACTIONS, 0, null, lines.get(i)));
+                }
+            }
+        }
+        List<String> scored = lines.subList(n - 300, n);
+        List<String> differences = new ArrayList<>();
+        int answered = 0;
+        try (FeatureServer all = start(bootstrap, whole);
+                FeatureServer booted = startFrom(bootstrap, shortened, HistoryBootstrap.of(SPEC, history, FeatureRuns.SECRET))) {
+            assertThat(booted.state().counts().get("applied")).as("the same events applied, from the files and the topic")
+                    .isEqualTo(all.state().counts().get("applied"));
+            assertThat(booted.state().counts().get("duplicate")).as("the overlap dropped by id")
+                    .isGreaterThan(all.state().counts().getOrDefault("duplicate", 0L));
+            FeatureClient fromAll = new FeatureClient("http://127.0.0.1:" + all.port(), TOKEN);
+            FeatureClient fromBooted = new FeatureClient("http://127.0.0.1:" + booted.port(), TOKEN);
+            for (String line : scored) {
+                FeatureClient.Response a = fromAll.score(line);
+                FeatureClient.Response b = fromBooted.score(line);
+                if (a.status() != b.status() || !a.body().path("features").equals(b.body().path("features"))
+                        || !a.body().path("groups").equals(b.body().path("groups"))) {
+                    differences.add(line + ": " + a.status() + " " + a.body().path("features") + " vs " + b.status() + " "
+                            + b.body().path("features"));
+                }
+                answered += a.status() == 200 ? 1 : 0;
+            }
+        }
+        assertThat(answered).isGreaterThan(100);
+        assertThat(differences).isEmpty();
     }
 
     @Test

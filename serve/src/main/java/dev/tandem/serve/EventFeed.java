@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Feeds the server's state from the event topic as records arrive: every partition read from its
  * beginning (the topic's retention must cover the longest window, or the state starts from a
  * bootstrap), each record cleaned by the same cleaner and key the jobs use, and applied at once —
- * at least once, idempotently (an event already held is dropped by id). Erasures from the compacted
+ * at least once, idempotently (an event already held is dropped by id); a {@link StateBootstrap}, when
+ * given, is applied first. Erasures from the compacted
  * erasures topic make the state forget the entity. The feed is ready when it has read up to the
  * end offsets the topic had when it started. The offsets applied so far go with every answer.
  */
@@ -43,14 +44,17 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
     private final List<TopicPartition> erasures = new ArrayList<>();
     private final Map<TopicPartition, Long> readyAt;
     private final FeedListener listener;
+    private final StateBootstrap bootstrap;
     private final Thread thread;
     private volatile boolean ready;
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long lastPollAt;
 
-    public EventFeed(ServingState state, Properties kafka, String topic, String erasuresTopic, String piiSecret, FeedListener listener) {
+    public EventFeed(ServingState state, Properties kafka, String topic, String erasuresTopic, String piiSecret, StateBootstrap bootstrap,
+            FeedListener listener) {
         this.state = state;
+        this.bootstrap = bootstrap;
         this.listener = listener;
         CompiledSpec spec = state.spec();
         this.cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
@@ -87,6 +91,11 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
     private void run() {
         try {
             readErasuresFirst();
+            if (bootstrap != null) {
+                long started = System.nanoTime();
+                bootstrap.load(state, topic);
+                LOG.info("state bootstrapped in {} ms: {}", (System.nanoTime() - started) / 1_000_000, state.counts());
+            }
             List<TopicPartition> all = new ArrayList<>(events);
             all.addAll(erasures);
             consumer.assign(all); // the erasures' positions are kept
@@ -145,7 +154,7 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
             state.countRefused(outcome.deadLetter().reason);
             return;
         }
-        state.apply(outcome.event(), r.topic() + "-" + r.partition());
+        state.apply(outcome.event(), ServingState.partitionName(r.topic(), r.partition()));
     }
 
     /** A tombstone keyed {@code group:key} (the pseudonymised key): the entity is forgotten. */

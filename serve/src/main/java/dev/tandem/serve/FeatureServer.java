@@ -13,7 +13,8 @@ import java.util.Properties;
 public final class FeatureServer implements AutoCloseable {
     /** Where it reads from and writes to, and where it listens. */
     public record Config(CompiledSpec spec, String featureSetVersion, Properties kafka, String eventsTopic, String erasuresTopic,
-            String servedTopic, String piiSecret, ServeTokens tokens, String host, int port, HttpApi.Limits limits, long lookbackMillis) {}
+            String servedTopic, String piiSecret, ServeTokens tokens, String host, int port, HttpApi.Limits limits, long lookbackMillis,
+            StateBootstrap bootstrap) {}
 
     private final ServingState state;
     private final EventFeed feed;
@@ -24,7 +25,7 @@ public final class FeatureServer implements AutoCloseable {
         this.state = new ServingState(config.spec(), config.lookbackMillis());
         this.log = config.servedTopic() == null ? null : new ServedLog(config.kafka(), config.servedTopic());
         ServeMetrics metrics = new ServeMetrics(state);
-        this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret(), new FeedListener() {
+        FeedListener listener = new FeedListener() {
             @Override
             public void applied(long millisSinceAppend) {
                 metrics.applied(millisSinceAppend);
@@ -37,7 +38,9 @@ public final class FeatureServer implements AutoCloseable {
                     log.erased(group, key);
                 }
             }
-        });
+        };
+        this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret(), config.bootstrap(),
+                listener);
         FeatureService service = new FeatureService(state, feed, config.featureSetVersion(), config.piiSecret(), System::currentTimeMillis);
         this.http = new HttpApi(service, state, metrics, log, config.tokens(), config.host(), config.port(), config.limits());
     }

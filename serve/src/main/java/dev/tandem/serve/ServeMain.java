@@ -38,7 +38,7 @@ public final class ServeMain {
         FeatureServer server = FeatureServer.start(new FeatureServer.Config(spec, spec.featureSetVersion(),
                 kafka, prefix + "transactions", prefix + "erasures", prefix + env.getOrDefault("TANDEM_SERVED_LOG", "served-features"),
                 secret, tokens, env.getOrDefault("TANDEM_SERVE_HOST", "0.0.0.0"),
-                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec)));
+                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec), null));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();

@@ -65,6 +65,11 @@ public final class ServingState {
         return spec;
     }
 
+    /** The name a topic partition's events are applied under (its lateness is its own). */
+    public static String partitionName(String topic, int partition) {
+        return topic + "-" + partition;
+    }
+
     /** How far behind an entity's newest event a request is still answered exactly. */
     public long lookbackMillis() {
         return lookbackMillis;
