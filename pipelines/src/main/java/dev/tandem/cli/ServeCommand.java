@@ -9,7 +9,6 @@ import dev.tandem.spec.CompiledSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,17 +67,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port, lookbackMillis,
                 history == null ? null : HistoryBootstrap.of(compiled, history, secret));
-        // On SIGTERM (a pod stopping) the hook closes the server: in-flight answers finish, the served log is flushed.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception e) {
-                System.err.println("tandem serve: closing: " + e);
-            }
-        }, "tandem-serve-shutdown"));
         System.out.printf("tandem feature server on http://%s:%d (spec %s); /ready once the state has read %s%n", host,
                 server.port(), compiled.name, topicPrefix + Topics.TRANSACTIONS);
-        new CountDownLatch(1).await();
+        server.serveUntilShutdown();
         return 0;
     }
 }

@@ -3,6 +3,7 @@ package dev.tandem.serve;
 import dev.tandem.spec.CompiledSpec;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The feature server put together: serving state, its Kafka feed, the service, the served-feature
@@ -54,6 +55,21 @@ public final class FeatureServer implements AutoCloseable {
         server.feed.start();
         server.http.start();
         return server;
+    }
+
+    /**
+     * Blocks until the JVM shuts down. On SIGTERM (a pod stopping) a hook closes the server: in-flight
+     * answers finish and the served-feature log is flushed.
+     */
+    public void serveUntilShutdown() throws InterruptedException {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                close();
+            } catch (Exception e) {
+                System.err.println("tandem serve: closing: " + e);
+            }
+        }, "tandem-serve-shutdown"));
+        new CountDownLatch(1).await();
     }
 
     public int port() {

@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The feature server as a container runs it ({@code java -jar tandem-serve-*-server.jar}): no Flink
@@ -39,15 +38,8 @@ public final class ServeMain {
                 kafka, prefix + "transactions", prefix + "erasures", prefix + env.getOrDefault("TANDEM_SERVED_LOG", "served-features"),
                 secret, tokens, env.getOrDefault("TANDEM_SERVE_HOST", "0.0.0.0"),
                 Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec), null));
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                server.close();
-            } catch (Exception e) {
-                System.err.println("tandem serve: closing: " + e);
-            }
-        }, "tandem-serve-shutdown"));
         System.out.printf("tandem feature server on port %d (spec %s)%n", server.port(), spec.name);
-        new CountDownLatch(1).await();
+        server.serveUntilShutdown();
     }
 
     private static String secret(Map<String, String> env) throws java.io.IOException {
