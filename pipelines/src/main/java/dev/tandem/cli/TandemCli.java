@@ -32,7 +32,31 @@ public final class TandemCli implements Runnable {
     }
 
     public static CommandLine commandLine() {
-        return new CommandLine(new TandemCli())
+        return withHandlers(new CommandLine(new TandemCli()));
+    }
+
+    /**
+     * The job jar's entry point: only the commands a Flink cluster runs. The launcher's others (the
+     * feature server, the demo, benchmarks) need libraries the job jar leaves out.
+     */
+    @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            description = "Tandem's Flink jobs.", subcommands = {FeaturesCommand.class, StreamCommand.class, TrainingSetCommand.class})
+    static final class JobCommands implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        }
+    }
+
+    public static CommandLine jobCommandLine() {
+        return withHandlers(new CommandLine(new JobCommands()));
+    }
+
+    private static CommandLine withHandlers(CommandLine commandLine) {
+        return commandLine
                 .setParameterExceptionHandler((e, args) -> {
                     e.getCommandLine().getErr().println("tandem: " + e.getMessage()
                             + " (see '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help')");

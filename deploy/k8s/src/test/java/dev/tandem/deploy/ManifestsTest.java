@@ -111,7 +111,7 @@ class ManifestsTest {
                 args.forEach(a -> argv.add(a.asText()));
                 assertThat(resource.path("spec").path("job").path("entryClass").asText()).isEqualTo(JobMain.class.getName());
                 // Throws on an unknown command or option, as the job would at start.
-                TandemCli.commandLine().parseArgs(argv.toArray(String[]::new));
+                TandemCli.jobCommandLine().parseArgs(argv.toArray(String[]::new));
             }
         }
         // base: the streaming job and the backfill; session: the session job.
