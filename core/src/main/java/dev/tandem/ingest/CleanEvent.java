@@ -18,7 +18,30 @@ public class CleanEvent {
     /** The id of a marker that asks the feature operators to forget an entity (an erasure), never of an event. */
     public static final String ERASURE_MARKER = "\u0000erase";
 
+    /**
+     * Ids of query rows start with this: a row asked for "features as of its time" (a training
+     * spine's row), read by the feature operators like an event of that instant but never added to
+     * any history.
+     */
+    public static final String QUERY_PREFIX = "\u0000query:";
+
     public CleanEvent() {}
+
+    /** A query row of that id (see {@link #QUERY_PREFIX}): same time and values, never added to a history. */
+    public CleanEvent asQuery(String queryId) {
+        CleanEvent query = new CleanEvent(QUERY_PREFIX + queryId, eventTime, text, numbers);
+        query.ingestTime = ingestTime;
+        return query;
+    }
+
+    public boolean isQuery() {
+        return eventId != null && eventId.startsWith(QUERY_PREFIX);
+    }
+
+    /** A query row's own id, without the prefix. */
+    public String queryId() {
+        return eventId.substring(QUERY_PREFIX.length());
+    }
 
     /** A marker for the entity whose key is {@code key} in text slot {@code keySlot}. */
     public static CleanEvent erasureMarker(int textSlots, int keySlot, String key) {

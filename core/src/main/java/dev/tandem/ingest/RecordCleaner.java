@@ -144,6 +144,47 @@ public final class RecordCleaner {
         }
     }
 
+    /**
+     * The key-only cleaning path for a query row (a training spine's row, asked "features as of its
+     * time", never an event): its time from {@code timeColumn}, the fields in {@code required} (its
+     * entity keys) cleaned and protected as ingestion does, and any other field of the spec the row
+     * happens to have, cleaned the same way (the request-time values of features such as
+     * {@code value} or {@code distance_from_last}); fields it lacks stay "no value". No event id and
+     * no future check: the caller names the row. A value that is there but does not clean is refused.
+     */
+    public Outcome cleanQuery(JsonNode row, String timeColumn, java.util.Set<String> required, Supplier<String> raw) {
+        String[] text = new String[spec.textSlots];
+        double[] numbers = new double[spec.numberSlots];
+        Arrays.fill(numbers, Double.NaN);
+        try {
+            InputField timeField = spec.inputFields.stream().filter(f -> f.name().equals(spec.eventTimeField)).findFirst().orElseThrow();
+            JsonNode time = row.get(timeColumn);
+            if (isAbsent(timeField, time)) {
+                throw new Refusal(Reasons.MISSING_FIELD, "column " + timeColumn + " (the row's time) is missing");
+            }
+            numbers[spec.eventTimeSlot] = readNumber(timeField, time);
+            for (InputField field : spec.inputFields) {
+                if (field == timeField || field.name().equals(spec.eventIdField)) {
+                    continue;
+                }
+                JsonNode node = row.get(field.name());
+                if (isAbsent(field, node)) {
+                    if (required.contains(field.name())) {
+                        throw new Refusal(Reasons.MISSING_FIELD, "key column " + field.name() + " is missing");
+                    }
+                    continue;
+                }
+                readField(field, node, text, numbers);
+            }
+            for (DerivedField derived : spec.derivedFields) {
+                numbers[derived.slot()] = derive(derived, text, numbers);
+            }
+            return new Outcome(new CleanEvent(null, (long) numbers[spec.eventTimeSlot], text, numbers), null);
+        } catch (Refusal r) {
+            return refuse(r.reason, r.getMessage(), null, null, raw);
+        }
+    }
+
     private void readField(InputField field, JsonNode node, String[] text, double[] numbers) throws Refusal {
         if (isAbsent(field, node)) {
             if (field.required()) {

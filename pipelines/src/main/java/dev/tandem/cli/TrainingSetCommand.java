@@ -7,6 +7,10 @@ import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.served.ServedLogReader;
 import dev.tandem.served.ServedTrainingSet;
+import dev.tandem.spine.SpineFiles;
+import dev.tandem.spine.SpineLayout;
+import dev.tandem.spine.SpineSummary;
+import dev.tandem.spine.SpineTrainingJob;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.job.QualityFiles;
@@ -44,6 +48,14 @@ final class TrainingSetCommand implements Callable<Integer> {
             + "joined with the labels of --input DIR, or else of the labels topic on --kafka.")
     String served;
 
+    @Option(names = "--spine", paramLabel = "FILE|DIR", description = "Rows to compute features for, each as of its own time "
+            + "(Parquet, JSON lines or CSV, by extension): a key column per entity group, named like the source field the key "
+            + "comes from, a time column (--spine-time) and any label or passthrough columns. Events come from --input DIR.")
+    Path spine;
+
+    @Option(names = "--spine-time", paramLabel = "COLUMN", defaultValue = "ts", description = "The spine's time column (default ${DEFAULT-VALUE}).")
+    String spineTime;
+
     @Option(names = "--output", required = true, description = "Output directory.")
     Path output;
 
@@ -72,6 +84,9 @@ final class TrainingSetCommand implements Callable<Integer> {
             throw new UsageError("give exactly one of --input DIR and --kafka HOST:PORT");
         }
         CompiledSpec compiled = FeaturesRun.compile(spec);
+        if (spine != null) {
+            return fromSpine(compiled);
+        }
         if (compiled.labels == null) {
             throw new UsageError("the spec declares no labels: add a labels: section (files, event_id, time, maturity)");
         }
@@ -105,6 +120,31 @@ final class TrainingSetCommand implements Callable<Integer> {
             saveBaseline(compiled, output);
         }
         return verdict.passed() ? 0 : 1;
+    }
+
+    private int fromSpine(CompiledSpec compiled) throws Exception {
+        if (input == null || kafka != null || served != null) {
+            throw new UsageError("--spine reads the events from --input DIR (not --kafka or --served)");
+        }
+        List<Path> files = SpineFiles.find(spine);
+        SpineLayout layout;
+        try {
+            layout = SpineLayout.inspect(compiled, files, spineTime);
+        } catch (IllegalArgumentException e) {
+            throw new UsageError(e.getMessage());
+        }
+        for (String owned : new String[] {SpineTrainingJob.TRAINING_DIR, FeaturesJob.DEAD_LETTERS_DIR}) {
+            OutputFiles.deleteRecursively(output.resolve(owned));
+        }
+        Files.createDirectories(output);
+        FeaturesJobOptions options = new FeaturesJobOptions("batch", input, output.toAbsolutePath(), spec, parallelism,
+                pii.orDevelopmentKey(), "rocksdb", 0);
+        long t0 = System.nanoTime();
+        JobExecutionResult result = SpineTrainingJob.run(options, compiled, files, layout, FeaturesRun.erased(compiled, erasures.log()));
+        SpineSummary summary = SpineSummary.of(result, output, layout, (System.nanoTime() - t0) / 1e9);
+        summary.writeTo(output.resolve("_spine_summary.json"));
+        System.out.println(summary.render() + " -> " + output.resolve(SpineTrainingJob.TRAINING_DIR));
+        return summary.accountsForEveryRow() ? 0 : 1;
     }
 
     private int fromServed(CompiledSpec compiled, Instant at) throws Exception {

@@ -10,6 +10,7 @@ import dev.tandem.ingest.Reasons;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.EventIdOrder;
 import java.util.Arrays;
+import java.util.Comparator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -36,6 +37,8 @@ import org.apache.flink.util.Collector;
 public final class EntityFeatureFunction extends KeyedProcessFunction<String, CleanEvent, FeatureVector> {
     /** Entities kept on the heap per subtask in streaming (their events are in keyed state either way). */
     public static final int STREAMING_CACHE = 20_000;
+
+    private static final Comparator<CleanEvent> QUERY_ROWS_LAST = Comparator.comparing(CleanEvent::isQuery).thenComparing(e -> e.eventId);
 
     private final CompiledSpec.EntityGroup group;
     private final FeatureGroup features;
@@ -140,7 +143,9 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
             EntityState entity = entities.get(key);
             emit(key, time, atInstant.events, entity, out);
             for (CleanEvent e : atInstant.events) {
-                entities.added(key, features.add(entity, e));
+                if (!e.isQuery()) { // a query row is read like an event of its instant, never remembered
+                    entities.added(key, features.add(entity, e));
+                }
             }
         }
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
@@ -157,9 +162,14 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         entities.flush(setKey);
     }
 
-    /** The rows of the events at one instant: features as of that instant, ties in event-id order. */
+    /**
+     * The rows of the events (and query rows) at one instant: features as of that instant, ties in
+     * event-id order, query rows after the events (their ids are their own, not the spec's kind).
+     */
     private void emit(String key, long time, CleanEvent[] events, EntityState entity, Collector<FeatureVector> out) {
-        Arrays.sort(events, (a, b) -> idOrder.compare(a.eventId, b.eventId));
+        Arrays.sort(events, (a, b) -> a.isQuery() || b.isQuery()
+                ? QUERY_ROWS_LAST.compare(a, b)
+                : idOrder.compare(a.eventId, b.eventId));
         features.advanceTo(entity, time);
         for (CleanEvent e : events) {
             double[] values = new double[features.featureCount()];

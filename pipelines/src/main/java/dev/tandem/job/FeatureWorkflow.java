@@ -99,23 +99,10 @@ public final class FeatureWorkflow {
      * partition, run chained behind the source at the job's parallelism; everything after is keyed.
      */
     public static Outputs define(DataStream<Ingested> ingested, CompiledSpec spec, Options options) {
-        SingleOutputStreamOperator<Ingested> cleaned = ingested
-                .process(new CleaningOutcomes(options.erased()), INGESTED)
-                .name("clean-outcomes").uid("clean");
-        SingleOutputStreamOperator<CleanEvent> timed = cleaned
-                .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), CLEAN_EVENT)
-                .name("ordering-gate").uid("ordering-gate");
-        SingleOutputStreamOperator<CleanEvent> unique = timed
-                .keyBy(event -> event.eventId, Types.STRING)
-                .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)
-                .name("deduplicate").uid("deduplicate");
-
-        DataStream<DeadLetter> deadLetters = cleaned.getSideOutput(DeadLetters.TAG)
-                .union(timed.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG));
-
-        // Streaming keeps each entity's events in keyed state, written at checkpoints; batch sees each key once, on the heap.
-        boolean streaming = ingested.getExecutionEnvironment().getConfiguration()
-                .get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH;
+        Admitted admitted = admit(ingested, spec, options.erased());
+        DataStream<CleanEvent> unique = admitted.events();
+        DataStream<DeadLetter> deadLetters = admitted.deadLetters();
+        boolean streaming = isStreaming(ingested);
         DataStream<FeatureVector> partials = null;
         for (int i = 0; i < spec.entities.size(); i++) {
             SingleOutputStreamOperator<FeatureVector> groupFeatures = entityFeatures(unique, spec, i, options.erasures(), streaming);
@@ -130,11 +117,39 @@ public final class FeatureWorkflow {
         return checkQuality(new Outputs(vectors, deadLetters, null, null, null), unique, options);
     }
 
+    /** The events every feature is computed from, and what ingestion refused. */
+    public record Admitted(DataStream<CleanEvent> events, DataStream<DeadLetter> deadLetters) {}
+
+    /**
+     * Ingestion: the cleaner's refusals and erased entities out, the lateness rule per partition
+     * (chained behind the source), then duplicates out (keyed by event id).
+     */
+    public static Admitted admit(DataStream<Ingested> ingested, CompiledSpec spec, ErasedEntities erased) {
+        SingleOutputStreamOperator<Ingested> cleaned = ingested
+                .process(new CleaningOutcomes(erased), INGESTED)
+                .name("clean-outcomes").uid("clean");
+        SingleOutputStreamOperator<CleanEvent> timed = cleaned
+                .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), CLEAN_EVENT)
+                .name("ordering-gate").uid("ordering-gate");
+        SingleOutputStreamOperator<CleanEvent> unique = timed
+                .keyBy(event -> event.eventId, Types.STRING)
+                .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)
+                .name("deduplicate").uid("deduplicate");
+        return new Admitted(unique, cleaned.getSideOutput(DeadLetters.TAG)
+                .union(timed.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG)));
+    }
+
+    /** Streaming keeps each entity's events in keyed state, written at checkpoints; batch sees each key once, on the heap. */
+    public static boolean isStreaming(DataStream<?> stream) {
+        return stream.getExecutionEnvironment().getConfiguration().get(ExecutionOptions.RUNTIME_MODE) != RuntimeExecutionMode.BATCH;
+    }
+
     /**
      * One entity group's features, keyed by its entity key. Erasures arriving while the job runs
-     * reach the same key as markers, so the operator forgets that entity.
+     * reach the same key as markers, so the operator forgets that entity. Query rows ({@link
+     * CleanEvent#isQuery()}) in {@code events} get a row as of their time and are never added.
      */
-    private static SingleOutputStreamOperator<FeatureVector> entityFeatures(DataStream<CleanEvent> events, CompiledSpec spec,
+    public static SingleOutputStreamOperator<FeatureVector> entityFeatures(DataStream<CleanEvent> events, CompiledSpec spec,
             int index, DataStream<Erasure> erasures, boolean streaming) {
         CompiledSpec.EntityGroup group = spec.entities.get(index);
         int keySlot = group.keySlot();

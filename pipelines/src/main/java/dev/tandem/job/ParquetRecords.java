@@ -31,13 +31,14 @@ public final class ParquetRecords implements RecordFormat<GenericRecord> {
         ObjectNode node = NODES.objectNode();
         for (String field : fields) {
             if (row.hasField(field)) {
-                node.set(field, value(row.get(field)));
+                node.set(field, jsonValue(row.get(field)));
             }
         }
         return cleaner.clean(node, () -> GenericData.get().toString(row));
     }
 
-    private static JsonNode value(Object v) {
+    /** A Parquet (Avro) value as the JSON value the cleaner reads. */
+    public static JsonNode jsonValue(Object v) {
         if (v == null) {
             return NODES.nullNode();
         }

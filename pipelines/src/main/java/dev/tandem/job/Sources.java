@@ -90,7 +90,8 @@ public final class Sources {
         return source;
     }
 
-    private static org.apache.flink.core.fs.Path[] paths(List<Path> files) {
+    /** Local files as the paths a Flink file source reads. */
+    public static org.apache.flink.core.fs.Path[] paths(List<Path> files) {
         return files.stream().map(p -> new org.apache.flink.core.fs.Path(p.toUri())).toArray(org.apache.flink.core.fs.Path[]::new);
     }
 }

@@ -27,10 +27,16 @@ public final class OfflineTables {
 
     /** Rows with an {@code event_time} column (epoch millis), partitioned by its date. */
     public static FileSink<GenericRecord> parquet(Path dir, Schema schema) {
-        OpenWriterBudget<GenericRecord> budget = new OpenWriterBudget<>(MAX_OPEN_PARQUET_WRITERS, OfflineTables::partitionOf);
+        return parquet(dir, schema, FeatureTableSchema.EVENT_TIME);
+    }
+
+    /** Rows partitioned by the date of their {@code timeColumn} (epoch millis). */
+    public static FileSink<GenericRecord> parquet(Path dir, Schema schema, String timeColumn) {
+        OpenWriterBudget.BucketOf<GenericRecord> partition = row -> EventDate.partition((Long) row.get(timeColumn));
+        OpenWriterBudget<GenericRecord> budget = new OpenWriterBudget<>(MAX_OPEN_PARQUET_WRITERS, partition);
         return FileSink
                 .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), budget.limit(ParquetWriters.forGenericRecord(schema)))
-                .withBucketAssigner(new Assigner<>(OfflineTables::partitionOf))
+                .withBucketAssigner(new Assigner<>(partition))
                 .withRollingPolicy(budget.rollingPolicy())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())
                 .build();
@@ -42,10 +48,6 @@ public final class OfflineTables {
                 .withBucketAssigner(new Assigner<>(OfflineTables::partitionOf))
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".jsonl").build())
                 .build();
-    }
-
-    static String partitionOf(GenericRecord row) {
-        return EventDate.partition((Long) row.get(FeatureTableSchema.EVENT_TIME));
     }
 
     /** Where the refusing stage stood in event time; records refused before any event have no date. */
