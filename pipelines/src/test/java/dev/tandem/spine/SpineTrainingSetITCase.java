@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.cli.CliRuns;
+import dev.tandem.erasure.ErasureLog;
+import dev.tandem.erasure.ErasureRequest;
 import dev.tandem.generate.Generator;
 import dev.tandem.job.FeatureTableSchema;
 import dev.tandem.parity.FeatureTable;
@@ -12,6 +14,7 @@ import dev.tandem.parity.OutputFiles;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
+import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.udfs.logic.Pseudonymizer;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +79,9 @@ class SpineTrainingSetITCase {
         Path out = dir.resolve("out-" + spine.getFileName());
         Path secret = dir.resolve("secret");
         Files.writeString(secret, SECRET);
+        Path erasures = dir.resolve("erasures.jsonl"); // this test's own log, never the machine's
         List<String> args = new ArrayList<>(List.of("training-set", "--spine", spine.toString(), "--input", input.toString(),
-                "--output", out.toString(), "--pii-secret-file", secret.toString()));
+                "--output", out.toString(), "--pii-secret-file", secret.toString(), "--erasure-log", erasures.toString()));
         args.addAll(List.of(extra));
         StringWriter output = new StringWriter();
         StringWriter err = new StringWriter();
@@ -134,6 +138,29 @@ class SpineTrainingSetITCase {
     }
 
     @Test
+    void theRowsOfAnErasedEntityAreLeftOutAndCounted() throws Exception {
+        Path input = history(txn("a", T0, CARD, "m1", "10.00"), txn("b", T0.plusSeconds(60), OTHER_CARD, "m1", "20.00"));
+        String erased = new Pseudonymizer(SECRET).pseudonymize(OTHER_CARD);
+        ErasureLog.append(dir.resolve("erasures.jsonl"), new ErasureRequest(Instant.now().toString(),
+                OnlineStoreSchema.featureSetVersion(SPEC), "card", erased, "test", 0, "none"));
+        Path spine = dir.resolve("spine.jsonl");
+        Instant at = T0.plusSeconds(120);
+        Files.write(spine, List.of(withMerchant("kept", CARD, at), withMerchant("gone", OTHER_CARD, at)));
+
+        Map<String, GenericRecord> rows = spineRun(input, spine);
+
+        assertThat(rows.keySet()).containsExactly("kept");
+        assertThat(rows.get("kept").get("merchant_distinct_cards_24h")).as("the erased card's event is left out too").isEqualTo(1L);
+        JsonSummary summary = JsonSummary.read(dir.resolve("out-spine.jsonl").resolve("_spine_summary.json"));
+        assertThat(summary.erased).isEqualTo(1);
+        assertThat(summary.spineRows).isEqualTo(2);
+    }
+
+    private static String withMerchant(String id, String card, Instant ts) {
+        return "{\"label_id\":\"%s\",\"card_number\":\"%s\",\"merchant_id\":\"m1\",\"ts\":\"%s\"}".formatted(id, card, ts);
+    }
+
+    @Test
     void severalGroupsBadRowsAndTheThreeFormatsGiveTheSameRows() throws Exception {
         Path input = history(txn("a", T0, CARD, "m1", "10.00"), txn("b", T0.plusSeconds(60), OTHER_CARD, "m1", "20.00"),
                 txn("c", T0.plusSeconds(120), CARD, "m1", "30.00"));
@@ -183,12 +210,13 @@ class SpineTrainingSetITCase {
     }
 
     /** The run's summary file, read back. */
-    private record JsonSummary(long spineRows, long written, long refused, Map<String, Long> refusedByReason) {
+    private record JsonSummary(long spineRows, long written, long refused, long erased, Map<String, Long> refusedByReason) {
         static JsonSummary read(Path file) throws Exception {
             var node = JSON.readTree(file.toFile());
             Map<String, Long> reasons = new HashMap<>();
             node.path("refused_by_reason").properties().forEach(e -> reasons.put(e.getKey(), e.getValue().asLong()));
-            return new JsonSummary(node.path("spine_rows").asLong(), node.path("written").asLong(), node.path("refused").asLong(), reasons);
+            return new JsonSummary(node.path("spine_rows").asLong(), node.path("written").asLong(), node.path("refused").asLong(),
+                    node.path("erased").asLong(), reasons);
         }
     }
 
