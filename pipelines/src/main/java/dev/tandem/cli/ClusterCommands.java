@@ -92,9 +92,9 @@ final class ClusterCommands {
                     + "Kafka job, detached (options as for ./tandem stream). batch: a features backfill, waited for "
                     + "(options as for ./tandem features). Unknown options go to the job.")
     static final class Submit implements Callable<Integer> {
-        enum Kind { streaming, batch }
+        enum Kind { streaming, batch, training }
 
-        @Parameters(index = "0", description = "streaming or batch")
+        @Parameters(index = "0", description = "streaming (stream, detached), batch (features --mode batch) or training (training-set)")
         Kind kind;
 
         @Mixin
@@ -115,6 +115,8 @@ final class ClusterCommands {
                 if (!jobArgs.contains("--checkpoint-dir")) {
                     args.addAll(List.of("--checkpoint-dir", options.cluster().checkpointDir().toString()));
                 }
+            } else if (kind == Kind.training) {
+                args.add("training-set");
             } else {
                 args.addAll(List.of("features", "--mode", "batch"));
             }

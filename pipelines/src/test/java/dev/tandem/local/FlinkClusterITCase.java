@@ -12,6 +12,7 @@ import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OnlineStoreParity;
+import dev.tandem.parity.OutputFiles;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.sql.SqlClientRunner;
@@ -161,6 +162,52 @@ class FlinkClusterITCase {
         TableauRows.parse(out.toString()).forEach(row -> printed.put(row.get(0), Long.parseLong(row.get(1))));
         assertThat(printed).isEqualTo(manifest.expectedDeadLetters());
         assertThat(cluster.jobs().size()).as("the query ran as a job on the cluster").isGreaterThan(jobsBefore);
+    }
+
+    @Test
+    void aSpineTrainingSetRunsOnTheClusterAsItDoesEmbedded() throws Exception {
+        CompiledSpec spec = SpecCompiler.load(null);
+        Path history = dir.resolve("spine-history");
+        new Generator(new Generator.Options(history, 3_000, 53, 0.02, Generator.DEFAULT_START), spec).run();
+        // Every 7th line's card, merchant and time, 1 ms later: rows that see their own event.
+        List<String> spine = new ArrayList<>();
+        List<String> lines = java.nio.file.Files.readAllLines(Generator.transactionFiles(history).get(0));
+        for (int i = 0; i < lines.size(); i += 7) {
+            JsonNode event;
+            try {
+                event = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(i));
+            } catch (Exception unreadable) {
+                continue;
+            }
+            var parsed = dev.tandem.udfs.logic.TimestampParser.parse(event.path("ts").asText(""));
+            if (parsed.isOk()) {
+                spine.add("{\"row\":%d,\"card_number\":\"%s\",\"merchant_id\":\"%s\",\"ts\":%d}".formatted(i,
+                        event.path("card_number").asText(), event.path("merchant_id").asText(), parsed.value() + 1));
+            }
+        }
+        Path spineFile = java.nio.file.Files.write(dir.resolve("spine.jsonl"), spine);
+        Path erasures = dir.resolve("no-erasures.jsonl");
+        List<String> args = List.of("training-set", "--spine", spineFile.toString(), "--input", history.toString(),
+                "--erasure-log", erasures.toString(), "--output");
+        FlinkCli cli = new FlinkCli(cluster, HOME, Map.of("TANDEM_PII_SECRET", FeatureRuns.SECRET));
+        List<String> onCluster = new ArrayList<>(args);
+        onCluster.add(dir.resolve("spine-cluster").toString());
+        int jobsBefore = cluster.jobs().size();
+        cli.run(FlinkCli.jobJar(HOME), onCluster, false, null, Duration.ofMinutes(5));
+        assertThat(cluster.jobs().size()).as("the spine job ran on the cluster").isGreaterThan(jobsBefore);
+
+        Path secret = java.nio.file.Files.writeString(dir.resolve("secret"), FeatureRuns.SECRET);
+        List<String> embedded = new ArrayList<>(args);
+        embedded.addAll(List.of(dir.resolve("spine-embedded").toString(), "--pii-secret-file", secret.toString()));
+        assertThat(dev.tandem.cli.CliRuns.run(embedded.toArray(String[]::new))).isZero();
+        Map<String, String> clusterRows = spineRows(dir.resolve("spine-cluster"));
+        assertThat(clusterRows).hasSizeGreaterThan(spine.size() - 30).isEqualTo(spineRows(dir.resolve("spine-embedded")));
+    }
+
+    private static Map<String, String> spineRows(Path output) throws Exception {
+        Map<String, String> rows = new java.util.TreeMap<>();
+        OutputFiles.forEachParquetRow(OutputFiles.list(output.resolve("training"), ".parquet"), r -> rows.put(r.get("query_id").toString(), r.toString()));
+        return rows;
     }
 
     /** The shared Kafka and PostgreSQL of the test run, emptied for one test's topics and tables. */
