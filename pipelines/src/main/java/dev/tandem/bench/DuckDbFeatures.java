@@ -21,6 +21,10 @@ import org.duckdb.DuckDBConnection;
  * what many users would reach for. Windows are {@code RANGE} frames on the event time with
  * {@code EXCLUDE GROUP}, which is exactly "t - d <= t' < t"; "last" is the arg-max by (time, id)
  * within the entity's state TTL. Generated from the spec, so any spec runs.
+ *
+ * <p>Query rows (a training spine's rows) can be loaded beside the events: they carry only their
+ * keys and time, so they sit in every entity's partition and frame without counting in any
+ * aggregate, and get the features as of their time from the same window functions.
  */
 final class DuckDbFeatures implements AutoCloseable {
     private final CompiledSpec spec;
@@ -57,7 +61,57 @@ final class DuckDbFeatures implements AutoCloseable {
 
     /** Loads the events (not part of the measurement). */
     void load(List<CleanEvent> events) throws SQLException {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE raw (idx INTEGER, event_id " + (spec.eventIdOrder.numeric() ? "BIGINT" : "VARCHAR") + ", t_ms BIGINT");
+        appendRows(events);
+        createEventsTable();
+    }
+
+    /**
+     * Loads the events, then the query rows of a Parquet spine: row {@code r} (its {@code rowColumn})
+     * gets index events + r, its time from {@code timeColumn} (epoch millis) and each group's key
+     * from {@code keyColumns} (by the group's key slot, as stored), not part of the measurement.
+     */
+    void load(List<CleanEvent> events, java.nio.file.Path spine, String rowColumn, String timeColumn, Map<Integer, String> keyColumns)
+            throws SQLException {
+        appendRows(events);
+        StringBuilder insert = new StringBuilder("INSERT INTO raw (idx, t_ms");
+        StringBuilder select = new StringBuilder(" SELECT " + events.size() + " + " + rowColumn + ", " + timeColumn);
+        keyColumns.forEach((slot, column) -> {
+            insert.append(", k").append(slot);
+            select.append(", ").append(column);
+        });
+        try (Statement st = connection.createStatement()) {
+            st.execute(insert + ")" + select + " FROM read_parquet('" + spine.toAbsolutePath().toString().replace("'", "''") + "')");
+            // A query row's own time is a field it has: the values derived from it (hour, weekday) are its own, as in the job.
+            for (CompiledSpec.DerivedField d : spec.derivedFields) {
+                String expr = timeDerived(d);
+                if (expr != null && numberSlots.contains(d.slot())) {
+                    st.execute("UPDATE raw SET n" + d.slot() + " = " + expr + " WHERE is_event IS NULL");
+                }
+            }
+        }
+        createEventsTable();
+    }
+
+    /** FeatureMath's hour-of-day and day-of-week encodings of the row's time, in SQL; null for other functions. */
+    private String timeDerived(CompiledSpec.DerivedField d) {
+        if (d.argSlots().length != 1 || d.argSlots()[0] != spec.eventTimeSlot) {
+            return null;
+        }
+        String day = "((t_ms % 86400000 + 86400000) % 86400000) / 86400000.0";
+        String week = "((((floor(t_ms / 86400000)::BIGINT + 3) % 7) + 7) % 7 + " + day + ") / 7.0";
+        return switch (d.fn()) {
+            case "hour_sin" -> "sin(2 * pi() * " + day + ")";
+            case "hour_cos" -> "cos(2 * pi() * " + day + ")";
+            case "dow_sin" -> "sin(2 * pi() * " + week + ")";
+            case "dow_cos" -> "cos(2 * pi() * " + week + ")";
+            default -> null;
+        };
+    }
+
+    private void appendRows(List<CleanEvent> events) throws SQLException {
+        StringBuilder ddl = new StringBuilder("CREATE TABLE raw (idx INTEGER, is_event BOOLEAN, event_id "
+                + (spec.eventIdOrder.numeric() ? "BIGINT" : "VARCHAR") + ", t_ms BIGINT");
+        spec.entities.forEach(g -> ddl.append(", k").append(g.keySlot()).append(" VARCHAR"));
         numberSlots.forEach(s -> ddl.append(", n").append(s).append(" DOUBLE"));
         textSlots.forEach(s -> ddl.append(", s").append(s).append(" VARCHAR"));
         try (Statement st = connection.createStatement()) {
@@ -68,12 +122,16 @@ final class DuckDbFeatures implements AutoCloseable {
                 CleanEvent e = events.get(i);
                 appender.beginRow();
                 appender.append(i);
+                appender.append(true);
                 if (spec.eventIdOrder.numeric()) {
                     appender.append(Long.parseLong(e.eventId));
                 } else {
                     appender.append(e.eventId);
                 }
                 appender.append(e.eventTime);
+                for (CompiledSpec.EntityGroup g : spec.entities) {
+                    appender.append(e.text[g.keySlot()]);
+                }
                 for (int s : numberSlots) {
                     double v = e.numbers[s];
                     if (Double.isNaN(v)) {
@@ -88,6 +146,9 @@ final class DuckDbFeatures implements AutoCloseable {
                 appender.endRow();
             }
         }
+    }
+
+    private void createEventsTable() throws SQLException {
         try (Statement st = connection.createStatement()) {
             st.execute("CREATE TABLE events AS SELECT *, epoch_ms(t_ms) AS t FROM raw");
             st.execute("DROP TABLE raw");
@@ -103,8 +164,14 @@ final class DuckDbFeatures implements AutoCloseable {
 
     /** Writes the features as Parquet, as the job does (part of the measurement). */
     void writeParquet(java.nio.file.Path file) throws SQLException {
+        writeParquet(file, 0);
+    }
+
+    /** Writes the features of the rows from index {@code fromIndex} on (the query rows: indexes after the events'). */
+    void writeParquet(java.nio.file.Path file, int fromIndex) throws SQLException {
         try (Statement st = connection.createStatement()) {
-            st.execute("COPY features TO '" + file.toAbsolutePath().toString().replace("'", "''") + "' (FORMAT parquet)");
+            st.execute("COPY (SELECT * FROM features WHERE idx >= " + fromIndex + ") TO '"
+                    + file.toAbsolutePath().toString().replace("'", "''") + "' (FORMAT parquet)");
         }
     }
 
@@ -130,7 +197,7 @@ final class DuckDbFeatures implements AutoCloseable {
         List<String> columns = new ArrayList<>();
         Map<String, String> windows = new LinkedHashMap<>();
         for (CompiledSpec.EntityGroup g : spec.entities) {
-            String key = "s" + g.keySlot();
+            String key = "k" + g.keySlot();
             String last = window(windows, key, g.stateTtlMillis());
             for (CompiledSpec.Feature f : g.features()) {
                 String col = f.slot() < 0 ? null : (f.textInput() ? "s" : "n") + f.slot();
@@ -138,7 +205,7 @@ final class DuckDbFeatures implements AutoCloseable {
                 String avg = "AVG(" + col + ") OVER " + w;
                 String std = "STDDEV_POP(" + col + ") OVER " + w;
                 String expr = switch (f.agg()) {
-                    case COUNT -> col == null ? "COUNT(*) OVER " + w : "COUNT(" + col + ") OVER " + w;
+                    case COUNT -> col == null ? "COUNT(is_event) OVER " + w : "COUNT(" + col + ") OVER " + w;
                     case SUM -> "COALESCE(SUM(" + col + ") OVER " + w + ", 0)";
                     case AVG -> avg;
                     case MIN -> "MIN(" + col + ") OVER " + w;
@@ -148,7 +215,7 @@ final class DuckDbFeatures implements AutoCloseable {
                     case ZSCORE -> "CASE WHEN " + std + " > 0 THEN (" + col + " - " + avg + ") / " + std + " END";
                     case RATIO_TO_AVG -> "CASE WHEN " + avg + " <> 0 THEN " + col + " / " + avg + " END";
                     case LAST_VALUE -> lastOf(col, last);
-                    case TIME_SINCE_LAST -> "(t_ms - MAX(t_ms) OVER " + last + ") / 1000.0";
+                    case TIME_SINCE_LAST -> "(t_ms - MAX(CASE WHEN is_event THEN t_ms END) OVER " + last + ") / 1000.0";
                     case DISTANCE_FROM_LAST -> haversine(lastOf("n" + f.latSlot(), last), lastOf("n" + f.lonSlot(), last),
                             "n" + f.latSlot(), "n" + f.lonSlot());
                     case VALUE -> col;
@@ -172,7 +239,7 @@ final class DuckDbFeatures implements AutoCloseable {
 
     /** The value at the newest earlier event (ties: the larger id), NULL values included. */
     private static String lastOf(String col, String window) {
-        return "arg_max_null(" + col + ", (t, event_id)) OVER " + window;
+        return "arg_max_null(" + col + ", CASE WHEN is_event THEN (t, event_id) END) OVER " + window;
     }
 
     /** The same formula and validity rules as FeatureMath.haversineKm. */

@@ -5,6 +5,7 @@ import dev.tandem.bench.HotKeyBenchmark;
 import dev.tandem.bench.MicroBenchmark;
 import dev.tandem.bench.ScalingBenchmark;
 import dev.tandem.bench.ServingBenchmark;
+import dev.tandem.bench.SpineBenchmark;
 import dev.tandem.bench.StreamingBenchmark;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
@@ -25,15 +26,20 @@ import picocli.CommandLine.Parameters;
                 + "engine per event. hotkey: the batch job at parallelism 1 over events of one entity vs the same events "
                 + "over 10,000 entities. serving: the feature server in its own JVM, open-loop latency at fixed rates (one "
                 + "event, batches of ten) with the streaming job and PostgreSQL running, against a JDBC primary-key SELECT; "
-                + "freshness of live events; restart-to-ready time.")
+                + "freshness of live events; restart-to-ready time. spine: training-set --spine against DuckDB computing the "
+                + "same features for the same spine rows, at --spine-rows and ten times that.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming, scaling, micro, hotkey, serving }
+    enum Name { backfill, streaming, scaling, micro, hotkey, serving, spine }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
 
     @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 200,000 for streaming, 100,000 for serving).")
     Long events;
+
+    @Option(names = "--spine-rows", defaultValue = "1000000", description = "spine: rows of the smaller spine (default ${DEFAULT-VALUE}; "
+            + "the larger has ten times as many).")
+    long spineRows;
 
     @Option(names = "--seed", defaultValue = "7", description = "Generator seed (default ${DEFAULT-VALUE}).")
     long seed;
@@ -67,6 +73,13 @@ final class BenchCommand implements Callable<Integer> {
             var options = streamingOptions(n, work, resultsFile, command);
             System.out.println(ServingBenchmark.run(options, FeaturesRun.compile(null)).render());
             return 0;
+        }
+        if (name == Name.spine) {
+            var options = new SpineBenchmark.Options(n, spineRows, seed, parallelism, work, resultsFile,
+                    command + " --spine-rows " + spineRows, pii.orDevelopmentKey());
+            var result = SpineBenchmark.run(options, FeaturesRun.compile(null));
+            System.out.println(result.render(parallelism));
+            return result.agrees() ? 0 : 1;
         }
         if (name == Name.micro) {
             Map<String, Double> scores = MicroBenchmark.run(ServerCommands.home(), work, resultsFile, "./tandem bench micro");
