@@ -18,6 +18,12 @@ public final class Reasons {
     public static final String FUTURE_TIMESTAMP = "future_timestamp";
     public static final String LATE = "late";
     public static final String DUPLICATE = "duplicate";
+    /**
+     * The cleaner itself failed on a record (a bug, never an expected refusal): the record is a dead
+     * letter with the error, the job goes on. Not in {@link #ALL}: quality windows, whose columns
+     * are fixed per reason, count it under {@link #MALFORMED_JSON}.
+     */
+    public static final String CLEANING_FAILED = "cleaning_failed";
 
     public static final List<String> ALL = List.of(
             MALFORMED_JSON, OVERSIZED, MISSING_FIELD, WRONG_TYPE, INVALID_AMOUNT, INVALID_CURRENCY,

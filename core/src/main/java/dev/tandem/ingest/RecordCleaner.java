@@ -122,6 +122,16 @@ public final class RecordCleaner {
      * {@code raw} renders the record for a dead letter, only when it is refused.
      */
     public Outcome clean(JsonNode root, Supplier<String> raw) {
+        try {
+            return cleanFields(root, raw);
+        } catch (RuntimeException bug) {
+            // One record must never stop a pipeline: a failure of the cleaning code is that record's dead letter.
+            return refuse(Reasons.CLEANING_FAILED, "the cleaner failed on this record: " + bug, textOrNull(root.get(spec.eventIdField)),
+                    null, raw);
+        }
+    }
+
+    private Outcome cleanFields(JsonNode root, Supplier<String> raw) {
         String[] text = new String[spec.textSlots];
         double[] numbers = new double[spec.numberSlots];
         Arrays.fill(numbers, Double.NaN);

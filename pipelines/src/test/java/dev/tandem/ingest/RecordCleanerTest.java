@@ -39,6 +39,25 @@ class RecordCleanerTest {
         assertThat(Arrays.toString(e.text)).doesNotContain("4111").doesNotContain("jane");
     }
 
+    @Test
+    void aFailureOfTheCleanerItselfIsThatRecordsDeadLetterAndTheNextRecordCleans() {
+        boolean[] failNext = {true};
+        RecordCleaner failingOnce = new RecordCleaner(SPEC, "secret", CurrencyConverter.defaultTable(), () -> {
+            if (failNext[0]) {
+                failNext[0] = false;
+                throw new IllegalStateException("clock unavailable"); // stands for any bug in a UDF
+            }
+            return NOW;
+        });
+        RecordCleaner.Outcome failed = failingOnce.clean(GOOD);
+        assertThat(failed.event()).isNull();
+        assertThat(failed.deadLetter().reason).isEqualTo(Reasons.CLEANING_FAILED);
+        assertThat(failed.deadLetter().detail).contains("clock unavailable");
+        assertThat(failed.deadLetter().eventId).isEqualTo("t1");
+        assertThat(failed.deadLetter().raw).doesNotContain("4111 1111 1111 1111");
+        assertThat(failingOnce.clean(GOOD).event()).isNotNull();
+    }
+
     @ParameterizedTest(name = "{1}")
     @CsvSource(delimiter = '|', value = {
         "{\"txn_id\":\"t1\",|malformed_json",
