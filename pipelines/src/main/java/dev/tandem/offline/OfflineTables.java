@@ -19,7 +19,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
  */
 public final class OfflineTables {
     /** Open Parquet writers per sink subtask; rows arrive sorted by date in batch, so one is normally enough. */
-    static final int MAX_OPEN_PARQUET_WRITERS = 8;
+    static final int MAX_OPEN_PARQUET_WRITERS = 4;
     /** Where rows without a usable time go: Flink SQL's name for a null partition value. */
     public static final String DEFAULT_PARTITION = EventDate.COLUMN + "=__DEFAULT_PARTITION__";
 

@@ -20,11 +20,31 @@ public final class ParquetWriters {
 
     public static ParquetWriterFactory<GenericRecord> forGenericRecord(Schema schema) {
         String json = schema.toString(); // Avro schemas are not serializable; the factory ships its text
-        ParquetBuilder<GenericRecord> builder = out -> AvroParquetWriter.<GenericRecord>builder(out)
-                .withSchema(new Schema.Parser().parse(json))
-                .withDataModel(GenericData.get())
-                .withRowGroupSize(ROW_GROUP_BYTES)
-                .build();
+        ParquetBuilder<GenericRecord> builder = out -> {
+            Schema parsed = new Schema.Parser().parse(json);
+            AvroParquetWriter.Builder<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(out)
+                    .withSchema(parsed)
+                    .withDataModel(GenericData.get())
+                    .withRowGroupSize(ROW_GROUP_BYTES);
+            for (Schema.Field field : parsed.getFields()) {
+                if (isDouble(field.schema())) {
+                    writer.withDictionaryEncoding(field.name(), false);
+                }
+            }
+            return writer.build();
+        };
         return new ParquetWriterFactory<>(builder);
+    }
+
+    /**
+     * Feature values (sums, means, distances) rarely repeat, so a dictionary never pays for them;
+     * building one anyway kept a hash map of up to a megabyte of doubles per column and open writer
+     * (the 10-million-event backfill ran out of heap in it).
+     */
+    private static boolean isDouble(Schema schema) {
+        if (schema.getType() == Schema.Type.UNION) {
+            return schema.getTypes().stream().anyMatch(ParquetWriters::isDouble);
+        }
+        return schema.getType() == Schema.Type.DOUBLE;
     }
 }
