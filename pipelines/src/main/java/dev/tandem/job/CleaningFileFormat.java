@@ -10,7 +10,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
-import org.apache.flink.connector.file.src.util.RecordAndPosition;
 
 /**
  * A file format that cleans each record where the source reads it, so per-file watermarks are made
@@ -46,30 +45,7 @@ public final class CleaningFileFormat<T> implements BulkFormat<Ingested, FileSou
     private Reader<Ingested> cleaning(Reader<T> reader, FileSourceSplit split) {
         RecordCleaner cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
         String partition = split.path().getName();
-        return new Reader<>() {
-            @Override
-            public RecordIterator<Ingested> readBatch() throws IOException {
-                RecordIterator<T> batch = reader.readBatch();
-                return batch == null ? null : new RecordIterator<>() {
-                    @Override
-                    public RecordAndPosition<Ingested> next() {
-                        RecordAndPosition<T> next = batch.next();
-                        return next == null ? null : new RecordAndPosition<>(
-                                Ingested.of(format.clean(cleaner, next.getRecord()), partition), next.getOffset(), next.getRecordSkipCount());
-                    }
-
-                    @Override
-                    public void releaseBatch() {
-                        batch.releaseBatch();
-                    }
-                };
-            }
-
-            @Override
-            public void close() throws IOException {
-                reader.close();
-            }
-        };
+        return MappedReader.of(reader, record -> Ingested.of(format.clean(cleaner, record), partition));
     }
 
     @Override

@@ -1,12 +1,12 @@
 package dev.tandem.spine;
 
+import dev.tandem.job.MappedReader;
 import dev.tandem.spec.CompiledSpec;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.reader.BulkFormat;
-import org.apache.flink.connector.file.src.util.RecordAndPosition;
 
 /**
  * Spine files read and cleaned where the source reads them: each record of the inner format
@@ -45,34 +45,7 @@ public final class SpineFileFormat<T> implements BulkFormat<SpineRow, FileSource
         SpineCleaner cleaner = new SpineCleaner(spec, layout, piiSecret);
         String file = split.path().getName();
         long[] rowNumber = {0};
-        return new Reader<>() {
-            @Override
-            public RecordIterator<SpineRow> readBatch() throws IOException {
-                RecordIterator<T> batch = reader.readBatch();
-                return batch == null ? null : new RecordIterator<>() {
-                    @Override
-                    public RecordAndPosition<SpineRow> next() {
-                        RecordAndPosition<T> next = batch.next();
-                        if (next == null) {
-                            return null;
-                        }
-                        T record = next.getRecord();
-                        SpineRow row = cleaner.clean(file + ":" + ++rowNumber[0], rows.columns(record), () -> rows.render(record));
-                        return new RecordAndPosition<>(row, next.getOffset(), next.getRecordSkipCount());
-                    }
-
-                    @Override
-                    public void releaseBatch() {
-                        batch.releaseBatch();
-                    }
-                };
-            }
-
-            @Override
-            public void close() throws IOException {
-                reader.close();
-            }
-        };
+        return MappedReader.of(reader, record -> cleaner.clean(file + ":" + ++rowNumber[0], rows.columns(record), () -> rows.render(record)));
     }
 
     @Override
