@@ -1,11 +1,13 @@
 package dev.tandem.kafka;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
@@ -25,12 +27,35 @@ public final class Topics {
     /** Input topics Tandem creates get this many partitions unless told otherwise. */
     public static final int DEFAULT_INPUT_PARTITIONS = 4;
 
+    /** How long a broker has to answer before a command says it is unreachable. */
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
+
     private Topics() {}
+
+    /** A first call to the broker: on no answer, one line that says which broker and what to check, not a bare timeout. */
+    private static <T> T reachable(String bootstrap, Duration timeout, Call<T> call) throws Exception {
+        try {
+            return call.get();
+        } catch (TimeoutException noAnswer) {
+            throw new IllegalStateException("Kafka at " + bootstrap + " did not answer within " + timeout.toSeconds()
+                    + " s: is the broker running and reachable from here (--bootstrap)?");
+        }
+    }
+
+    private interface Call<T> {
+        T get() throws Exception;
+    }
 
     /** Creates the topics that do not exist yet: name → partitions. */
     public static void ensure(String bootstrap, Map<String, Integer> partitions) throws Exception {
-        try (Admin admin = Admin.create(adminConfig(bootstrap))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        ensure(bootstrap, partitions, ANSWER_TIMEOUT);
+    }
+
+    static void ensure(String bootstrap, Map<String, Integer> partitions, Duration answerTimeout) throws Exception {
+        Admin admin = Admin.create(adminConfig(bootstrap));
+        try {
+            Set<String> existing = reachable(bootstrap, answerTimeout,
+                    () -> admin.listTopics().names().get(answerTimeout.toMillis(), TimeUnit.MILLISECONDS));
             List<NewTopic> missing = new ArrayList<>();
             partitions.forEach((name, count) -> {
                 if (!existing.contains(name)) {
@@ -41,6 +66,8 @@ public final class Topics {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
             }
+        } finally {
+            admin.close(Duration.ofSeconds(5)); // an unreachable broker's pending calls are abandoned, not waited for
         }
     }
 
