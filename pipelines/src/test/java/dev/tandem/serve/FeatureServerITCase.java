@@ -78,7 +78,7 @@ class FeatureServerITCase {
     private static FeatureServer startFrom(String bootstrap, String prefix, StateBootstrap history) throws Exception {
         FeatureServer server = ServingSetup.start(SPEC, bootstrap, prefix, ServingSetup.SERVED_LOG, FeatureRuns.SECRET,
                 ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, TOKEN)), "127.0.0.1", 0, SPEC.maxOutOfOrdernessMillis, history);
-        for (int i = 0; i < 600 && !server.isReady(); i++) {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); !server.isReady() && System.nanoTime() < deadline; ) {
             TimeUnit.MILLISECONDS.sleep(50);
         }
         assertThat(server.isReady()).as("caught up with the topics").isTrue();
@@ -320,7 +320,8 @@ class FeatureServerITCase {
 
             ErasureTopic.tombstone(bootstrap, prefix + Topics.ERASURES, "card", pseudonym);
             long count = 1;
-            for (int i = 0; i < 200 && count != 0; i++) {
+            // Waits for the effect, bounded generously: a loaded CI machine once needed more than 5 s.
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); count != 0 && System.nanoTime() < deadline; ) {
                 count = client.entity("card", CARD, null).body().path("features").path("card_txn_count_10m").asLong();
                 TimeUnit.MILLISECONDS.sleep(25);
             }
@@ -346,7 +347,8 @@ class FeatureServerITCase {
     }
 
     private static void awaitApplied(FeatureServer server, long offset) throws InterruptedException {
-        for (int i = 0; i < 400 && server.appliedOffsets().getOrDefault(0, 0L) < offset; i++) {
+        for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                server.appliedOffsets().getOrDefault(0, 0L) < offset && System.nanoTime() < deadline; ) {
             TimeUnit.MILLISECONDS.sleep(25);
         }
         assertThat(server.appliedOffsets().get(0)).isEqualTo(offset);
