@@ -177,7 +177,8 @@ class FeatureServerITCase {
         Files.copy(generated.resolve(Generator.LABELS_FILE), history.resolve(Generator.LABELS_FILE));
         String snapshot = "2030-01-01T00:00:00Z";
         assertThat(CliRuns.run("training-set", "--input", history.toString(), "--output", dir.resolve("batch-training").toString(),
-                "--snapshot", snapshot, "--pii-secret-file", secret.toString())).isZero();
+                "--snapshot", snapshot, "--pii-secret-file", secret.toString(), "--erasure-log", dir.resolve("no-erasures.jsonl").toString()))
+                .isZero();
         assertThat(CliRuns.run("training-set", "--served", prefix + ServingSetup.SERVED_LOG, "--kafka", bootstrap, "--input",
                 history.toString(), "--output", dir.resolve("served-training").toString(), "--snapshot", snapshot)).isZero();
         Map<String, GenericRecord> batchTraining = trainingRows(dir.resolve("batch-training"));
