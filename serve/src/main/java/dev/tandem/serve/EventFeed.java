@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -67,20 +68,44 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
         p.setProperty(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         p.setProperty(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "2000");
         this.consumer = new KafkaConsumer<>(p);
-        consumer.partitionsFor(topic, Duration.ofSeconds(30)).forEach(i -> events.add(new TopicPartition(topic, i.partition())));
+        events.addAll(partitionsOf(topic));
         if (events.isEmpty()) {
             consumer.close();
             throw new IllegalStateException("the event topic " + topic + " does not exist: create it (or start the streaming job) first");
         }
         if (erasuresTopic != null) {
-            consumer.partitionsFor(erasuresTopic, Duration.ofSeconds(30))
-                    .forEach(i -> erasures.add(new TopicPartition(erasuresTopic, i.partition())));
+            erasures.addAll(partitionsOf(erasuresTopic));
+            if (erasures.isEmpty()) {
+                consumer.close();
+                throw new IllegalStateException("the erasures topic " + erasuresTopic + " does not exist: an erasure could not reach the server");
+            }
         }
         List<TopicPartition> all = new ArrayList<>(events);
         all.addAll(erasures);
         this.readyAt = new ConcurrentHashMap<>(consumer.endOffsets(all, Duration.ofSeconds(30)));
         this.thread = new Thread(this::run, "tandem-serve-feed");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * The topic's partitions, waiting (up to 30 s) for a topic created a moment ago to show up in
+     * the metadata: a fresh topic can first be listed with no partitions, and a feed that took
+     * that for "no erasures" would never see one.
+     */
+    private List<TopicPartition> partitionsOf(String name) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            var partitions = consumer.partitionsFor(name, Duration.ofSeconds(30));
+            if ((partitions != null && !partitions.isEmpty()) || System.nanoTime() > deadline) {
+                return partitions == null ? List.of() : partitions.stream().map(i -> new TopicPartition(name, i.partition())).toList();
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return List.of();
+            }
+        }
     }
 
     public EventFeed start() {
