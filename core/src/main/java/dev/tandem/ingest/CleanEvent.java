@@ -27,13 +27,6 @@ public class CleanEvent {
 
     public CleanEvent() {}
 
-    /** A query row of that id (see {@link #QUERY_PREFIX}): same time and values, never added to a history. */
-    public CleanEvent asQuery(String queryId) {
-        CleanEvent query = new CleanEvent(QUERY_PREFIX + queryId, eventTime, text, numbers);
-        query.ingestTime = ingestTime;
-        return query;
-    }
-
     public boolean isQuery() {
         return eventId != null && eventId.startsWith(QUERY_PREFIX);
     }

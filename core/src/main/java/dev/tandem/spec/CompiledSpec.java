@@ -110,6 +110,11 @@ public final class CompiledSpec implements Serializable {
         return name + "/v" + version + "/" + fingerprint;
     }
 
+    /** The source field a group's key is cleaned from; empty when the key is a derived value. */
+    public java.util.Optional<InputField> keySourceField(EntityGroup group) {
+        return inputFields.stream().filter(f -> f.outputName().equals(group.keyName())).findFirst();
+    }
+
     public List<Feature> allFeatures() {
         List<Feature> all = new ArrayList<>();
         entities.forEach(e -> all.addAll(e.features()));

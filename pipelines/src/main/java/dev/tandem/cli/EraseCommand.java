@@ -90,8 +90,7 @@ final class EraseCommand implements Callable<Integer> {
         if (pseudonym) {
             return entity;
         }
-        CompiledSpec.InputField keyField = spec.inputFields.stream().filter(f -> f.outputName().equals(g.keyName()))
-                .findFirst().orElseThrow(() -> new UsageError("group " + g.name() + " is keyed by a derived value: give --pseudonym"));
+        CompiledSpec.InputField keyField = spec.keySourceField(g).orElseThrow(() -> new UsageError("group " + g.name() + " is keyed by a derived value: give --pseudonym"));
         try {
             return cleaner.storedValue(keyField, entity);
         } catch (IllegalArgumentException e) {

@@ -134,8 +134,7 @@ public final class SpineLayout implements Serializable {
 
     /** The source field a group's key is cleaned from, or null when the key is derived. */
     static String keyColumn(CompiledSpec spec, CompiledSpec.EntityGroup group) {
-        return spec.inputFields.stream().filter(f -> f.outputName().equals(group.keyName()) && f.slot() == group.keySlot())
-                .map(CompiledSpec.InputField::name).findFirst().orElse(null);
+        return spec.keySourceField(group).map(CompiledSpec.InputField::name).orElse(null);
     }
 
     private static Set<String> reservedNames(CompiledSpec spec, List<Integer> groups, String timeColumn) {

@@ -41,6 +41,6 @@ public class SpineRow {
 
     /** The row as the feature operators read it: a query of its instant, never added to a history. */
     public CleanEvent asQuery() {
-        return new CleanEvent(null, time, text, numbers).asQuery(id);
+        return new CleanEvent(CleanEvent.QUERY_PREFIX + id, time, text, numbers);
     }
 }

@@ -92,12 +92,8 @@ public final class FeatureService {
 
     /** The key as ingestion stores it: cleaned, then pseudonymised or masked as the spec says. */
     private String storedKey(CompiledSpec.EntityGroup group, String raw) {
-        for (CompiledSpec.InputField field : state.spec().inputFields) {
-            if (field.outputName().equals(group.keyName())) {
-                return cleaners.get().storedValue(field, raw);
-            }
-        }
-        return raw; // a derived key: stored as given
+        return state.spec().keySourceField(group).map(field -> cleaners.get().storedValue(field, raw))
+                .orElse(raw); // a derived key: stored as given
     }
 
     private Refused tooOld(long asOf) {
