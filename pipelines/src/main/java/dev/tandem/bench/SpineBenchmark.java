@@ -7,7 +7,7 @@ import dev.tandem.generate.Generator;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.job.FeaturesJobOptions;
-import dev.tandem.job.InputFiles;
+import dev.tandem.ingest.InputFiles;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.spec.CompiledSpec;

@@ -12,7 +12,7 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.store.OnlineStoreSchema;
 import org.apache.flink.api.common.JobExecutionResult;
 import dev.tandem.job.FeaturesJobOptions;
-import dev.tandem.job.InputFiles;
+import dev.tandem.ingest.InputFiles;
 import dev.tandem.job.RunSummary;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.spec.CompiledSpec;

@@ -3,7 +3,7 @@ package dev.tandem.cli;
 import dev.tandem.kafka.Topics;
 import dev.tandem.serve.FeatureServer;
 import dev.tandem.serve.ServeTokens;
-import dev.tandem.served.HistoryBootstrap;
+import dev.tandem.served.ServingHistory;
 import dev.tandem.served.ServingSetup;
 import dev.tandem.spec.CompiledSpec;
 import java.nio.file.Path;
@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
             throw new UsageError("--lookback must be at least the spec's max_out_of_orderness (" + compiled.maxOutOfOrdernessMillis + " ms)");
         }
         FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port, lookbackMillis,
-                history == null ? null : HistoryBootstrap.of(compiled, history, secret));
+                history == null ? null : ServingHistory.of(compiled, history, secret));
         System.out.printf("tandem feature server on http://%s:%d (spec %s); /ready once the state has read %s%n", host,
                 server.port(), compiled.name, topicPrefix + Topics.TRANSACTIONS);
         server.serveUntilShutdown();

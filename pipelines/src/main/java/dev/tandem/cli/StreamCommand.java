@@ -55,6 +55,11 @@ final class StreamCommand implements Callable<Integer> {
             + "window's drift against it into PostgreSQL (quality_drift) and alert above the threshold.")
     Path driftBaseline;
 
+    @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Start from a savepoint or retained checkpoint "
+            + "(for example one written by bootstrap-state); the Kafka source starts at the consumer group's committed offsets "
+            + "when the savepoint has none of its own.")
+    String fromSavepoint;
+
     @Mixin
     PiiOptions pii;
 
@@ -71,7 +76,7 @@ final class StreamCommand implements Callable<Integer> {
         return new StreamingJobOptions(bootstrap, groupId, topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.LABELS,
                 topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, topicPrefix + Topics.ALERTS, topicPrefix + Topics.LINEAGE, topicPrefix + Topics.ERASURES, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
-                checkpointUri(checkpointDir), stateBackend, pii.required("stream"));
+                checkpointUri(checkpointDir), stateBackend, pii.required("stream"), fromSavepoint);
     }
 
     /** A URI stays as it is; a local path becomes an absolute file URI. */

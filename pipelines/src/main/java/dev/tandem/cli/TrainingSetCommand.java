@@ -2,7 +2,7 @@ package dev.tandem.cli;
 
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
-import dev.tandem.job.InputFiles;
+import dev.tandem.ingest.InputFiles;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.served.ServedLogReader;

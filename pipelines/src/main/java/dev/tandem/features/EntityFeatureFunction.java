@@ -13,11 +13,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -70,16 +66,12 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "pending", Types.LONG, TypeInformation.of(PendingEvents.class)));
-        MapState<Long, BufferedEvent> events = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "events", Types.LONG, TypeInformation.of(BufferedEvent.class)));
-        // The earlier job kept the whole history in one value; read once per entity, then moved into "events".
-        ValueState<EntityHistory> legacyHistory = getRuntimeContext().getState(new ValueStateDescriptor<>(
-                "history", TypeInformation.of(EntityHistory.class)));
+        pending = getRuntimeContext().getMapState(FeatureState.pending());
+        MapState<Long, BufferedEvent> events = getRuntimeContext().getMapState(FeatureState.events());
+        ValueState<EntityHistory> legacyHistory = getRuntimeContext().getState(FeatureState.legacyHistory());
         entities = new EntityStates(features, events, legacyHistory, streaming, streaming ? STREAMING_CACHE : 4);
-        cleanupAt = getRuntimeContext().getState(new ValueStateDescriptor<>("cleanup-at", Types.LONG));
-        forgetThrough = getRuntimeContext().getState(new ValueStateDescriptor<>("forget-through", Types.LONG));
+        cleanupAt = getRuntimeContext().getState(FeatureState.cleanupAt());
+        forgetThrough = getRuntimeContext().getState(FeatureState.forgetThrough());
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
         erasedCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").counter("erased_entities");
     }

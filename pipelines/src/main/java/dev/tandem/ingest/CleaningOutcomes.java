@@ -19,6 +19,8 @@ import org.apache.flink.util.Collector;
  */
 public final class CleaningOutcomes extends ProcessFunction<Ingested, Ingested> implements CheckpointedFunction {
     public static final String ERASED_ACCUMULATOR = "tandem-erased-events";
+    /** The union operator state of the partitions' newest clean times (also written by the state bootstrap). */
+    public static final String NEWEST_STATE = "newest-clean-event-time-per-partition";
 
     private final ErasedEntities erased;
 
@@ -34,7 +36,7 @@ public final class CleaningOutcomes extends ProcessFunction<Ingested, Ingested> 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         newestClean = new NewestPerPartition();
-        newestClean.initialize(context.getOperatorStateStore(), "newest-clean-event-time-per-partition", "newest-clean-event-time");
+        newestClean.initialize(context.getOperatorStateStore(), NEWEST_STATE, "newest-clean-event-time");
     }
 
     @Override

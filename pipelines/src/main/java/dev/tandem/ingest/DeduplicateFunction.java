@@ -27,14 +27,19 @@ public final class DeduplicateFunction extends KeyedProcessFunction<String, Clea
         this.ttlMillis = ttlMillis;
     }
 
-    @Override
-    public void open(OpenContext openContext) {
+    /** The event time of the copy kept per event id; written by the state bootstrap too, so named once. */
+    public static ValueStateDescriptor<Long> keptAt(long ttlMillis) {
         ValueStateDescriptor<Long> descriptor = new ValueStateDescriptor<>("kept-event-time", Types.LONG);
         descriptor.enableTimeToLive(StateTtlConfig.newBuilder(Duration.ofMillis(ttlMillis))
                 .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
                 .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
                 .build());
-        keptAt = getRuntimeContext().getState(descriptor);
+        return descriptor;
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        keptAt = getRuntimeContext().getState(keptAt(ttlMillis));
         counters = new DeadLetterCounters(getRuntimeContext().getMetricGroup());
     }
 

@@ -16,13 +16,18 @@ import org.apache.flink.api.common.state.OperatorStateStore;
  * partitions it reads now. State written by the earlier job (one time for the whole input, when
  * input order was global) seeds partitions that have no entry of their own.
  */
-final class NewestPerPartition {
+public final class NewestPerPartition {
     private final Map<String, Long> newest = new HashMap<>();
     private ListState<PartitionTime> state;
     private long earlierGlobal = Long.MIN_VALUE;
 
+    /** The union list state {@code name}: every subtask reads every partition's entry on restore. */
+    public static ListStateDescriptor<PartitionTime> descriptor(String name) {
+        return new ListStateDescriptor<>(name, TypeInformation.of(PartitionTime.class));
+    }
+
     void initialize(OperatorStateStore store, String name, String earlierName) throws Exception {
-        state = store.getUnionListState(new ListStateDescriptor<>(name, TypeInformation.of(PartitionTime.class)));
+        state = store.getUnionListState(descriptor(name));
         for (PartitionTime entry : state.get()) {
             newest.merge(entry.partition, entry.time, Math::max);
         }

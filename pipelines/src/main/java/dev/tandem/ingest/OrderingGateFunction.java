@@ -15,6 +15,9 @@ import org.apache.flink.util.Collector;
  * survive restarts and rescaling.
  */
 public final class OrderingGateFunction extends ProcessFunction<Ingested, CleanEvent> implements CheckpointedFunction {
+    /** The union operator state of the partitions' newest admitted times (also written by the state bootstrap). */
+    public static final String NEWEST_STATE = "newest-admitted-per-partition";
+
     private final long boundMillis;
 
     private transient NewestPerPartition newestAdmitted;
@@ -27,7 +30,7 @@ public final class OrderingGateFunction extends ProcessFunction<Ingested, CleanE
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
         newestAdmitted = new NewestPerPartition();
-        newestAdmitted.initialize(context.getOperatorStateStore(), "newest-admitted-per-partition", "newest-admitted-event-time");
+        newestAdmitted.initialize(context.getOperatorStateStore(), NEWEST_STATE, "newest-admitted-event-time");
     }
 
     @Override

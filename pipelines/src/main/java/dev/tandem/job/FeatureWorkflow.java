@@ -43,6 +43,11 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  * uids are part of the savepoint contract: do not rename them.
  */
 public final class FeatureWorkflow {
+    /** Uids of the stateful ingestion and feature operators (the state bootstrap writes their state). */
+    public static final String CLEAN_UID = "clean";
+    public static final String ORDERING_GATE_UID = "ordering-gate";
+    public static final String DEDUPLICATE_UID = "deduplicate";
+
     private static final TypeInformation<Ingested> INGESTED = TypeInformation.of(Ingested.class);
     private static final TypeInformation<CleanEvent> CLEAN_EVENT = TypeInformation.of(CleanEvent.class);
     private static final TypeInformation<FeatureVector> VECTOR = TypeInformation.of(FeatureVector.class);
@@ -117,8 +122,11 @@ public final class FeatureWorkflow {
         return checkQuality(new Outputs(vectors, deadLetters, null, null, null), unique, options);
     }
 
-    /** The events every feature is computed from, and what ingestion refused. */
-    public record Admitted(DataStream<CleanEvent> events, DataStream<DeadLetter> deadLetters) {}
+    /**
+     * The events every feature is computed from, what ingestion refused, and the cleaned records
+     * (with their partitions) before the lateness rule.
+     */
+    public record Admitted(DataStream<CleanEvent> events, DataStream<DeadLetter> deadLetters, DataStream<Ingested> cleaned) {}
 
     /**
      * Ingestion: the cleaner's refusals and erased entities out, the lateness rule per partition
@@ -127,16 +135,16 @@ public final class FeatureWorkflow {
     public static Admitted admit(DataStream<Ingested> ingested, CompiledSpec spec, ErasedEntities erased) {
         SingleOutputStreamOperator<Ingested> cleaned = ingested
                 .process(new CleaningOutcomes(erased), INGESTED)
-                .name("clean-outcomes").uid("clean");
+                .name("clean-outcomes").uid(CLEAN_UID);
         SingleOutputStreamOperator<CleanEvent> timed = cleaned
                 .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), CLEAN_EVENT)
-                .name("ordering-gate").uid("ordering-gate");
+                .name("ordering-gate").uid(ORDERING_GATE_UID);
         SingleOutputStreamOperator<CleanEvent> unique = timed
                 .keyBy(event -> event.eventId, Types.STRING)
                 .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)
-                .name("deduplicate").uid("deduplicate");
+                .name("deduplicate").uid(DEDUPLICATE_UID);
         return new Admitted(unique, cleaned.getSideOutput(DeadLetters.TAG)
-                .union(timed.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG)));
+                .union(timed.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG)), cleaned);
     }
 
     /** Streaming keeps each entity's events in keyed state, written at checkpoints; batch sees each key once, on the heap. */
@@ -167,7 +175,12 @@ public final class FeatureWorkflow {
         SingleOutputStreamOperator<FeatureVector> features = streaming
                 ? byEntity.transform("features-" + name, VECTOR, new EntityFeatureOperator(function))
                 : byEntity.process(function, VECTOR).name("features-" + name);
-        return features.uid("features-" + name);
+        return features.uid(featuresUid(name));
+    }
+
+    /** The uid of an entity group's feature operator. */
+    public static String featuresUid(String group) {
+        return "features-" + group;
     }
 
     /** The quality windows of a run, the expectations they break and, with a baseline, their drift. */

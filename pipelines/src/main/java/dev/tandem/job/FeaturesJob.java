@@ -1,5 +1,6 @@
 package dev.tandem.job;
 
+import dev.tandem.ingest.InputFiles;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.lineage.Datasets;

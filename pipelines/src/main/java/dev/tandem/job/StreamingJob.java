@@ -60,6 +60,13 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * exactly-once Kafka topic, dead letters on their own topic.
  */
 public final class StreamingJob {
+    /**
+     * Key groups of keyed state. Set, not derived from the parallelism, because a savepoint only
+     * restores into the same number; 128 is what Flink derived for every earlier run (parallelism
+     * up to 85), so their savepoints restore, and what the state bootstrap writes.
+     */
+    public static final int MAX_PARALLELISM = 128;
+
     private StreamingJob() {}
 
     /** Runs the job to its end (bounded input) or until it is cancelled. */
@@ -148,6 +155,7 @@ public final class StreamingJob {
         Configuration conf = new Configuration();
         conf.setString("execution.runtime-mode", "streaming");
         conf.setString("parallelism.default", String.valueOf(options.parallelism()));
+        conf.setString("pipeline.max-parallelism", String.valueOf(MAX_PARALLELISM));
         conf.setString("pipeline.generic-types", "false");
         conf.setString("execution.checkpointing.interval", options.checkpointInterval().toMillis() + " ms");
         conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
@@ -156,6 +164,9 @@ public final class StreamingJob {
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("state.backend.type", options.stateBackend());
         conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
+        if (options.restoreFrom() != null) {
+            conf.setString("execution.state-recovery.path", options.restoreFrom());
+        }
         return conf;
     }
 

@@ -8,7 +8,7 @@ import dev.tandem.ingest.DeadLetters;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
-import dev.tandem.job.InputFiles;
+import dev.tandem.ingest.InputFiles;
 import dev.tandem.job.ParquetSchemas;
 import dev.tandem.job.Sources;
 import dev.tandem.job.TextLines;

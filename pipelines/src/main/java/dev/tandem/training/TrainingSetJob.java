@@ -6,7 +6,7 @@ import dev.tandem.ingest.Ingested;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
-import dev.tandem.job.InputFiles;
+import dev.tandem.ingest.InputFiles;
 import dev.tandem.job.QualityFiles;
 import dev.tandem.job.Sources;
 import dev.tandem.lineage.Datasets;

@@ -1,5 +1,6 @@
 package dev.tandem.job;
 
+import dev.tandem.ingest.InputFiles;
 import dev.tandem.spec.CompiledSpec;
 import java.nio.file.Path;
 

@@ -17,7 +17,7 @@ import dev.tandem.parity.FeatureTable;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.served.FeatureClient;
-import dev.tandem.served.HistoryBootstrap;
+import dev.tandem.serve.HistoryBootstrap;
 import dev.tandem.served.ServingSetup;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;

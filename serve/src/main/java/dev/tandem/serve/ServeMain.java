@@ -24,6 +24,12 @@ public final class ServeMain {
         return lookback == null || lookback.isBlank() ? spec.maxOutOfOrdernessMillis : Duration.parse(lookback).toMillis();
     }
 
+    /** TANDEM_SERVE_HISTORY: a directory of JSON-lines event files to start the state from (as serve --history); default none. */
+    private static StateBootstrap history(Map<String, String> env, CompiledSpec spec, String secret) {
+        String dir = env.get("TANDEM_SERVE_HISTORY");
+        return dir == null || dir.isBlank() ? null : HistoryBootstrap.of(spec, Path.of(dir), secret);
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> env = System.getenv();
         String specFile = env.get("TANDEM_SPEC");
@@ -37,7 +43,7 @@ public final class ServeMain {
         FeatureServer server = FeatureServer.start(new FeatureServer.Config(spec, spec.featureSetVersion(),
                 kafka, prefix + "transactions", prefix + "erasures", prefix + env.getOrDefault("TANDEM_SERVED_LOG", "served-features"),
                 secret, tokens, env.getOrDefault("TANDEM_SERVE_HOST", "0.0.0.0"),
-                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec), null));
+                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec), history(env, spec, secret)));
         System.out.printf("tandem feature server on port %d (spec %s)%n", server.port(), spec.name);
         server.serveUntilShutdown();
     }

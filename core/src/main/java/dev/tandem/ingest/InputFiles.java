@@ -1,4 +1,4 @@
-package dev.tandem.job;
+package dev.tandem.ingest;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,0 +1,162 @@
+package dev.tandem.bootstrap;
+
+import dev.tandem.asof.BufferedEvent;
+import dev.tandem.asof.EntityState;
+import dev.tandem.asof.FeatureGroup;
+import dev.tandem.features.PendingEvents;
+import dev.tandem.ingest.CleanEvent;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.EventIdOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * An entity's state in the streaming feature operator at the moment the job's watermark reaches
+ * {@code W} (broadcast; batch mode reads a broadcast input before any keyed one): the events at
+ * or before {@code W} added to the as-of engine in (time, id) order exactly as the operator's
+ * timers add them, the later ones still pending. Emits one {@link EntitySnapshot} per entity when
+ * its key ends (its timer at the end of time), nothing for an entity its state TTL has cleared.
+ *
+ * <p>Batch mode hands an operator one key at a time, its timers fired in time order when the key
+ * ends, so one entity is built at a time.
+ */
+public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<String, CleanEvent, Long, EntitySnapshot> {
+    /** The watermark, one entry under {@link #WATERMARK_KEY}. */
+    public static final MapStateDescriptor<String, Long> WATERMARK =
+            new MapStateDescriptor<>("bootstrap-watermark", Types.STRING, Types.LONG);
+    static final String WATERMARK_KEY = "w";
+    static final String ENTITIES = "tandem-bootstrap-entities";
+    static final String BUFFERED = "tandem-bootstrap-buffered-events";
+    static final String PENDING = "tandem-bootstrap-pending-events";
+
+    private final FeatureGroup features;
+    private final EventIdOrder idOrder;
+    private final long stateTtlMillis;
+    private final String accumulatorSuffix;
+
+    private transient MapState<Long, PendingEvents> instants;
+    private transient String currentKey;
+    private transient EntityState current;
+    private transient LongCounter entities;
+    private transient LongCounter buffered;
+    private transient LongCounter pending;
+
+    public EntityAtWatermark(CompiledSpec spec, int groupIndex) {
+        this.features = FeatureGroup.of(spec, groupIndex);
+        this.idOrder = spec.eventIdOrder;
+        this.stateTtlMillis = spec.entities.get(groupIndex).stateTtlMillis();
+        this.accumulatorSuffix = "-" + spec.entities.get(groupIndex).name();
+    }
+
+    @Override
+    public void open(OpenContext openContext) {
+        instants = getRuntimeContext().getMapState(new MapStateDescriptor<>(
+                "bootstrap-instants", Types.LONG, TypeInformation.of(PendingEvents.class)));
+        entities = counter(ENTITIES);
+        buffered = counter(BUFFERED);
+        pending = counter(PENDING);
+    }
+
+    private LongCounter counter(String name) {
+        LongCounter counter = new LongCounter();
+        getRuntimeContext().addAccumulator(name + accumulatorSuffix, counter);
+        return counter;
+    }
+
+    @Override
+    public void processBroadcastElement(Long watermark, Context ctx, Collector<EntitySnapshot> out) throws Exception {
+        ctx.getBroadcastState(WATERMARK).put(WATERMARK_KEY, watermark);
+    }
+
+    @Override
+    public void processElement(CleanEvent event, ReadOnlyContext ctx, Collector<EntitySnapshot> out) throws Exception {
+        PendingEvents atInstant = instants.get(event.eventTime);
+        CleanEvent[] events = atInstant == null ? new CleanEvent[] {event}
+                : append(atInstant.events, event);
+        instants.put(event.eventTime, new PendingEvents(events));
+        ctx.timerService().registerEventTimeTimer(event.eventTime);
+        ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // the key's end
+    }
+
+    private static CleanEvent[] append(CleanEvent[] events, CleanEvent event) {
+        CleanEvent[] more = Arrays.copyOf(events, events.length + 1);
+        more[events.length] = event;
+        return more;
+    }
+
+    @Override
+    public void onTimer(long time, OnTimerContext ctx, Collector<EntitySnapshot> out) throws Exception {
+        String key = ctx.getCurrentKey();
+        if (!key.equals(currentKey)) {
+            currentKey = key;
+            current = features.newState();
+        }
+        long watermark = watermark(ctx.getBroadcastState(WATERMARK));
+        if (time == Long.MAX_VALUE) {
+            emit(key, watermark, out);
+            return;
+        }
+        if (time > watermark) {
+            return; // still pending when the job starts
+        }
+        CleanEvent[] events = instants.get(time).events;
+        instants.remove(time);
+        // As the feature operator's timer does: the instant's events in id order, each added once.
+        Arrays.sort(events, (a, b) -> idOrder.compare(a.eventId, b.eventId));
+        features.advanceTo(current, time);
+        for (CleanEvent e : events) {
+            features.add(current, e);
+        }
+    }
+
+    private static long watermark(ReadOnlyBroadcastState<String, Long> state) throws Exception {
+        Long w = state.get(WATERMARK_KEY);
+        return w == null ? Long.MIN_VALUE : w;
+    }
+
+    /**
+     * The entity as the operator holds it at the watermark. Its cleanup timer is set to when its
+     * newest event stops counting for any feature; an entity already past that is cleared (the
+     * operator's timer chain may have fired earlier, which changes no value, only when memory is freed).
+     */
+    private void emit(String key, long watermark, Collector<EntitySnapshot> out) throws Exception {
+        BufferedEvent[] kept = new BufferedEvent[0];
+        Long cleanupAt = null;
+        if (!current.isEmpty()) {
+            long expiry = current.newestTime() + stateTtlMillis + 1;
+            if (expiry > watermark) {
+                kept = current.events();
+                cleanupAt = expiry;
+            }
+        }
+        Map<Long, PendingEvents> waiting = new TreeMap<>();
+        for (Map.Entry<Long, PendingEvents> e : instants.entries()) {
+            waiting.put(e.getKey(), e.getValue());
+        }
+        instants.clear();
+        currentKey = null;
+        current = null;
+        EntitySnapshot snapshot = new EntitySnapshot(key, kept, waiting.keySet().stream().mapToLong(Long::longValue).toArray(),
+                waiting.values().toArray(PendingEvents[]::new), cleanupAt);
+        if (!snapshot.isEmpty()) {
+            entities.add(1L);
+            buffered.add((long) kept.length);
+            List<CleanEvent> all = new ArrayList<>();
+            waiting.values().forEach(p -> all.addAll(Arrays.asList(p.events)));
+            pending.add((long) all.size());
+            out.collect(snapshot);
+        }
+    }
+}

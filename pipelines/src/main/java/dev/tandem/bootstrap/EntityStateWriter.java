@@ -1,0 +1,42 @@
+package dev.tandem.bootstrap;
+
+import dev.tandem.asof.BufferedEvent;
+import dev.tandem.features.FeatureState;
+import dev.tandem.features.PendingEvents;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
+
+/**
+ * Writes an {@link EntitySnapshot} as the feature operator's keyed state ({@link FeatureState}):
+ * its buffered events under their seqs, its pending events by instant with a timer each, and its
+ * cleanup timer.
+ */
+public final class EntityStateWriter extends KeyedStateBootstrapFunction<String, EntitySnapshot> {
+    private transient MapState<Long, BufferedEvent> events;
+    private transient MapState<Long, PendingEvents> pending;
+    private transient ValueState<Long> cleanupAt;
+
+    @Override
+    public void open(OpenContext openContext) {
+        events = getRuntimeContext().getMapState(FeatureState.events());
+        pending = getRuntimeContext().getMapState(FeatureState.pending());
+        cleanupAt = getRuntimeContext().getState(FeatureState.cleanupAt());
+    }
+
+    @Override
+    public void processElement(EntitySnapshot entity, Context ctx) throws Exception {
+        for (BufferedEvent e : entity.events) {
+            events.put(e.seq, e);
+        }
+        for (int i = 0; i < entity.pendingTimes.length; i++) {
+            pending.put(entity.pendingTimes[i], entity.pending[i]);
+            ctx.timerService().registerEventTimeTimer(entity.pendingTimes[i]);
+        }
+        if (entity.cleanupAt != null) {
+            cleanupAt.update(entity.cleanupAt);
+            ctx.timerService().registerEventTimeTimer(entity.cleanupAt);
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.tandem.bootstrap;
+
+import dev.tandem.erasure.ErasedEntities;
+import dev.tandem.ingest.CleanEvent;
+import dev.tandem.ingest.CleaningOutcomes;
+import dev.tandem.ingest.Ingested;
+import dev.tandem.ingest.OrderingGateFunction;
+import dev.tandem.ingest.PartitionTime;
+import dev.tandem.job.FeatureWorkflow;
+import dev.tandem.job.Sources;
+import dev.tandem.job.StreamingJob;
+import dev.tandem.spec.CompiledSpec;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.state.api.OperatorIdentifier;
+import org.apache.flink.state.api.OperatorTransformation;
+import org.apache.flink.state.api.SavepointWriter;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The streaming job's state, computed from history files by a Flink batch job and written as a
+ * savepoint with the State Processor API: the job started from it holds what a job that had read
+ * the history from the topic would hold once its watermark reached the history's end, so a new
+ * feature set (or a topic whose retention is shorter than the longest window) needs no replay.
+ *
+ * <p>Ingestion is the jobs' own ({@link FeatureWorkflow#admit}); file i stands for partition i of
+ * the topic. The watermark {@code W} is the one the streaming job would have there: the least over
+ * partitions of (newest event - {@code max_out_of_orderness} - 1). Written, by operator uid:
+ * <ul>
+ *   <li>{@code features-<group>}: each entity's events up to {@code W} in the as-of engine, the
+ *       later ones pending with their timers, and its cleanup timer ({@link EntityAtWatermark});
+ *   <li>{@code deduplicate}: the kept event time per event id;
+ *   <li>{@code clean}, {@code ordering-gate}: the newest event time per partition.
+ * </ul>
+ * The Kafka source has no state here: the job starts at its consumer group's committed offsets,
+ * which {@link HistoryOffsets} sets to where each partition goes beyond its history file.
+ */
+public final class StateBootstrapJob {
+    /** What a bootstrap needs: the history, where the savepoint goes, and the topic the job will read. */
+    public record Options(List<Path> files, Path savepoint, String transactionsTopic, int parallelism, String piiSecret,
+            ErasedEntities erased) {}
+
+    /**
+     * What was written, from the job's accumulators: per partition its newest event time, the
+     * watermark the job starts from, and per group the entities, buffered and pending events.
+     */
+    public record Result(Map<String, Long> newestPerPartition, long watermark, long eventIds, Map<String, Long> entities,
+            Map<String, Long> bufferedEvents, Map<String, Long> pendingEvents) {}
+
+    private StateBootstrapJob() {}
+
+    public static Result run(Options options, CompiledSpec spec) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
+        DataStream<Ingested> ingested = Sources.events(env, spec, options.files(), options.piiSecret());
+        FeatureWorkflow.Admitted admitted = FeatureWorkflow.admit(ingested, spec, options.erased());
+
+        DataStream<PartitionTime> newest = newestPerPartition(admitted.cleaned(), topicPartitions(options));
+        BroadcastStream<Long> watermark = newest
+                .map(p -> p.time - spec.maxOutOfOrdernessMillis - 1, Types.LONG).name("bootstrap-partition-watermark")
+                .keyBy(w -> 0, Types.INT).reduce(Math::min).name("bootstrap-watermark").setParallelism(1)
+                .broadcast(EntityAtWatermark.WATERMARK);
+
+        SavepointWriter savepoint = SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(true), StreamingJob.MAX_PARALLELISM)
+                .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.CLEAN_UID),
+                        OperatorTransformation.bootstrapWith(newest).transform(new PartitionTimesWriter(CleaningOutcomes.NEWEST_STATE)))
+                .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.ORDERING_GATE_UID),
+                        OperatorTransformation.bootstrapWith(newest).transform(new PartitionTimesWriter(OrderingGateFunction.NEWEST_STATE)))
+                .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.DEDUPLICATE_UID),
+                        OperatorTransformation.bootstrapWith(keptEventTimes(admitted.events()))
+                                .keyBy(kept -> kept.f0, Types.STRING).transform(new KeptEventTimeWriter(spec.dedupTtlMillis)));
+        for (int g = 0; g < spec.entities.size(); g++) {
+            int keySlot = spec.entities.get(g).keySlot();
+            String name = spec.entities.get(g).name();
+            DataStream<EntitySnapshot> entities = admitted.events()
+                    .keyBy(e -> e.text[keySlot], Types.STRING)
+                    .connect(watermark)
+                    .process(new EntityAtWatermark(spec, g), TypeInformation.of(EntitySnapshot.class))
+                    .name("entities-at-watermark-" + name).uid("bootstrap-entities-" + name);
+            savepoint.withOperator(OperatorIdentifier.forUid(FeatureWorkflow.featuresUid(name)),
+                    OperatorTransformation.bootstrapWith(entities).keyBy(s -> s.key, Types.STRING).transform(new EntityStateWriter()));
+        }
+        savepoint.write(options.savepoint().toUri().toString());
+        JobExecutionResult result = env.execute("tandem-bootstrap-state-" + spec.name);
+        return result(result, spec);
+    }
+
+    static Configuration configuration(Options options) {
+        Configuration conf = new Configuration();
+        conf.setString("execution.runtime-mode", "batch");
+        conf.setString("parallelism.default", String.valueOf(options.parallelism()));
+        // No pipeline.generic-types=false here: the State Processor API ships its own subtask states as a generic type.
+        conf.setString("pipeline.name", "tandem-bootstrap-state");
+        conf.setString("taskmanager.memory.managed.size", "1g"); // batch sorts of the keyed inputs, as in the backfill
+        return conf;
+    }
+
+    /** File i (in name order) is partition i of the topic the job will read, named as its Kafka source names it. */
+    private static Map<String, String> topicPartitions(Options options) {
+        Map<String, String> names = new HashMap<>();
+        for (int i = 0; i < options.files().size(); i++) {
+            names.put(options.files().get(i).getFileName().toString(), options.transactionsTopic() + "-" + i);
+        }
+        return names;
+    }
+
+    /** The newest clean event time of each partition (the lateness gate's and the watermark's starting point). */
+    private static DataStream<PartitionTime> newestPerPartition(DataStream<Ingested> cleaned, Map<String, String> topicPartitions) {
+        return cleaned
+                .map(r -> new PartitionTime(topicPartitions.get(r.partition), r.event.eventTime), TypeInformation.of(PartitionTime.class))
+                .name("bootstrap-partition-times")
+                .keyBy(p -> p.partition, Types.STRING)
+                .reduce((a, b) -> a.time >= b.time ? a : b).name("bootstrap-newest-per-partition")
+                .map(new BootstrapCounts.NewestTimes()).name("bootstrap-report-newest");
+    }
+
+    private static DataStream<Tuple2<String, Long>> keptEventTimes(DataStream<CleanEvent> unique) {
+        return unique.map(new BootstrapCounts.KeptEventTimes(), Types.TUPLE(Types.STRING, Types.LONG)).name("bootstrap-kept-event-times");
+    }
+
+    private static Result result(JobExecutionResult job, CompiledSpec spec) {
+        Map<String, Long> entities = new HashMap<>();
+        Map<String, Long> buffered = new HashMap<>();
+        Map<String, Long> pending = new HashMap<>();
+        for (CompiledSpec.EntityGroup group : spec.entities) {
+            entities.put(group.name(), counter(job, EntityAtWatermark.ENTITIES + "-" + group.name()));
+            buffered.put(group.name(), counter(job, EntityAtWatermark.BUFFERED + "-" + group.name()));
+            pending.put(group.name(), counter(job, EntityAtWatermark.PENDING + "-" + group.name()));
+        }
+        Map<String, Long> newest = new TreeMap<>();
+        job.getAllAccumulatorResults().forEach((name, value) -> {
+            if (name.startsWith(BootstrapCounts.NEWEST_PREFIX)) {
+                newest.put(name.substring(BootstrapCounts.NEWEST_PREFIX.length()), (Long) value);
+            }
+        });
+        long watermark = newest.values().stream().mapToLong(t -> t - spec.maxOutOfOrdernessMillis - 1).min().orElse(Long.MIN_VALUE);
+        return new Result(newest, watermark, counter(job, BootstrapCounts.EVENT_IDS), entities, buffered, pending);
+    }
+
+    private static long counter(JobExecutionResult job, String name) {
+        Long value = job.getAccumulatorResult(name);
+        return value == null ? 0 : value;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.tandem.features;
+
+import dev.tandem.asof.BufferedEvent;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+
+/**
+ * The keyed state of an entity group's feature operator, named once: the operator reads it and the
+ * state bootstrap ({@code bootstrap-state}) writes it. Names and types are part of the savepoint
+ * contract: do not rename them.
+ */
+public final class FeatureState {
+    private FeatureState() {}
+
+    /** Events waiting for the watermark to pass their instant, by instant. */
+    public static MapStateDescriptor<Long, PendingEvents> pending() {
+        return new MapStateDescriptor<>("pending", Types.LONG, TypeInformation.of(PendingEvents.class));
+    }
+
+    /** The entity's buffered events (its windows' contents), one entry per event under its seq. */
+    public static MapStateDescriptor<Long, BufferedEvent> events() {
+        return new MapStateDescriptor<>("events", Types.LONG, TypeInformation.of(BufferedEvent.class));
+    }
+
+    /** The earlier job's whole history in one value: read once per entity, then moved into {@link #events()}. */
+    public static ValueStateDescriptor<EntityHistory> legacyHistory() {
+        return new ValueStateDescriptor<>("history", TypeInformation.of(EntityHistory.class));
+    }
+
+    /** When the entity's cleanup timer fires (its newest event plus the group's state TTL). */
+    public static ValueStateDescriptor<Long> cleanupAt() {
+        return new ValueStateDescriptor<>("cleanup-at", Types.LONG);
+    }
+
+    /** After an erasure: events pending up to this instant are emitted but not kept. */
+    public static ValueStateDescriptor<Long> forgetThrough() {
+        return new ValueStateDescriptor<>("forget-through", Types.LONG);
+    }
+}
