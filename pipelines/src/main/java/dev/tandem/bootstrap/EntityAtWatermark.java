@@ -3,6 +3,7 @@ package dev.tandem.bootstrap;
 import dev.tandem.asof.BufferedEvent;
 import dev.tandem.asof.EntityState;
 import dev.tandem.asof.FeatureGroup;
+import dev.tandem.features.FeatureVector;
 import dev.tandem.features.PendingEvents;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.CompiledSpec;
@@ -21,13 +22,16 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
+import org.apache.flink.util.OutputTag;
 
 /**
  * An entity's state in the streaming feature operator at the moment the job's watermark reaches
  * {@code W} (broadcast; batch mode reads a broadcast input before any keyed one): the events at
  * or before {@code W} added to the as-of engine in (time, id) order exactly as the operator's
  * timers add them, the later ones still pending. Emits one {@link EntitySnapshot} per entity when
- * its key ends (its timer at the end of time), nothing for an entity its state TTL has cleared.
+ * its key ends (its timer at the end of time), nothing for an entity its state TTL has cleared; and,
+ * on {@link #LAST_SETTLED}, the entity's vector as of its newest event up to {@code W} (this group's
+ * part of it), the online store's row for the entity.
  *
  * <p>Batch mode hands an operator one key at a time, its timers fired in time order when the key
  * ends, so one entity is built at a time.
@@ -37,18 +41,26 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
     public static final MapStateDescriptor<String, Long> WATERMARK =
             new MapStateDescriptor<>("bootstrap-watermark", Types.STRING, Types.LONG);
     static final String WATERMARK_KEY = "w";
+    /** Per entity, its group's features for its newest event up to the watermark, laid out as a whole vector. */
+    public static final OutputTag<FeatureVector> LAST_SETTLED =
+            new OutputTag<>("last-settled-vector", TypeInformation.of(FeatureVector.class));
     static final String ENTITIES = "tandem-bootstrap-entities";
     static final String BUFFERED = "tandem-bootstrap-buffered-events";
     static final String PENDING = "tandem-bootstrap-pending-events";
 
     private final FeatureGroup features;
     private final EventIdOrder idOrder;
+    private final int groupIndex;
+    private final int groupCount;
+    private final int offset;
+    private final int vectorLength;
     private final long stateTtlMillis;
     private final String accumulatorSuffix;
 
     private transient MapState<Long, PendingEvents> instants;
     private transient String currentKey;
     private transient EntityState current;
+    private transient FeatureVector lastSettled;
     private transient LongCounter entities;
     private transient LongCounter buffered;
     private transient LongCounter pending;
@@ -56,6 +68,10 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
     public EntityAtWatermark(CompiledSpec spec, int groupIndex) {
         this.features = FeatureGroup.of(spec, groupIndex);
         this.idOrder = spec.eventIdOrder;
+        this.groupIndex = groupIndex;
+        this.groupCount = spec.entities.size();
+        this.offset = spec.entities.get(groupIndex).offset();
+        this.vectorLength = spec.featureCount();
         this.stateTtlMillis = spec.entities.get(groupIndex).stateTtlMillis();
         this.accumulatorSuffix = "-" + spec.entities.get(groupIndex).name();
     }
@@ -105,6 +121,9 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         }
         long watermark = watermark(ctx.getBroadcastState(WATERMARK));
         if (time == Long.MAX_VALUE) {
+            if (lastSettled != null) {
+                ctx.output(LAST_SETTLED, lastSettled);
+            }
             emit(key, watermark, out);
             return;
         }
@@ -116,9 +135,25 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         // As the feature operator's timer does: the instant's events in id order, each added once.
         Arrays.sort(events, (a, b) -> idOrder.compare(a.eventId, b.eventId));
         features.advanceTo(current, time);
+        lastSettled = vectorOf(key, events[events.length - 1], time);
         for (CleanEvent e : events) {
             features.add(current, e);
         }
+    }
+
+    /** The event's row for this group (the newest of an instant is the one with the largest id). */
+    private FeatureVector vectorOf(String key, CleanEvent event, long time) {
+        double[] values = new double[features.featureCount()];
+        if (!features.featuresAsOf(current, time, event, values)) {
+            throw new IllegalStateException("entity " + key + " cannot answer its own event's instant " + time);
+        }
+        double[] vector = new double[vectorLength];
+        System.arraycopy(values, 0, vector, offset, values.length);
+        String[] keys = new String[groupCount];
+        keys[groupIndex] = key;
+        FeatureVector row = new FeatureVector(event.eventId, event.eventTime, groupIndex, keys, vector, 1);
+        row.ingestTime = event.ingestTime;
+        return row;
     }
 
     private static long watermark(ReadOnlyBroadcastState<String, Long> state) throws Exception {
@@ -148,6 +183,7 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         instants.clear();
         currentKey = null;
         current = null;
+        lastSettled = null;
         EntitySnapshot snapshot = new EntitySnapshot(key, kept, waiting.keySet().stream().mapToLong(Long::longValue).toArray(),
                 waiting.values().toArray(PendingEvents[]::new), cleanupAt);
         if (!snapshot.isEmpty()) {

@@ -10,6 +10,7 @@ import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.Sources;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.spec.CompiledSpec;
+import dev.tandem.store.OnlineStoreSink;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -26,6 +27,7 @@ import org.apache.flink.state.api.SavepointWriter;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
@@ -44,12 +46,17 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  *   <li>{@code clean}, {@code ordering-gate}: the newest event time per partition.
  * </ul>
  * The Kafka source has no state here: the job starts at its consumer group's committed offsets,
- * which {@link HistoryOffsets} sets to where each partition goes beyond its history file.
+ * which {@link HistoryOffsets} sets to where each partition goes beyond its history file. The
+ * online store gets each entity's row as of its newest settled event (the guarded upsert never
+ * moves a newer row back), so entities without new events have their rows too.
  */
 public final class StateBootstrapJob {
-    /** What a bootstrap needs: the history, where the savepoint goes, and the topic the job will read. */
+    /**
+     * What a bootstrap needs: the history, where the savepoint goes, the topic the job will read, and
+     * the online store to give each entity its row as of its newest settled event (null: none).
+     */
     public record Options(List<Path> files, Path savepoint, String transactionsTopic, int parallelism, String piiSecret,
-            ErasedEntities erased) {}
+            ErasedEntities erased, OnlineStoreSink.Database onlineStore) {}
 
     /**
      * What was written, from the job's accumulators: per partition its newest event time, the
@@ -82,11 +89,15 @@ public final class StateBootstrapJob {
         for (int g = 0; g < spec.entities.size(); g++) {
             int keySlot = spec.entities.get(g).keySlot();
             String name = spec.entities.get(g).name();
-            DataStream<EntitySnapshot> entities = admitted.events()
+            SingleOutputStreamOperator<EntitySnapshot> entities = admitted.events()
                     .keyBy(e -> e.text[keySlot], Types.STRING)
                     .connect(watermark)
                     .process(new EntityAtWatermark(spec, g), TypeInformation.of(EntitySnapshot.class))
                     .name("entities-at-watermark-" + name).uid("bootstrap-entities-" + name);
+            if (options.onlineStore() != null) {
+                entities.getSideOutput(EntityAtWatermark.LAST_SETTLED)
+                        .sinkTo(OnlineStoreSink.forGroup(spec, g, options.onlineStore().options())).name("online-store-" + name);
+            }
             savepoint.withOperator(OperatorIdentifier.forUid(FeatureWorkflow.featuresUid(name)),
                     OperatorTransformation.bootstrapWith(entities).keyBy(s -> s.key, Types.STRING).transform(new EntityStateWriter()));
         }

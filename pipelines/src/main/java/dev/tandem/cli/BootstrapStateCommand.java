@@ -8,6 +8,9 @@ import dev.tandem.ingest.InputFiles;
 import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
+import dev.tandem.store.OnlineStoreSink;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -50,6 +53,13 @@ final class BootstrapStateCommand implements Callable<Integer> {
     @Option(names = "--parallelism", defaultValue = "2", description = "Parallelism of the bootstrap job (default ${DEFAULT-VALUE}).")
     int parallelism;
 
+    @Option(names = "--no-online-store", description = "Leave the online store alone (by default each entity gets its row "
+            + "as of its newest event up to the bootstrap's watermark, as the job would have written it).")
+    boolean noOnlineStore;
+
+    @Mixin
+    OnlineStoreOptions store;
+
     @Mixin
     ErasureOptions erasures;
 
@@ -78,9 +88,15 @@ final class BootstrapStateCommand implements Callable<Integer> {
         String secret = pii.required("bootstrap-state"); // the job's pseudonyms must be the stream's
         String topic = topicPrefix + Topics.TRANSACTIONS;
         HistoryOffsets offsets = HistoryOffsets.check(bootstrap, topic, files, compiled); // before any work
+        OnlineStoreSink.Database online = noOnlineStore ? null : new OnlineStoreSink.Database(store.jdbcUrl(), store.user, store.password());
+        if (online != null) {
+            try (Connection c = DriverManager.getConnection(online.url(), online.user(), online.password())) {
+                OnlineStoreSchema.migrate(c, compiled);
+            }
+        }
         long t0 = System.nanoTime();
         StateBootstrapJob.Result result = StateBootstrapJob.run(new StateBootstrapJob.Options(files, savepoint.toAbsolutePath(), topic,
-                parallelism, secret, FeaturesRun.erased(compiled, erasures.log())), compiled);
+                parallelism, secret, FeaturesRun.erased(compiled, erasures.log()), online), compiled);
         double seconds = (System.nanoTime() - t0) / 1e9;
         offsets.commit(bootstrap, groupId, topic);
         writeSummary(compiled, files, topic, offsets, result, seconds);

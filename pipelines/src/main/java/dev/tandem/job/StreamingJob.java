@@ -26,7 +26,7 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.quality.WindowQuality;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.store.OnlineRowStatement;
+import dev.tandem.store.OnlineStoreSink;
 import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.store.SafeClosingJdbcSink;
 import java.sql.Connection;
@@ -182,17 +182,11 @@ public final class StreamingJob {
     }
 
     private static JdbcConnectionOptions connection(StreamingJobOptions options) {
-        return new JdbcConnectionOptions.JdbcConnectionOptionsBuilder()
-                .withUrl(options.jdbcUrl())
-                .withDriverName("org.postgresql.Driver")
-                .withUsername(options.jdbcUser())
-                .withPassword(options.jdbcPassword())
-                .build();
+        return new OnlineStoreSink.Database(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword()).options();
     }
 
-    /** Batched writes: a per-event round trip would cap throughput at the database's latency. */
     private static JdbcExecutionOptions batching() {
-        return JdbcExecutionOptions.builder().withBatchSize(1000).withBatchIntervalMs(200).withMaxRetries(5).build();
+        return OnlineStoreSink.batching();
     }
 
     /** Labels as they arrive, for monitoring and for joining with served features later. */
@@ -203,11 +197,10 @@ public final class StreamingJob {
 
     private static void writeOnlineStore(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {
         JdbcConnectionOptions connection = connection(options);
-        JdbcExecutionOptions batching = batching();
         for (int g = 0; g < spec.entities.size(); g++) {
             CompiledSpec.EntityGroup group = spec.entities.get(g);
             // Upserts are idempotent and never move a row back in time, so at-least-once is exact here.
-            SafeClosingJdbcSink<FeatureVector> sink = SafeClosingJdbcSink.atLeastOnce(OnlineStoreSchema.upsert(spec, group), new OnlineRowStatement(spec, g), batching, connection);
+            SafeClosingJdbcSink<FeatureVector> sink = OnlineStoreSink.forGroup(spec, g, connection);
             // One writer per entity key: no two subtasks upsert the same row (no deadlocks), and order is kept.
             int keyIndex = g;
             features.keyBy(vector -> vector.keys[keyIndex], Types.STRING)

@@ -17,6 +17,9 @@ import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.DeadLetterLog;
 import dev.tandem.parity.FeatureTable;
+import dev.tandem.parity.OnlineStoreParity;
+import dev.tandem.store.OnlineStoreSchema;
+import java.sql.Connection;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import java.io.StringWriter;
@@ -43,7 +46,8 @@ import org.junit.jupiter.api.io.TempDir;
  * admitted event the history had not already settled (its pending events and all later ones)
  * exactly once with the batch values over the whole history, nothing else, and the dead letters of
  * the rest only (a re-sent copy of a history event is a duplicate, a record behind its partition's
- * history is late). Batch = streaming over the same input is shown elsewhere (KafkaToOnlineStoreITCase),
+ * history is late), and an online store equal to the batch run's last vector per entity, entities
+ * with no event after the history included. Batch = streaming over the same input is shown elsewhere (KafkaToOnlineStoreITCase),
  * so the batch run over everything stands for the job that read it all.
  */
 @ExtendWith(LocalServers.class)
@@ -67,6 +71,7 @@ class StateBootstrapITCase {
         bootstrap = LocalServers.get().kafka().bootstrapServers();
         all = dir.resolve("all");
         new Generator(new Generator.Options(all, 12_000, 37, 0.03, Generator.DEFAULT_START, null, 4), spec).run();
+        addEntitiesSeenOnlyEarly(Generator.transactionFiles(all).get(0));
         history = dir.resolve("history");
         Files.createDirectories(history);
         for (Path file : Generator.transactionFiles(all)) {
@@ -79,11 +84,31 @@ class StateBootstrapITCase {
         Files.writeString(secret, FeatureRuns.SECRET);
     }
 
+    /**
+     * A card and a merchant with events at the start of partition 0 only: nothing after the history
+     * touches them, so their online rows can come from the bootstrap alone.
+     */
+    private static void addEntitiesSeenOnlyEarly(Path file) throws Exception {
+        List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.UTF_8));
+        com.fasterxml.jackson.databind.node.ObjectNode template = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(lines.get(0));
+        for (int i = 3; i >= 1; i--) {
+            template.put("txn_id", "early-only-" + i).put("card_number", "4111111111111111").put("merchant_id", "m-early-only")
+                    .put("ts", Generator.DEFAULT_START.minus(Duration.ofMinutes(10L * i)).toString());
+            lines.add(0, JSON.writeValueAsString(template));
+        }
+        Files.write(file, lines, StandardCharsets.UTF_8);
+    }
+
     @Test
     void aJobStartedFromTheBootstrapGivesTheVectorsOfOneThatReadEverything() throws Exception {
         Path savepoint = dir.resolve("savepoint");
         String group = PREFIX + "group";
-        assertThat(bootstrapState(history, savepoint, group)).isZero();
+        LocalPostgres postgres = LocalServers.get().postgres();
+        try (Connection c = postgres.connect()) {
+            OnlineStoreSchema.drop(c, spec);
+        }
+        assertThat(bootstrapState(history, savepoint, group, "--jdbc-url", postgres.jdbcUrl(), "--jdbc-password-file",
+                passwordFile(postgres).toString())).isZero();
         JsonNode summary = JSON.readTree(savepoint.resolve("_bootstrap.json").toFile());
         long watermark = Instant.parse(summary.get("watermark").asText()).toEpochMilli();
         assertThat(summary.get("pending_events").get("card").asLong()).as("events the history leaves pending").isPositive();
@@ -92,7 +117,6 @@ class StateBootstrapITCase {
             assertThat(summary.get("start_offsets").get(String.valueOf(i)).asLong()).isEqualTo(Files.readAllLines(historyFiles.get(i)).size());
         }
 
-        LocalPostgres postgres = LocalServers.get().postgres();
         StreamingJobOptions options = new StreamingJobOptions(bootstrap, group, PREFIX + Topics.TRANSACTIONS, PREFIX + Topics.LABELS,
                 PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS, PREFIX + Topics.LINEAGE,
                 PREFIX + Topics.ERASURES, true, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2, Duration.ofSeconds(2),
@@ -125,6 +149,12 @@ class StateBootstrapITCase {
             dead.merge(JSON.readTree(value).get("reason").asText(), 1L, Long::sum);
         }
         assertThat(dead).as("dead letters of the rest of the topic only").isEqualTo(expectedDead);
+
+        try (Connection c = postgres.connect()) { // entities without new events have their rows from the bootstrap
+            for (OnlineStoreParity.GroupResult result : OnlineStoreParity.compare(batchAll, spec, c)) {
+                assertThat(result.passed()).as(result.toString()).isTrue();
+            }
+        }
     }
 
     @Test
@@ -142,16 +172,24 @@ class StateBootstrapITCase {
         StringWriter err = new StringWriter();
         int exit = CliRuns.run(new StringWriter(), err, "bootstrap-state", "--history", shuffled.toString(), "--savepoint",
                 savepoint.toString(), "--bootstrap", bootstrap, "--topic-prefix", PREFIX, "--group-id", PREFIX + "refused",
-                "--pii-secret-file", secret.toString(), "--erasure-log", dir.resolve("no-erasures.jsonl").toString());
+                "--pii-secret-file", secret.toString(), "--erasure-log", dir.resolve("no-erasures.jsonl").toString(), "--no-online-store");
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("is not record").contains("from its first offset on");
         assertThat(savepoint).doesNotExist();
     }
 
-    private static int bootstrapState(Path historyDir, Path savepoint, String group) {
-        return CliRuns.run("bootstrap-state", "--history", historyDir.toString(), "--savepoint", savepoint.toString(),
-                "--bootstrap", bootstrap, "--topic-prefix", PREFIX, "--group-id", group, "--pii-secret-file", secret.toString(),
-                "--erasure-log", dir.resolve("no-erasures.jsonl").toString());
+    private static int bootstrapState(Path historyDir, Path savepoint, String group, String... more) {
+        List<String> args = new ArrayList<>(List.of("bootstrap-state", "--history", historyDir.toString(), "--savepoint",
+                savepoint.toString(), "--bootstrap", bootstrap, "--topic-prefix", PREFIX, "--group-id", group, "--pii-secret-file",
+                secret.toString(), "--erasure-log", dir.resolve("no-erasures.jsonl").toString()));
+        args.addAll(List.of(more));
+        return CliRuns.run(args.toArray(String[]::new));
+    }
+
+    private static Path passwordFile(LocalPostgres postgres) throws Exception {
+        Path file = dir.resolve("pg-password");
+        Files.writeString(file, postgres.password());
+        return file;
     }
 
     private static Set<String> eventIds(Path output) throws Exception {
