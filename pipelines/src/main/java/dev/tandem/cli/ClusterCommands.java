@@ -92,9 +92,10 @@ final class ClusterCommands {
                     + "Kafka job, detached (options as for ./tandem stream). batch: a features backfill, waited for "
                     + "(options as for ./tandem features). Unknown options go to the job.")
     static final class Submit implements Callable<Integer> {
-        enum Kind { streaming, batch, training }
+        enum Kind { streaming, batch, training, bootstrap }
 
-        @Parameters(index = "0", description = "streaming (stream, detached), batch (features --mode batch) or training (training-set)")
+        @Parameters(index = "0", description = "streaming (stream, detached), batch (features --mode batch), training "
+                + "(training-set) or bootstrap (bootstrap-state)")
         Kind kind;
 
         @Mixin
@@ -117,6 +118,8 @@ final class ClusterCommands {
                 }
             } else if (kind == Kind.training) {
                 args.add("training-set");
+            } else if (kind == Kind.bootstrap) {
+                args.add("bootstrap-state");
             } else {
                 args.addAll(List.of("features", "--mode", "batch"));
             }

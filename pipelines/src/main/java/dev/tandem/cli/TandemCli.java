@@ -40,7 +40,8 @@ public final class TandemCli implements Runnable {
      * feature server, the demo, benchmarks) need libraries the job jar leaves out.
      */
     @Command(name = "tandem", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Tandem's Flink jobs.", subcommands = {FeaturesCommand.class, StreamCommand.class, TrainingSetCommand.class})
+            description = "Tandem's Flink jobs.", subcommands = {FeaturesCommand.class, StreamCommand.class, TrainingSetCommand.class,
+                    BootstrapStateCommand.class})
     static final class JobCommands implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
