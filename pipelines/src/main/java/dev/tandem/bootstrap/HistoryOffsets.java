@@ -1,5 +1,6 @@
 package dev.tandem.bootstrap;
 
+import dev.tandem.ingest.TextFiles;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.spec.CompiledSpec;
 import java.io.BufferedReader;
@@ -110,7 +111,7 @@ public final class HistoryOffsets {
     /** Lines as {@code generate --kafka} sends them: every line one record. */
     private static long jsonLines(Path file, String[] last) throws IOException {
         long count = 0;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader in = TextFiles.reader(file)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 last[0] = line;
                 count++;

@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.store.OnlineStoreConnections;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tandem.bootstrap.HistoryOffsets;
@@ -10,7 +11,6 @@ import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.store.OnlineStoreSink;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -90,7 +90,7 @@ final class BootstrapStateCommand implements Callable<Integer> {
         HistoryOffsets offsets = HistoryOffsets.check(bootstrap, topic, files, compiled); // before any work
         OnlineStoreSink.Database online = noOnlineStore ? null : new OnlineStoreSink.Database(store.jdbcUrl(), store.user, store.password());
         if (online != null) {
-            try (Connection c = DriverManager.getConnection(online.url(), online.user(), online.password())) {
+            try (Connection c = OnlineStoreConnections.open(online.url(), online.user(), online.password())) {
                 OnlineStoreSchema.migrate(c, compiled);
             }
         }

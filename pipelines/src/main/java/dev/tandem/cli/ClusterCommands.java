@@ -104,6 +104,11 @@ final class ClusterCommands {
         @Option(names = "--from-savepoint", paramLabel = "PATH", description = "Start from this savepoint or retained checkpoint.")
         String savepoint;
 
+        @Option(names = "--from-checkpoint", paramLabel = "latest|PATH", description = "Start from a retained checkpoint: its path, or "
+                + "'latest', the newest complete one in the cluster's checkpoint directory (or --checkpoint-dir): how a job is "
+                + "resubmitted after its JobManager died without HA services.")
+        String checkpoint;
+
         @Unmatched
         List<String> jobArgs = new ArrayList<>();
 
@@ -125,11 +130,25 @@ final class ClusterCommands {
             }
             args.addAll(jobArgs);
             boolean detached = kind == Kind.streaming;
-            FlinkCli.Submission submission = cli.run(FlinkCli.jobJar(ServerCommands.home()), args, detached, savepoint, Duration.ofHours(6));
+            FlinkCli.Submission submission = cli.run(FlinkCli.jobJar(ServerCommands.home()), args, detached, restorePath(), Duration.ofHours(6));
             System.out.print(submission.output());
             System.out.println(kind + " job " + submission.jobId() + (detached ? " submitted" : " finished")
                     + "; Web UI: " + options.cluster().webUi() + "/#/job/running/" + submission.jobId() + "/overview");
             return 0;
+        }
+
+        private String restorePath() {
+            if (savepoint != null && checkpoint != null) {
+                throw new UsageError("give --from-savepoint or --from-checkpoint, not both");
+            }
+            if (checkpoint == null) {
+                return savepoint;
+            }
+            int dir = jobArgs.indexOf("--checkpoint-dir");
+            String checkpoints = dir >= 0 && dir + 1 < jobArgs.size() ? jobArgs.get(dir + 1) : options.cluster().checkpointDir().toString();
+            String path = StreamCommand.checkpoint(checkpoint, StreamCommand.checkpointUri(checkpoints));
+            System.out.println("starting from checkpoint " + path);
+            return path;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.store.OnlineStoreConnections;
 import dev.tandem.erasure.ErasureLog;
 import dev.tandem.erasure.ErasureRequest;
 import dev.tandem.erasure.ErasureStore;
@@ -11,7 +12,6 @@ import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.udfs.logic.CurrencyConverter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -71,7 +71,7 @@ final class EraseCommand implements Callable<Integer> {
         String version = OnlineStoreSchema.featureSetVersion(compiled);
         String topic = topicPrefix + Topics.ERASURES;
         Path log = erasures.log();
-        try (Connection c = DriverManager.getConnection(store.jdbcUrl(), store.user, store.password())) {
+        try (Connection c = OnlineStoreConnections.open(store.jdbcUrl(), store.user, store.password())) {
             for (CompiledSpec.EntityGroup g : groups) {
                 String key = storedKey(compiled, g, cleaner);
                 long deleted = ErasureStore.deleteOnline(c, compiled, g, key);

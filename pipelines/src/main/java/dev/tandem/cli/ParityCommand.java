@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.store.OnlineStoreConnections;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OnlineStoreParity;
@@ -13,7 +14,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -99,7 +99,7 @@ final class ParityCommand implements Callable<Integer> {
 
     private int compareOnline() throws Exception {
         CompiledSpec compiled = FeaturesRun.compile(spec);
-        try (Connection c = DriverManager.getConnection(store.jdbcUrl(), store.user, store.password())) {
+        try (Connection c = OnlineStoreConnections.open(store.jdbcUrl(), store.user, store.password())) {
             boolean passed = true;
             out().println("parity: online store " + store.jdbcUrl() + " vs last vector per entity in " + left);
             for (OnlineStoreParity.GroupResult r : OnlineStoreParity.compare(left, compiled, c)) {

@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.store.OnlineStoreConnections;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.parity.ParityReport;
 import dev.tandem.quality.DriftStore;
@@ -12,7 +13,6 @@ import dev.tandem.store.OnlineStoreSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -53,7 +53,7 @@ final class ReportCommand implements Callable<Integer> {
         QualityResults quality;
         String source;
         if (from.postgres) {
-            try (Connection c = DriverManager.getConnection(store.jdbcUrl(), store.user, store.password())) {
+            try (Connection c = OnlineStoreConnections.open(store.jdbcUrl(), store.user, store.password())) {
                 QualityStore.migrate(c);
                 quality = QualityStore.read(c, version);
             }

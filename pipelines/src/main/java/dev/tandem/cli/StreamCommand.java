@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.job.RetainedCheckpoints;
 import dev.tandem.job.StreamingJob;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.DetachedJobExecutionResult;
@@ -60,6 +61,15 @@ final class StreamCommand implements Callable<Integer> {
             + "when the savepoint has none of its own.")
     String fromSavepoint;
 
+    @Option(names = "--from-checkpoint", paramLabel = "latest|PATH", description = "Start from a retained checkpoint: its path, "
+            + "or 'latest', the newest complete one under --checkpoint-dir (after a crash that took the job's JobManager with it).")
+    String fromCheckpoint;
+
+    @Option(names = "--restart-attempts", defaultValue = "25", description = "Restarts in a row (each after a growing pause, "
+            + "1 s to 20 s; a minute of running resets the count) before the job fails for good and the command exits 1 "
+            + "(default ${DEFAULT-VALUE}: about 8 minutes of a failure that does not go away).")
+    int restartAttempts;
+
     @Mixin
     PiiOptions pii;
 
@@ -76,7 +86,28 @@ final class StreamCommand implements Callable<Integer> {
         return new StreamingJobOptions(bootstrap, groupId, topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.LABELS,
                 topicPrefix + Topics.FEATURES, topicPrefix + Topics.DEAD_LETTERS, topicPrefix + Topics.ALERTS, topicPrefix + Topics.LINEAGE, topicPrefix + Topics.ERASURES, bounded,
                 store.jdbcUrl(), store.user, store.password(), parallelism, checkpointInterval,
-                checkpointUri(checkpointDir), stateBackend, pii.required("stream"), fromSavepoint);
+                checkpointUri(checkpointDir), stateBackend, pii.required("stream"), restorePath(), restartAttempts);
+    }
+
+    /** Where the job starts from: a savepoint, a retained checkpoint, or nothing. */
+    private String restorePath() {
+        if (fromSavepoint != null && fromCheckpoint != null) {
+            throw new UsageError("give --from-savepoint or --from-checkpoint, not both");
+        }
+        return fromCheckpoint != null ? checkpoint(fromCheckpoint, checkpointUri(checkpointDir)) : fromSavepoint;
+    }
+
+    /** A retained checkpoint's path; 'latest' is the newest complete one under {@code dir}. */
+    static String checkpoint(String given, URI dir) {
+        if (!given.equals("latest")) {
+            return given;
+        }
+        try {
+            return RetainedCheckpoints.latest(dir).map(p -> p.toUri().toString())
+                    .orElseThrow(() -> new UsageError("no complete checkpoint under " + dir + " to start from"));
+        } catch (IllegalArgumentException notLocal) {
+            throw new UsageError(notLocal.getMessage());
+        }
     }
 
     /** A URI stays as it is; a local path becomes an absolute file URI. */

@@ -1,5 +1,6 @@
 package dev.tandem.cli;
 
+import dev.tandem.ingest.TextFiles;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
 import dev.tandem.ingest.InputFiles;
@@ -153,7 +154,9 @@ final class TrainingSetCommand implements Callable<Integer> {
         List<String> labels = new ArrayList<>();
         if (input != null) {
             for (Path file : InputFiles.find(input, compiled.labels.filesGlob())) {
-                labels.addAll(Files.readAllLines(file));
+                try (var lines = TextFiles.reader(file)) {
+                    lines.lines().forEach(labels::add);
+                }
             }
         } else if (kafka != null) {
             labels.addAll(TopicReader.readCommitted(kafka, Topics.LABELS));

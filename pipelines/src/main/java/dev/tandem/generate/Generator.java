@@ -38,6 +38,11 @@ import java.util.TreeMap;
  * must produce.
  */
 public final class Generator {
+    /** The manifest of a history generated earlier. */
+    public static Manifest readManifest(Path history) throws IOException {
+        return MANIFEST_JSON.readValue(history.resolve(MANIFEST_FILE).toFile(), Manifest.class);
+    }
+
     /** The transactions of a history in one partition; with {@code --partitions N}, {@code transactions-00.jsonl} and on. */
     public static final String TRANSACTIONS_FILE = "transactions.jsonl";
     public static final String LABELS_FILE = "labels.jsonl";

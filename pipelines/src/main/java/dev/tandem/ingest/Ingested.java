@@ -10,6 +10,9 @@ public class Ingested {
     public CleanEvent event;
     public DeadLetter deadLetter;
     public String partition;
+    /** Where the record is in its partition, and when the broker appended it (Kafka sources; -1 for files). */
+    public long offset = -1;
+    public long appendedAt = -1;
 
     public Ingested() {}
 
@@ -25,6 +28,13 @@ public class Ingested {
 
     public static Ingested refused(DeadLetter deadLetter, String partition) {
         return new Ingested(null, deadLetter, partition);
+    }
+
+    /** The same record, placed at its Kafka offset and append time. */
+    public Ingested at(long offset, long appendedAt) {
+        this.offset = offset;
+        this.appendedAt = appendedAt;
+        return this;
     }
 
     public boolean isEvent() {

@@ -1,5 +1,6 @@
 package dev.tandem.job;
 
+import dev.tandem.ingest.TextFiles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -65,7 +66,7 @@ public record RunSummary(
 
     private static long lines(Path file) throws IOException {
         long n = 0;
-        try (BufferedReader in = Files.newBufferedReader(file)) {
+        try (BufferedReader in = TextFiles.reader(file)) {
             while (in.readLine() != null) {
                 n++;
             }

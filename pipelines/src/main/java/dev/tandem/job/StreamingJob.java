@@ -1,9 +1,12 @@
 package dev.tandem.job;
 
+import dev.tandem.store.OnlineStoreConnections;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.Ingested;
+import dev.tandem.ingest.LagWatchFunction;
+import dev.tandem.ingest.PartitionPosition;
 import dev.tandem.store.LabelRowStatement;
 import dev.tandem.training.LabelEvent;
 import dev.tandem.training.LabelParser;
@@ -30,7 +33,7 @@ import dev.tandem.store.OnlineStoreSink;
 import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.store.SafeClosingJdbcSink;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +94,13 @@ public final class StreamingJob {
 
     /** Starts the job scoring drift against a training baseline unless it is null. */
     public static JobClient start(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline) throws Exception {
-        StreamExecutionEnvironment env = define(options, spec, baseline);
+        return start(options, spec, baseline, new Configuration());
+    }
+
+    /** Starts the job with Flink settings of the caller's on top of its own (an embedded cluster's REST port, say). */
+    public static JobClient start(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline, Configuration extra)
+            throws Exception {
+        StreamExecutionEnvironment env = define(options, spec, baseline, extra);
         publishLineage(options, lineage(env, options, spec).render("START"));
         return env.executeAsync("tandem-streaming-" + spec.name);
     }
@@ -121,8 +130,15 @@ public final class StreamingJob {
 
     private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline)
             throws Exception {
+        return define(options, spec, baseline, new Configuration());
+    }
+
+    private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline,
+            Configuration extra) throws Exception {
         prepareSinks(options, spec);
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
+        Configuration conf = configuration(options);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
         DataStream<Ingested> events = Sources.events(env, spec, options.bootstrapServers(), options.transactionsTopic(),
                 options.groupId(), options.bounded(), options.piiSecret());
@@ -136,7 +152,7 @@ public final class StreamingJob {
         if (baseline != null) {
             baseline.checkAgainst(quality, OnlineStoreSchema.featureSetVersion(spec));
         }
-        FeatureWorkflow.Outputs outputs = FeatureWorkflow.define(events, spec, workflow);
+        FeatureWorkflow.Outputs outputs = withLagAlerts(FeatureWorkflow.define(events, spec, workflow), events, quality, options);
         writeOnlineStore(outputs.features(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
         writeQuality(outputs, spec, quality, options);
@@ -149,6 +165,26 @@ public final class StreamingJob {
         }
         writeDeadLetterTopic(deadLetters, options);
         return env;
+    }
+
+    /** How often the job compares where it reads each partition with the partition's end. */
+    static final Duration LAG_CHECK_EVERY = Duration.ofSeconds(10);
+
+    /**
+     * Consumer lag and event-time lag per partition as metrics, and a {@code max_consumer_lag} breach
+     * (the expectations file's bound) among the quality breaches, to the alerts topic and table.
+     */
+    private static FeatureWorkflow.Outputs withLagAlerts(FeatureWorkflow.Outputs outputs, DataStream<Ingested> records, QualityPlan quality,
+            StreamingJobOptions options) {
+        long bound = quality.source.maxConsumerLagMillis();
+        DataStream<Breach> lag = records
+                .map(PartitionPosition::of, TypeInformation.of(PartitionPosition.class)).name("partition-positions").uid("partition-positions")
+                .keyBy(p -> p.partition, Types.STRING)
+                .process(new LagWatchFunction(options.bootstrapServers(), LAG_CHECK_EVERY,
+                        Duration.ofMillis(bound >= 0 ? bound : Long.MAX_VALUE)), TypeInformation.of(Breach.class))
+                .name("lag-watch").uid("lag-watch");
+        return new FeatureWorkflow.Outputs(outputs.features(), outputs.deadLetters(), outputs.quality(), outputs.breaches().union(lag),
+                outputs.drift());
     }
 
     static Configuration configuration(StreamingJobOptions options) {
@@ -164,6 +200,17 @@ public final class StreamingJob {
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
         conf.setString("state.backend.type", options.stateBackend());
         conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
+        // A component that is down (PostgreSQL, the broker) fails tasks until it is back: restart with
+        // growing pauses, and after a minute of running again forget the count. A failure that does not
+        // go away ends the job after RESTART_ATTEMPTS restarts (about 8 minutes), so an embedded run
+        // exits with the cause instead of retrying forever.
+        conf.setString("restart-strategy.type", "exponential-delay");
+        conf.setString("restart-strategy.exponential-delay.initial-backoff", "1 s");
+        conf.setString("restart-strategy.exponential-delay.max-backoff", "20 s");
+        conf.setString("restart-strategy.exponential-delay.backoff-multiplier", "2.0");
+        conf.setString("restart-strategy.exponential-delay.reset-backoff-threshold", "1 min");
+        conf.setString("restart-strategy.exponential-delay.jitter-factor", "0.1");
+        conf.setString("restart-strategy.exponential-delay.attempts-before-reset-backoff", String.valueOf(options.restartAttempts()));
         if (options.restoreFrom() != null) {
             conf.setString("execution.state-recovery.path", options.restoreFrom());
         }
@@ -175,7 +222,7 @@ public final class StreamingJob {
         Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), Topics.DEFAULT_INPUT_PARTITIONS, options.labelsTopic(), 1,
                 options.featuresTopic(), 2, options.deadLettersTopic(), 1, options.alertsTopic(), 1, options.lineageTopic(), 1));
         ErasureTopic.ensure(options.bootstrapServers(), options.erasuresTopic());
-        try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
+        try (Connection c = OnlineStoreConnections.open(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             OnlineStoreSchema.migrate(c, spec);
             QualityStore.migrate(c);
         }

@@ -6,6 +6,8 @@ import java.time.Duration;
 /**
  * What the Kafka → features → PostgreSQL + Kafka job needs; checkpoints go to any Flink file system
  * (file, s3, ...). {@code restoreFrom}: a savepoint or retained checkpoint to start from, or null.
+ * {@code restartAttempts}: restarts in a row (without a minute of running between them) before the
+ * job fails for good.
  */
 public record StreamingJobOptions(
         String bootstrapServers,
@@ -26,7 +28,10 @@ public record StreamingJobOptions(
         URI checkpointDir,
         String stateBackend,
         String piiSecret,
-        String restoreFrom) {
+        String restoreFrom,
+        int restartAttempts) {
+
+    public static final int DEFAULT_RESTART_ATTEMPTS = 25;
 
     /** A job that starts with empty state. */
     public StreamingJobOptions(String bootstrapServers, String groupId, String transactionsTopic, String labelsTopic,
@@ -35,13 +40,20 @@ public record StreamingJobOptions(
             URI checkpointDir, String stateBackend, String piiSecret) {
         this(bootstrapServers, groupId, transactionsTopic, labelsTopic, featuresTopic, deadLettersTopic, alertsTopic, lineageTopic,
                 erasuresTopic, bounded, jdbcUrl, jdbcUser, jdbcPassword, parallelism, checkpointInterval, checkpointDir, stateBackend,
-                piiSecret, null);
+                piiSecret, null, DEFAULT_RESTART_ATTEMPTS);
     }
 
     /** The same job, started from a savepoint or retained checkpoint. */
     public StreamingJobOptions restoringFrom(String path) {
         return new StreamingJobOptions(bootstrapServers, groupId, transactionsTopic, labelsTopic, featuresTopic, deadLettersTopic,
                 alertsTopic, lineageTopic, erasuresTopic, bounded, jdbcUrl, jdbcUser, jdbcPassword, parallelism, checkpointInterval,
-                checkpointDir, stateBackend, piiSecret, path);
+                checkpointDir, stateBackend, piiSecret, path, restartAttempts);
+    }
+
+    /** The same job, failing for good after {@code attempts} restarts in a row. */
+    public StreamingJobOptions withRestartAttempts(int attempts) {
+        return new StreamingJobOptions(bootstrapServers, groupId, transactionsTopic, labelsTopic, featuresTopic, deadLettersTopic,
+                alertsTopic, lineageTopic, erasuresTopic, bounded, jdbcUrl, jdbcUser, jdbcPassword, parallelism, checkpointInterval,
+                checkpointDir, stateBackend, piiSecret, restoreFrom, attempts);
     }
 }

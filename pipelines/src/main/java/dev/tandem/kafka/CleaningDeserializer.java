@@ -44,7 +44,8 @@ public final class CleaningDeserializer implements KafkaRecordDeserializationSch
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Ingested> out) {
         String partition = record.topic() + "-" + record.partition();
         if (record.value() == null) {
-            out.collect(Ingested.refused(refusal("a record without a value (a tombstone)", record), partition));
+            out.collect(Ingested.refused(refusal("a record without a value (a tombstone)", record), partition)
+                    .at(record.offset(), record.timestamp()));
             return;
         }
         String line;
@@ -52,14 +53,15 @@ public final class CleaningDeserializer implements KafkaRecordDeserializationSch
             line = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(record.value())).toString();
         } catch (CharacterCodingException e) {
-            out.collect(Ingested.refused(refusal("the record is not UTF-8 text: " + e.getMessage(), record), partition));
+            out.collect(Ingested.refused(refusal("the record is not UTF-8 text: " + e.getMessage(), record), partition)
+                    .at(record.offset(), record.timestamp()));
             return;
         }
         RecordCleaner.Outcome outcome = cleaner.clean(line);
         if (outcome.event() != null) {
             outcome.event().ingestTime = record.timestamp();
         }
-        out.collect(Ingested.of(outcome, partition));
+        out.collect(Ingested.of(outcome, partition).at(record.offset(), record.timestamp()));
     }
 
     private static DeadLetter refusal(String detail, ConsumerRecord<byte[], byte[]> record) {

@@ -47,6 +47,12 @@ public final class FeatureVectorJson implements Serializable {
             }
         }
         node.put("feature_set_version", featureSetVersion);
+        // When the broker appended the event (epoch ms): a consumer measures its own freshness from it.
+        if (v.ingestTime >= 0) {
+            node.put("source_appended_at", v.ingestTime);
+        } else {
+            node.putNull("source_appended_at");
+        }
         return node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 }

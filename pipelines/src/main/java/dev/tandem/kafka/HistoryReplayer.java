@@ -1,12 +1,15 @@
 package dev.tandem.kafka;
 
+import dev.tandem.ingest.TextFiles;
 import java.io.BufferedReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,11 +23,28 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class HistoryReplayer {
     private final String bootstrap;
     private final double eventsPerSecond;
+    private final Duration rideOut;
+    private final AtomicLong sent = new AtomicLong();
 
     /** @param eventsPerSecond 0 for full speed */
     public HistoryReplayer(String bootstrap, double eventsPerSecond) {
+        this(bootstrap, eventsPerSecond, null);
+    }
+
+    /**
+     * A replayer that rides out a broker outage of up to {@code rideOut}: records wait in the
+     * producer's buffer (and sends block when it is full) instead of failing, as a live producer
+     * configured for availability would.
+     */
+    public HistoryReplayer(String bootstrap, double eventsPerSecond, Duration rideOut) {
         this.bootstrap = bootstrap;
         this.eventsPerSecond = eventsPerSecond;
+        this.rideOut = rideOut;
+    }
+
+    /** Records handed to the producer so far (acknowledged by the end of each replay call). */
+    public long sent() {
+        return sent.get();
     }
 
     /** Sends every line of {@code file} to partition 0 of {@code topic}; returns the number sent. */
@@ -37,9 +57,10 @@ public final class HistoryReplayer {
         long sent = 0;
         long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig());
-                BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                BufferedReader in = TextFiles.reader(file)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
                 producer.send(new ProducerRecord<>(topic, partition, null, line));
+                this.sent.incrementAndGet();
                 sent++;
                 pace(start, sent);
             }
@@ -57,8 +78,8 @@ public final class HistoryReplayer {
     public long replayPartitions(List<Path> files, String topic) throws Exception {
         long[] total = new long[files.size()];
         for (int i = 0; i < total.length; i++) {
-            try (java.util.stream.Stream<String> lines = Files.lines(files.get(i), StandardCharsets.UTF_8)) {
-                total[i] = Math.max(1, lines.count());
+            try (BufferedReader lines = TextFiles.reader(files.get(i))) {
+                total[i] = Math.max(1, lines.lines().count());
             }
         }
         List<BufferedReader> readers = new ArrayList<>();
@@ -66,7 +87,7 @@ public final class HistoryReplayer {
         long start = System.nanoTime();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
             for (Path file : files) {
-                readers.add(Files.newBufferedReader(file, StandardCharsets.UTF_8));
+                readers.add(TextFiles.reader(file));
             }
             long[] read = new long[files.size()];
             boolean[] done = new boolean[files.size()];
@@ -87,6 +108,7 @@ public final class HistoryReplayer {
                 }
                 read[next]++;
                 producer.send(new ProducerRecord<>(topic, next, null, line));
+                this.sent.incrementAndGet();
                 sent++;
                 pace(start, sent);
             }
@@ -119,6 +141,12 @@ public final class HistoryReplayer {
         p.setProperty(ProducerConfig.LINGER_MS_CONFIG, "5");
         p.setProperty(ProducerConfig.BATCH_SIZE_CONFIG, String.valueOf(256 * 1024));
         p.setProperty(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        if (rideOut != null) {
+            String wait = String.valueOf(rideOut.toMillis());
+            p.setProperty(ProducerConfig.MAX_BLOCK_MS_CONFIG, wait);
+            p.setProperty(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, wait);
+            p.setProperty(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "30000");
+        }
         return p;
     }
 }

@@ -80,12 +80,31 @@ public final class LocalFlinkCluster {
             Files.createDirectories(dir.resolve(sub));
         }
         writeConfig(slotsPerTaskManager);
-        Processes.spawn(process(JOBMANAGER, resourceParams("GET_JM_RESOURCE_PARAMS"), "jobmanager"),
-                dir.resolve("log/jobmanager.out"), dir.resolve("jobmanager.pid"));
+        startJobManager();
         for (int i = 0; i < taskManagers; i++) {
             startTaskManager();
         }
         awaitTaskManagers(taskManagers, Duration.ofSeconds(120));
+    }
+
+    /**
+     * Starts the JobManager process (again, after {@link #killJobManager}): the TaskManagers find it
+     * at the same address and register anew. Without HA services it knows no job: a job is
+     * submitted again from its latest retained checkpoint.
+     */
+    public void startJobManager() throws Exception {
+        Processes.spawn(process(JOBMANAGER, resourceParams("GET_JM_RESOURCE_PARAMS"), "jobmanager"),
+                dir.resolve("log/jobmanager.out"), dir.resolve("jobmanager.pid"));
+    }
+
+    /** Kills the JobManager the hard way (SIGKILL), as a crashed machine would. */
+    public void killJobManager() throws Exception {
+        Path pid = dir.resolve("jobmanager.pid");
+        Processes.running(pid).ifPresent(p -> {
+            p.destroyForcibly();
+            p.onExit().join();
+        });
+        Files.deleteIfExists(pid);
     }
 
     /** Adds one TaskManager process (as after a machine failure); returns its number. */

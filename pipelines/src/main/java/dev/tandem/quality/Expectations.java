@@ -16,10 +16,11 @@ public record Expectations(
      * Rules on the source as a whole. Rates are fractions of the records read in the window.
      * Uniqueness is the event id's: {@code max_duplicate_rate} bounds records refused as duplicates.
      * Freshness: the newest accepted event of a window is at most this long before the window's end.
+     * Consumer lag (streaming): the job reads records the broker appended at most this long ago.
      */
     public record Source(
             Double maxDeadLetterRate, Map<String, Double> maxRejectRate, Double maxDuplicateRate,
-            String freshness, Long minEvents) {}
+            String freshness, Long minEvents, String maxConsumerLag) {}
 
     /**
      * Rules on one field (cleaned or derived, by its output name) or one feature. {@code buckets}

@@ -63,7 +63,7 @@ public final class QualityPlan implements Serializable {
     /** Rules of the source; NaN / negative means "no such rule". */
     public record SourceRules(
             double maxDeadLetterRate, Map<String, Double> maxRejectRate, double maxDuplicateRate,
-            long freshnessMillis, long minEvents) implements Serializable {}
+            long freshnessMillis, long minEvents, long maxConsumerLagMillis) implements Serializable {}
 
     public final long windowMillis;
     public final List<Column> columns;
@@ -112,6 +112,10 @@ public final class QualityPlan implements Serializable {
         }
         if (source.minEvents() >= 0) {
             rules.add(new Rule("min_events", src, "≥ " + source.minEvents()));
+        }
+        if (source.maxConsumerLagMillis() >= 0) {
+            rules.add(new Rule("max_consumer_lag", src, "streaming: reading records appended ≤ " + source.maxConsumerLagMillis() / 1000
+                    + " s ago, per partition"));
         }
         for (Column c : columns) {
             Rules r = c.rules();
@@ -249,7 +253,7 @@ public final class QualityPlan implements Serializable {
 
     private static SourceRules sourceRules(Expectations.Source s, String origin) {
         if (s == null) {
-            return new SourceRules(Double.NaN, Map.of(), Double.NaN, -1, -1);
+            return new SourceRules(Double.NaN, Map.of(), Double.NaN, -1, -1, -1);
         }
         Map<String, Double> perReason = new LinkedHashMap<>(s.maxRejectRate() == null ? Map.of() : s.maxRejectRate());
         for (String reason : perReason.keySet()) {
@@ -261,7 +265,8 @@ public final class QualityPlan implements Serializable {
                 rate(s.maxDeadLetterRate(), origin + ": source.max_dead_letter_rate"), perReason,
                 rate(s.maxDuplicateRate(), origin + ": source.max_duplicate_rate"),
                 s.freshness() == null ? -1 : Durations.parse(s.freshness(), origin + ": source.freshness").toMillis(),
-                s.minEvents() == null ? -1 : s.minEvents());
+                s.minEvents() == null ? -1 : s.minEvents(),
+                s.maxConsumerLag() == null ? -1 : Durations.parse(s.maxConsumerLag(), origin + ": source.max_consumer_lag").toMillis());
     }
 
     private static double rate(Double value, String where) {

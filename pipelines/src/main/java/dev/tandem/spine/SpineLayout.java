@@ -1,5 +1,6 @@
 package dev.tandem.spine;
 
+import dev.tandem.ingest.TextFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -185,7 +186,7 @@ public final class SpineLayout implements Serializable {
     private static Map<String, ColumnType> jsonColumns(List<Path> files) throws IOException {
         Map<String, ColumnType> columns = new LinkedHashMap<>();
         for (Path file : files) {
-            try (BufferedReader in = Files.newBufferedReader(file)) {
+            try (BufferedReader in = TextFiles.reader(file)) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
                     JsonNode row;
                     try {

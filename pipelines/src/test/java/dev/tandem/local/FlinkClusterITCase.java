@@ -9,6 +9,7 @@ import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.FeatureTopicAssertions;
 import dev.tandem.kafka.ConsumerLag;
 import dev.tandem.kafka.HistoryReplayer;
+import dev.tandem.job.RetainedCheckpoints;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OnlineStoreParity;
@@ -97,6 +98,45 @@ class FlinkClusterITCase {
         servers.assertOnlineStoreEquals(batch, spec);
         System.out.printf("recovery: %,d events, %,d vectors committed before the kill, %d restart(s), 0 lost, 0 duplicated%n",
                 manifest.expectedValid(), committedBeforeKill, restarts);
+    }
+
+    /**
+     * The JobManager killed (SIGKILL) mid-stream: without HA services the new JobManager knows no job,
+     * so the job is submitted again from its latest retained checkpoint (what {@code submit streaming
+     * --from-checkpoint latest} picks); it catches up with nothing lost and nothing twice.
+     */
+    @Test
+    void aKilledJobManagerIsRecoveredFromTheLatestRetainedCheckpoint() throws Exception {
+        CompiledSpec spec = SpecCompiler.load(null);
+        Path history = dir.resolve("history");
+        Manifest manifest = new Generator(new Generator.Options(history, 60_000, 47, 0.02, Generator.DEFAULT_START, null, 4), spec).run();
+        String prefix = "jm-kill-";
+        Servers servers = prepare(spec, prefix);
+        servers.replayPartitions(Generator.transactionFiles(history), prefix + Topics.TRANSACTIONS);
+
+        String first = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, null, Duration.ofMinutes(2)).jobId();
+        await(() -> lastStableOffset(servers, prefix + Topics.FEATURES) > 0, Duration.ofMinutes(2), "the first committed vectors");
+        cluster.killJobManager();
+        long killed = System.nanoTime();
+        Path checkpoint = RetainedCheckpoints.latest(cluster.checkpointDir().toUri()).orElseThrow();
+        assertThat(checkpoint.getParent().getFileName().toString()).as("the killed job's own checkpoint").isEqualTo(first);
+
+        cluster.startJobManager();
+        // The TaskManagers notice the old JobManager is gone (heartbeat timeout), cancel its tasks and register anew.
+        await(() -> cluster.overview().path("slots-available").asInt() == 2, Duration.ofMinutes(2), "both TaskManagers free again");
+        String second = servers.cli().run(FlinkCli.jobJar(HOME), streamArgs(servers, prefix), true, checkpoint.toUri().toString(),
+                Duration.ofMinutes(2)).jobId();
+        await(() -> state(second).equals("RUNNING") && allTasksRunning(second), Duration.ofMinutes(3), "the resubmitted job to run");
+        long recovered = System.nanoTime();
+        ConsumerLag.awaitCaughtUp(servers.bootstrap(), prefix + "group", prefix + Topics.TRANSACTIONS, Duration.ofMinutes(5));
+        servers.cli().stopWithSavepoint(second, true);
+
+        Path batch = dir.resolve("batch");
+        FeatureRuns.run("batch", history, batch, spec);
+        FeatureTopicAssertions.everyEventOnce(servers.bootstrap(), prefix + Topics.FEATURES, batch, spec, manifest.expectedValid());
+        servers.assertOnlineStoreEquals(batch, spec);
+        System.out.printf("jobmanager kill: resubmitted from %s, running again %d s after the kill, 0 lost, 0 duplicated%n",
+                checkpoint.getFileName(), (recovered - killed) / 1_000_000_000);
     }
 
     @Test

@@ -34,6 +34,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventFeed implements FeedStatus, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventFeed.class);
+    /**
+     * How long the feed may go without an answer from the broker before answers are refused: a
+     * poll that returns nothing cannot tell a quiet topic from a broker that is gone, so the feed
+     * asks for the end offsets every {@link #PROBE_EVERY}, and answers as of now could miss events
+     * once none has come for this long.
+     */
+    static final Duration MAX_SILENCE = Duration.ofSeconds(5);
+    static final Duration PROBE_EVERY = Duration.ofSeconds(1);
 
     private final ServingState state;
     private final RecordCleaner cleaner;
@@ -51,6 +59,9 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
     private volatile boolean running = true;
     private volatile Throwable failure;
     private volatile long lastPollAt;
+    private volatile long lastContactAt = System.currentTimeMillis();
+    private volatile long lagRecords;
+    private long nextProbeAt;
 
     public EventFeed(ServingState state, Properties kafka, String topic, String erasuresTopic, String piiSecret, StateBootstrap bootstrap,
             FeedListener listener) {
@@ -128,6 +139,13 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
             while (running) {
                 var records = consumer.poll(Duration.ofMillis(50));
                 lastPollAt = System.currentTimeMillis();
+                if (!records.isEmpty()) {
+                    lastContactAt = lastPollAt;
+                }
+                if (lastPollAt >= nextProbeAt) {
+                    probeBroker();
+                    nextProbeAt = lastPollAt + PROBE_EVERY.toMillis();
+                }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     if (r.topic().equals(topic)) {
                         apply(r);
@@ -148,6 +166,24 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
             LOG.error("the serving feed stopped: {}", e.toString());
         } finally {
             consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Asks the broker for the topic's end offsets: an answer is contact, and says how far behind the state is. */
+    private void probeBroker() {
+        try {
+            Map<TopicPartition, Long> ends = consumer.endOffsets(events, PROBE_EVERY);
+            long behind = 0;
+            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                behind += Math.max(0, end.getValue() - consumer.position(end.getKey()));
+            }
+            lagRecords = behind;
+            if (System.currentTimeMillis() - lastContactAt > MAX_SILENCE.toMillis()) {
+                LOG.info("the broker answers the serving feed again");
+            }
+            lastContactAt = System.currentTimeMillis();
+        } catch (org.apache.kafka.common.errors.TimeoutException noAnswer) {
+            LOG.debug("no answer from the broker for {} ms", System.currentTimeMillis() - lastContactAt);
         }
     }
 
@@ -200,15 +236,31 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
         LOG.info("erasure applied: {} entity forgotten ({}-{}@{})", group, r.topic(), r.partition(), r.offset());
     }
 
+    /** Caught up with the topic as it was at start, and in contact with the broker (else traffic should go elsewhere). */
     @Override
     public boolean isReady() {
-        return ready && failure == null && running;
+        return ready && unavailable() == null;
     }
 
     /** Reading: it has polled Kafka within the last few seconds and has not failed. */
     @Override
     public boolean isHealthy() {
         return failure == null && running && System.currentTimeMillis() - lastPollAt < 10_000;
+    }
+
+    @Override
+    public String unavailable() {
+        if (failure != null || !running) {
+            return "the events feed stopped" + (failure != null ? ": " + failure : "");
+        }
+        long silent = System.currentTimeMillis() - lastContactAt;
+        return silent > MAX_SILENCE.toMillis() ? "no answer from Kafka for " + silent / 1000 + " s: answers could miss events the "
+                + "topic holds" : null;
+    }
+
+    @Override
+    public long lagRecords() {
+        return lagRecords;
     }
 
     /** Why the feed stopped, or null. */

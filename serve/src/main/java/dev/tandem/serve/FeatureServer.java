@@ -42,6 +42,7 @@ public final class FeatureServer implements AutoCloseable {
         };
         this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret(), config.bootstrap(),
                 listener);
+        metrics.watch(feed);
         FeatureService service = new FeatureService(state, feed, config.featureSetVersion(), config.piiSecret(), System::currentTimeMillis);
         this.http = new HttpApi(service, state, metrics, log, config.tokens(), config.host(), config.port(), config.limits());
     }

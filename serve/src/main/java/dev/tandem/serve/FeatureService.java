@@ -44,6 +44,10 @@ public final class FeatureService {
 
     /** Features of an event being scored (a raw record in the source's own shape), as of its own time. */
     public Result score(String rawEvent) {
+        Refused upstream = upstreamDown();
+        if (upstream != null) {
+            return upstream;
+        }
         RecordCleaner.Outcome outcome = cleaners.get().clean(rawEvent);
         if (outcome.event() == null) {
             return new Refused(422, outcome.deadLetter().reason, outcome.deadLetter().detail);
@@ -59,6 +63,10 @@ public final class FeatureService {
 
     /** One group's features for an entity key as the source has it, as of {@code at} (epoch millis or ISO-8601 text; null: now). */
     public Result entity(String group, String rawKey, String at) {
+        Refused upstream = upstreamDown();
+        if (upstream != null) {
+            return upstream;
+        }
         int index = state.groupIndex(group);
         if (index < 0) {
             return new Refused(404, "unknown_group", "no entity group '" + group + "' in spec " + state.spec().name);
@@ -94,6 +102,12 @@ public final class FeatureService {
     private String storedKey(CompiledSpec.EntityGroup group, String raw) {
         return state.spec().keySourceField(group).map(field -> cleaners.get().storedValue(field, raw))
                 .orElse(raw); // a derived key: stored as given
+    }
+
+    /** An answer that could miss events the topic holds is not given: 503, with why. */
+    private Refused upstreamDown() {
+        String reason = feed.unavailable();
+        return reason == null ? null : new Refused(503, "upstream_unavailable", reason);
     }
 
     private Refused tooOld(long asOf) {

@@ -12,4 +12,13 @@ public interface FeedStatus {
 
     /** Whether the feed is reading and has not failed. */
     boolean isHealthy();
+
+    /**
+     * Why answers cannot be trusted to hold every event the topic has (the broker has not answered
+     * the feed for too long, or the feed stopped), or null when they can.
+     */
+    String unavailable();
+
+    /** Records on the topic the state has not applied yet (as of the feed's last answer from the broker). */
+    long lagRecords();
 }

@@ -104,7 +104,7 @@ public final class HttpApi implements AutoCloseable {
             }
             StringJoiner results = new StringJoiner(",", "{\"results\":[", "]}");
             for (JsonNode event : body) {
-                results.add(result(service.score(event.toString())));
+                results.add(reply(service.score(event.toString())).body());
             }
             send(exchange, 200, results.toString());
         } else {
@@ -128,25 +128,30 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private void respond(HttpServerExchange exchange, FeatureService.Result result) throws IOException {
-        if (result instanceof FeatureService.Refused refused) {
-            error(exchange, refused.status(), refused.reason(), refused.detail());
-            return;
-        }
-        send(exchange, 200, result(result));
+        Reply reply = reply(result);
+        send(exchange, reply.status(), reply.body());
     }
 
-    /** An answer as JSON, serialized once for the client and the served-feature log; a refusal as its error object. */
-    private String result(FeatureService.Result result) {
+    /** A status and its JSON body. */
+    private record Reply(int status, String body) {}
+
+    /**
+     * An answer as JSON, serialized once for the client and the served-feature log; a refusal as its
+     * error object. An answer the log cannot take (the broker unreachable and the log's buffer
+     * without room) is not given: no answer goes unlogged.
+     */
+    private Reply reply(FeatureService.Result result) {
         if (result instanceof FeatureService.Served served) {
             String json = answers.render(served).toString();
-            if (log != null) {
-                log.served(json, served.requestId());
+            if (log == null || log.served(json, served.requestId())) {
+                return new Reply(200, json);
             }
-            return json;
+            result = new FeatureService.Refused(503, "served_log_unavailable", "the served-feature log cannot take the answer "
+                    + "now (the broker is unreachable and the log's buffer is full): it is not given unlogged");
         }
         FeatureService.Refused refused = (FeatureService.Refused) result;
         metrics.error(refused.status(), refused.reason());
-        return errorBody(refused.status(), refused.reason(), refused.detail()).toString();
+        return new Reply(refused.status(), errorBody(refused.status(), refused.reason(), refused.detail()).toString());
     }
 
     /** The request's JSON body after the token and size checks, or null when an error was sent. */

@@ -31,6 +31,16 @@ final class ServeMetrics implements FeedListener {
                 .labelNames("outcome").callback(cb -> state.counts().forEach((outcome, n) -> cb.call(n, outcome))).register(registry);
     }
 
+    /** The feed's lag and its contact with the broker. */
+    void watch(FeedStatus feed) {
+        GaugeWithCallback.builder().name("tandem_serve_feed_lag_records")
+                .help("Records on the event topic the state has not applied yet (consumer lag)")
+                .callback(cb -> cb.call(feed.lagRecords())).register(registry);
+        GaugeWithCallback.builder().name("tandem_serve_upstream_available")
+                .help("1 while the feed is in contact with the broker, 0 while answers are refused (503 upstream_unavailable)")
+                .callback(cb -> cb.call(feed.unavailable() == null ? 1 : 0)).register(registry);
+    }
+
     void observe(String endpoint, long startedNanos) {
         latency.labelValues(endpoint).observe((System.nanoTime() - startedNanos) / 1e9);
     }

@@ -36,6 +36,16 @@ class FeatureServiceTest {
         public boolean isHealthy() {
             return true;
         }
+
+        @Override
+        public String unavailable() {
+            return null;
+        }
+
+        @Override
+        public long lagRecords() {
+            return 0;
+        }
     };
 
     private final ServingState state = new ServingState(SPEC);

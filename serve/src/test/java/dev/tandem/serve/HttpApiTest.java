@@ -45,6 +45,7 @@ class HttpApiTest {
 
     private final HttpClient client = HttpClient.newHttpClient();
     private volatile boolean ready;
+    private volatile String upstreamDown;
     private HttpApi api;
     private ServingState state;
 
@@ -66,6 +67,16 @@ class HttpApiTest {
             @Override
             public boolean isHealthy() {
                 return true;
+            }
+
+            @Override
+            public String unavailable() {
+                return upstreamDown;
+            }
+
+            @Override
+            public long lagRecords() {
+                return 0;
             }
         };
         FeatureService service = new FeatureService(state, feed, "v-http", SECRET, () -> NOW);
@@ -172,6 +183,21 @@ class HttpApiTest {
         assertThat(get("/ready").statusCode()).isEqualTo(503);
         ready = true;
         assertThat(get("/ready").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void whileTheFeedHasNoBrokerAnswersAre503WithWhyAndServedAgainOnceItIsBack() throws Exception {
+        upstreamDown = "no answer from Kafka for 7 s: answers could miss events the topic holds";
+        HttpResponse<String> scored = post("/v1/features", TXN.formatted("t2", "40"), TOKEN);
+        HttpResponse<String> entity = post("/v1/entities/card", "{\"key\":\"4111111111111111\"}", TOKEN);
+        for (HttpResponse<String> refused : List.of(scored, entity)) {
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(JSON.readTree(refused.body()).path("reason").asText()).isEqualTo("upstream_unavailable");
+            assertThat(JSON.readTree(refused.body()).path("detail").asText()).contains("no answer from Kafka");
+        }
+        assertThat(get("/metrics").body()).contains("tandem_serve_errors_total{kind=\"503_upstream_unavailable\"} 2.0");
+        upstreamDown = null;
+        assertThat(post("/v1/features", TXN.formatted("t2", "40"), TOKEN).statusCode()).isEqualTo(200);
     }
 
     @Test
