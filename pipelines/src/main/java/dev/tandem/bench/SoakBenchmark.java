@@ -142,7 +142,10 @@ public final class SoakBenchmark {
             for (long due = start + options.faultEvery().toMillis(); due + options.outage().toMillis() < end;
                     due += options.faultEvery().toMillis()) {
                 Thread.sleep(Math.max(0, due - System.currentTimeMillis()));
-                faults.add(inject(KINDS.get(next++ % KINDS.size()), options, job, watch));
+                Fault fault = inject(KINDS.get(next++ % KINDS.size()), options, job, watch);
+                faults.add(fault);
+                System.out.printf("soak: %s for %.0f s at +%.0f s%n", fault.kind(), (fault.endedAt() - fault.startedAt()) / 1000.0,
+                        (fault.startedAt() - start) / 1000.0);
             }
             replay.join();
             ConsumerLag.awaitCaughtUp(bootstrap, job.groupId(), job.transactionsTopic(), Duration.ofMinutes(10));
@@ -159,11 +162,20 @@ public final class SoakBenchmark {
             }
             return check(options, spec, history, manifest, job, watch, replayer.sent(), restarts, failedCheckpoints, recovered, samples, start);
         } finally {
+            cancelIfRunning(client);
+            options.kafka().start();
+            options.postgres().start();
+        }
+    }
+
+    /** A job that ended (drained, or failed) has taken its embedded cluster with it: nothing to cancel then. */
+    private static void cancelIfRunning(JobClient client) {
+        try {
             if (!client.getJobStatus().get(10, TimeUnit.SECONDS).isTerminalState()) {
                 client.cancel().get(1, TimeUnit.MINUTES);
             }
-            options.kafka().start();
-            options.postgres().start();
+        } catch (Exception alreadyGone) {
+            // the cluster shut down with the job
         }
     }
 
@@ -197,9 +209,7 @@ public final class SoakBenchmark {
             }
             default -> notText(job);
         }
-        Fault fault = new Fault(kind, started, System.currentTimeMillis(), -1);
-        System.out.printf("soak: %s fault %.0f s at +%d s%n", kind, (fault.endedAt() - fault.startedAt()) / 1000.0, started / 1000);
-        return fault;
+        return new Fault(kind, started, System.currentTimeMillis(), -1);
     }
 
     /** A tombstone and a record of invalid UTF-8 on the events topic: two more dead letters, never a restart loop. */

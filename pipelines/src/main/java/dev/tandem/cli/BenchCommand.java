@@ -5,11 +5,13 @@ import dev.tandem.bench.HotKeyBenchmark;
 import dev.tandem.bench.MicroBenchmark;
 import dev.tandem.bench.ScalingBenchmark;
 import dev.tandem.bench.ServingBenchmark;
+import dev.tandem.bench.SoakBenchmark;
 import dev.tandem.bench.SpineBenchmark;
 import dev.tandem.bench.StreamingBenchmark;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,9 +29,12 @@ import picocli.CommandLine.Parameters;
                 + "over 10,000 entities. serving: the feature server in its own JVM, open-loop latency at fixed rates (one "
                 + "event, batches of ten) with the streaming job and PostgreSQL running, against a JDBC primary-key SELECT; "
                 + "freshness of live events; restart-to-ready time. spine: training-set --spine against DuckDB computing the "
-                + "same features for the same spine rows, at --spine-rows and ten times that.")
+                + "same features for the same spine rows, at --spine-rows and ten times that. soak: the streaming job at half "
+                + "its capacity (or --rate) for --minutes with a fault every --fault-every (PostgreSQL down, the broker down, "
+                + "records that are not text), then every vector checked against a batch run: lost, duplicated, restarts, "
+                + "recovery times, freshness, heap and state over time (an HTML report beside the results).")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming, scaling, micro, hotkey, serving, spine }
+    enum Name { backfill, streaming, scaling, micro, hotkey, serving, spine, soak }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
@@ -54,6 +59,18 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--results", defaultValue = "BENCHMARKS.md", description = "Results file (default ${DEFAULT-VALUE}).")
     Path results;
 
+    @Option(names = "--minutes", defaultValue = "10", description = "soak: how long the load runs (default ${DEFAULT-VALUE}).")
+    double minutes;
+
+    @Option(names = "--rate", description = "soak: offered events/s (default: half the capacity, measured first).")
+    Double rate;
+
+    @Option(names = "--fault-every", defaultValue = "PT2M", description = "soak: a fault this often, rotating over the kinds (default ${DEFAULT-VALUE}).")
+    Duration faultEvery;
+
+    @Option(names = "--outage", defaultValue = "PT20S", description = "soak: how long a component stays down (default ${DEFAULT-VALUE}).")
+    Duration outage;
+
     @Mixin
     PiiOptions pii;
 
@@ -68,6 +85,17 @@ final class BenchCommand implements Callable<Integer> {
             var options = streamingOptions(n, work, resultsFile, command);
             System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
             return 0;
+        }
+        if (name == Name.soak) {
+            var servers = streamingOptions(100_000, work, resultsFile, command);
+            double offered = rate != null ? rate : StreamingBenchmark.capacity(servers, FeaturesRun.compile(null), parallelism) / 2;
+            var options = new SoakBenchmark.Options(minutes, offered, faultEvery, outage, seed, parallelism, work, resultsFile,
+                    String.format(java.util.Locale.ROOT, "./tandem bench soak --minutes %s --rate %.0f --fault-every %s --outage %s",
+                            minutes, offered, faultEvery, outage), pii.orDevelopmentKey(), ServerCommands.kafka(9092), ServerCommands.postgres(5433));
+            var result = SoakBenchmark.run(options, FeaturesRun.compile(null));
+            System.out.println(result.render(options));
+            System.out.println("report: " + result.report());
+            return result.passed() ? 0 : 1;
         }
         if (name == Name.serving) {
             var options = streamingOptions(n, work, resultsFile, command);
