@@ -67,7 +67,8 @@ final class StreamCommand implements Callable<Integer> {
 
     @Option(names = "--restart-attempts", defaultValue = "25", description = "Restarts in a row (each after a growing pause, "
             + "1 s to 20 s; a minute of running resets the count) before the job fails for good and the command exits 1 "
-            + "(default ${DEFAULT-VALUE}: about 8 minutes of a failure that does not go away).")
+            + "with the cause (default ${DEFAULT-VALUE}: about 8 minutes of failures that keep coming). An online store that "
+            + "refuses the writes (a missing table or privilege) ends the job at once.")
     int restartAttempts;
 
     @Mixin

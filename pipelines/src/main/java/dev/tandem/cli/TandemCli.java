@@ -82,7 +82,8 @@ public final class TandemCli implements Runnable {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        // One line: drivers add detail lines (PostgreSQL's "Position: 13") that belong in logs, not here.
+        String message = root.getMessage() != null ? root.getMessage().lines().findFirst().orElse("") : root.getClass().getSimpleName();
         return root == t ? message : message + " (" + t.getClass().getSimpleName() + ")";
     }
 }

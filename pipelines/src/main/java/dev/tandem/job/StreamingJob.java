@@ -201,9 +201,10 @@ public final class StreamingJob {
         conf.setString("state.backend.type", options.stateBackend());
         conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         // A component that is down (PostgreSQL, the broker) fails tasks until it is back: restart with
-        // growing pauses, and after a minute of running again forget the count. A failure that does not
-        // go away ends the job after RESTART_ATTEMPTS restarts (about 8 minutes), so an embedded run
-        // exits with the cause instead of retrying forever.
+        // growing pauses, and after a minute of running again forget the count. Failures that keep
+        // coming within a minute of each other end the job after restartAttempts restarts (about 8
+        // minutes at the default), so an embedded run exits with the cause instead of retrying
+        // forever; a database that refuses the writes themselves ends it at once (RefusedWrites).
         conf.setString("restart-strategy.type", "exponential-delay");
         conf.setString("restart-strategy.exponential-delay.initial-backoff", "1 s");
         conf.setString("restart-strategy.exponential-delay.max-backoff", "20 s");

@@ -88,12 +88,20 @@ public final class SafeClosingJdbcSink<IN>
 
         @Override
         public void write(IN element, Context context) throws IOException, InterruptedException {
-            writer.write(element, context);
+            try {
+                writer.write(element, context);
+            } catch (IOException | RuntimeException e) {
+                throw RefusedWrites.classify(e);
+            }
         }
 
         @Override
         public void flush(boolean endOfInput) throws IOException, InterruptedException {
-            writer.flush(endOfInput);
+            try {
+                writer.flush(endOfInput);
+            } catch (IOException | RuntimeException e) {
+                throw RefusedWrites.classify(e);
+            }
         }
 
         @Override
