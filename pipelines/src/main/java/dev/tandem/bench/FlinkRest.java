@@ -9,32 +9,32 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /** What a running job's REST API says (embedded or standalone): restarts and checkpointed state size. */
-final class FlinkRest {
+public final class FlinkRest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final String base;
     private final String jobId;
 
-    FlinkRest(String base, String jobId) {
+    public FlinkRest(String base, String jobId) {
         this.base = base;
         this.jobId = jobId;
     }
 
     /** How often the job has restarted (its numRestarts metric); -1 when the REST API does not answer. */
-    long restarts() {
+    public long restarts() {
         JsonNode metric = get("/jobs/" + jobId + "/metrics?get=numRestarts");
         return metric == null ? -1 : metric.path(0).path("value").asLong(-1);
     }
 
     /** The full state size of the latest completed checkpoint, in bytes; -1 when none or no answer. */
-    long stateBytes() {
+    public long stateBytes() {
         JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
         return checkpoints == null ? -1 : checkpoints.path("latest").path("completed").path("state_size").asLong(-1);
     }
 
     /** Checkpoints completed and failed so far: {completed, failed}. */
-    long[] checkpointCounts() {
+    public long[] checkpointCounts() {
         JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
         return checkpoints == null ? new long[] {-1, -1}
                 : new long[] {checkpoints.path("counts").path("completed").asLong(), checkpoints.path("counts").path("failed").asLong()};

@@ -167,6 +167,9 @@ public final class StreamingJob {
         return env;
     }
 
+    /** Failed checkpoints in a row that leave the job running. */
+    static final int TOLERABLE_FAILED_CHECKPOINTS = 5;
+
     /** How often the job compares where it reads each partition with the partition's end. */
     static final Duration LAG_CHECK_EVERY = Duration.ofSeconds(10);
 
@@ -198,6 +201,9 @@ public final class StreamingJob {
         conf.setString("execution.checkpointing.incremental", "true");
         conf.setString("execution.checkpointing.dir", options.checkpointDir().toString());
         conf.setString("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION");
+        // A checkpoint storage hiccup (full, slow) is not a reason to restart: a few failed checkpoints in a
+        // row are tolerated (counted, logged by Flink); more fail the job over to its last completed one.
+        conf.setString("execution.checkpointing.tolerable-failed-checkpoints", String.valueOf(TOLERABLE_FAILED_CHECKPOINTS));
         conf.setString("state.backend.type", options.stateBackend());
         conf.setString("state.backend.rocksdb.timer-service.factory", "HEAP");
         // A component that is down (PostgreSQL, the broker) fails tasks until it is back: restart with
