@@ -5,8 +5,6 @@ import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.spec.CompiledSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

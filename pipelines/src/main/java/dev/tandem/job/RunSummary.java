@@ -9,7 +9,6 @@ import dev.tandem.parity.FeatureTable;
 import dev.tandem.quality.QualityGate;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,8 +2,6 @@ package dev.tandem.kafka;
 
 import dev.tandem.ingest.TextFiles;
 import java.io.BufferedReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

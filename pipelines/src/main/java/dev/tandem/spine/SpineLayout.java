@@ -12,7 +12,6 @@ import dev.tandem.spec.CompiledSpec;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Serializable;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

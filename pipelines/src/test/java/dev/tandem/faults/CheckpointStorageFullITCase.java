@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tandem.bench.FlinkRest;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
-import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.ConsumerLag;
@@ -60,10 +59,7 @@ class CheckpointStorageFullITCase {
         Path disk = Files.createDirectories(dir.resolve("checkpoint-disk"));
         run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", disk.toString());
         try {
-            StreamingJobOptions options = new StreamingJobOptions(bootstrap, PREFIX + "group", PREFIX + Topics.TRANSACTIONS,
-                    PREFIX + Topics.LABELS, PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS,
-                    PREFIX + Topics.LINEAGE, PREFIX + Topics.ERASURES, false, postgres.jdbcUrl(), LocalPostgres.USER,
-                    postgres.password(), 2, Duration.ofSeconds(1), disk.toUri(), "rocksdb", FeatureRuns.SECRET);
+            StreamingJobOptions options = RecoveryChecks.jobOptions(PREFIX, false, disk.toUri(), "rocksdb");
             Topics.ensure(bootstrap, Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1));
             RecoveryChecks.resetOnlineStore(options, spec);
             int restPort = freePort();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
-import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.HistoryReplayer;
@@ -46,10 +45,7 @@ class OnlineStoreOutageITCase {
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
         Manifest manifest = new Generator(new Generator.Options(history, 150_000, 29, 0.02, Generator.DEFAULT_START), spec).run();
-        StreamingJobOptions options = new StreamingJobOptions(bootstrap, PREFIX + "group", PREFIX + Topics.TRANSACTIONS,
-                PREFIX + Topics.LABELS, PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS,
-                PREFIX + Topics.LINEAGE, PREFIX + Topics.ERASURES, true, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(),
-                2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "rocksdb", FeatureRuns.SECRET);
+        StreamingJobOptions options = RecoveryChecks.jobOptions(PREFIX, true, dir.resolve("checkpoints").toUri(), "rocksdb");
         Topics.ensure(bootstrap, Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1));
         new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), options.transactionsTopic());
         RecoveryChecks.resetOnlineStore(options, spec);

@@ -49,10 +49,7 @@ class TerminalFailureITCase {
         Path history = dir.resolve("history");
         new Generator(new Generator.Options(history, 60_000, 59, 0.0, Generator.DEFAULT_START), spec).run();
         Topics.ensure(bootstrap, Map.of(PREFIX + Topics.TRANSACTIONS, 1));
-        StreamingJobOptions options = new StreamingJobOptions(bootstrap, PREFIX + "group", PREFIX + Topics.TRANSACTIONS,
-                PREFIX + Topics.LABELS, PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS,
-                PREFIX + Topics.LINEAGE, PREFIX + Topics.ERASURES, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(),
-                2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "hashmap", FeatureRuns.SECRET);
+        StreamingJobOptions options = RecoveryChecks.jobOptions(PREFIX, false, dir.resolve("checkpoints").toUri(), "hashmap");
         RecoveryChecks.resetOnlineStore(options, spec);
         Path secret = Files.writeString(dir.resolve("pii-key"), FeatureRuns.SECRET);
         Path password = Files.writeString(dir.resolve("pg-password"), postgres.password());
