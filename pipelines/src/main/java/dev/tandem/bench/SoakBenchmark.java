@@ -1,6 +1,5 @@
 package dev.tandem.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
 import dev.tandem.job.FeaturesJob;
@@ -125,7 +124,9 @@ public final class SoakBenchmark {
         List<Fault> faults = new ArrayList<>();
         HistoryReplayer replayer = new HistoryReplayer(bootstrap, options.rate(), Duration.ofMinutes(5));
         long start = System.currentTimeMillis();
-        try (VectorWatch watch = new VectorWatch(bootstrap, job.featuresTopic()).start()) {
+        List<CompiledSpec.Feature> features = spec.allFeatures();
+        try (VectorWatch watch = new VectorWatch(bootstrap, job.featuresTopic(), features.stream().map(CompiledSpec.Feature::name).toList())
+                .start()) {
             Thread sampler = new Thread(() -> sample(samples, rest, replayer, watch), "soak-sampler");
             sampler.setDaemon(true);
             sampler.start();
@@ -233,12 +234,12 @@ public final class SoakBenchmark {
         Map<String, GenericRecord> expected = new HashMap<>();
         new FeatureTable(batch).forEach(row -> expected.put(row.get("event_id").toString(), row));
         Map<String, Integer> copies = watch.copies();
-        Map<String, JsonNode> vectors = watch.vectors();
+        Map<String, double[]> vectors = watch.values();
         long lost = expected.keySet().stream().filter(id -> !copies.containsKey(id)).count();
         long duplicated = copies.values().stream().mapToLong(n -> Math.max(0, n - 1)).sum()
                 + copies.keySet().stream().filter(id -> !expected.containsKey(id)).count();
         long mismatched = 0;
-        for (Map.Entry<String, JsonNode> v : vectors.entrySet()) {
+        for (Map.Entry<String, double[]> v : vectors.entrySet()) {
             GenericRecord row = expected.get(v.getKey());
             if (row != null && !sameValues(spec, row, v.getValue())) {
                 mismatched++;
@@ -264,10 +265,11 @@ public final class SoakBenchmark {
         return result;
     }
 
-    private static boolean sameValues(CompiledSpec spec, GenericRecord expected, JsonNode vector) {
-        for (CompiledSpec.Feature f : spec.allFeatures()) {
-            JsonNode v = vector.get(f.name());
-            Object actual = v == null || v.isNull() ? null : f.agg().integral() ? (Object) v.asLong() : (Object) v.asDouble();
+    private static boolean sameValues(CompiledSpec spec, GenericRecord expected, double[] vector) {
+        List<CompiledSpec.Feature> features = spec.allFeatures();
+        for (int i = 0; i < features.size(); i++) {
+            CompiledSpec.Feature f = features.get(i);
+            Object actual = Double.isNaN(vector[i]) ? null : f.agg().integral() ? (Object) (long) vector[i] : (Object) vector[i];
             if (!ParityChecker.equal(expected.get(f.name()), actual)) {
                 return false;
             }

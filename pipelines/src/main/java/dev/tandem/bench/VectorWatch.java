@@ -20,7 +20,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * A scoring service's view of the exactly-once feature topic while a job runs: a {@code read_committed}
  * consumer that keeps every vector it sees (by event id, with how many copies) and, per vector, its
  * freshness: the moment it became visible here minus the moment the broker appended its event
- * ({@code source_appended_at}). It rides out broker outages as any consumer does.
+ * ({@code source_appended_at}). It rides out broker outages as any consumer does. Of each vector it
+ * keeps the feature values only (not the JSON), so its own memory stays small beside the job's.
  */
 final class VectorWatch implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,15 +32,18 @@ final class VectorWatch implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final String topic;
     private final Map<String, Integer> copies = new HashMap<>();
-    private final Map<String, JsonNode> vectors = new HashMap<>();
+    private final List<String> features;
+    private final Map<String, double[]> values = new HashMap<>();
     private final List<Seen> seen = new ArrayList<>();
     private final ConcurrentSkipListMap<Long, Long> visibleBySecond = new ConcurrentSkipListMap<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long total;
 
-    VectorWatch(String bootstrap, String topic) {
+    /** @param features the names of the feature values to keep per vector */
+    VectorWatch(String bootstrap, String topic, List<String> features) {
         this.topic = topic;
+        this.features = features;
         Properties p = KafkaClientProperties.forBootstrap(bootstrap);
         p.setProperty(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.setProperty(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -73,8 +77,14 @@ final class VectorWatch implements AutoCloseable {
         try {
             JsonNode vector = JSON.readTree(value);
             String id = vector.path("event_id").asText();
-            copies.merge(id, 1, Integer::sum);
-            vectors.putIfAbsent(id, vector);
+            if (copies.merge(id, 1, Integer::sum) == 1) {
+                double[] v = new double[features.size()];
+                for (int i = 0; i < v.length; i++) {
+                    JsonNode feature = vector.get(features.get(i));
+                    v[i] = feature == null || feature.isNull() ? Double.NaN : feature.asDouble();
+                }
+                values.put(id, v);
+            }
             JsonNode appended = vector.path("source_appended_at");
             if (appended.isNumber()) {
                 seen.add(new Seen(now, now - appended.asLong()));
@@ -108,8 +118,9 @@ final class VectorWatch implements AutoCloseable {
         return new HashMap<>(copies);
     }
 
-    synchronized Map<String, JsonNode> vectors() {
-        return new HashMap<>(vectors);
+    /** The feature values of each vector seen (its first copy), in the order given; NaN for none. */
+    synchronized Map<String, double[]> values() {
+        return new HashMap<>(values);
     }
 
     synchronized List<Seen> seen() {
