@@ -111,7 +111,7 @@ public final class SoakBenchmark {
                 options.piiSecret());
         StreamingStores.reset(job, spec);
         Topics.delete(bootstrap, job.transactionsTopic());
-        Topics.ensure(bootstrap, Map.of(job.transactionsTopic(), files.size(), job.featuresTopic(), 2, job.deadLettersTopic(), 1));
+        Topics.ensure(bootstrap, Map.of(job.transactionsTopic(), files.size()));
 
         int restPort = freePort();
         Configuration embedded = new Configuration();

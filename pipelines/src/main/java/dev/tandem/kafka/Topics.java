@@ -6,10 +6,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * Tandem's topics and how they are created. Input topics stamp records with the broker's append
@@ -64,7 +66,17 @@ public final class Topics {
                 }
             });
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
+                // A topic created a moment ago (here or by another client) can still be missing from the
+                // listing: "already exists" is what was wanted.
+                for (var created : admin.createTopics(missing).values().values()) {
+                    try {
+                        created.get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw e;
+                        }
+                    }
+                }
             }
         } finally {
             admin.close(Duration.ofSeconds(5)); // an unreachable broker's pending calls are abandoned, not waited for

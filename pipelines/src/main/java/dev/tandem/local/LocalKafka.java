@@ -15,7 +15,7 @@ import org.apache.kafka.common.Uuid;
  * A real single-node Kafka broker in KRaft mode, from Kafka's own jars, bound to 127.0.0.1 with its
  * data under {@code dir}. It outlives the JVM that started it; {@link #stop} ends it.
  */
-public final class LocalKafka {
+public final class LocalKafka implements LocalServer {
     private final Path dir;
     private final int port;
     private final int controllerPort;
@@ -36,6 +36,7 @@ public final class LocalKafka {
         return Processes.running(dir.resolve("kafka.pid")).isPresent();
     }
 
+    @Override
     public void start() throws Exception {
         if (isRunning()) {
             return;
@@ -62,6 +63,7 @@ public final class LocalKafka {
         awaitReady(Duration.ofSeconds(90));
     }
 
+    @Override
     public void stop() throws Exception {
         Processes.stop(dir.resolve("kafka.pid"), Duration.ofSeconds(30));
     }

@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * neither is superuser ({@link OnlineStoreRoles}). Passwords are generated at first start and kept
  * in {@code dir/password}, {@code dir/reader-password} and {@code dir/admin-password} (mode 600).
  */
-public final class LocalPostgres {
+public final class LocalPostgres implements LocalServer {
     public static final String DATABASE = "tandem";
     public static final String USER = OnlineStoreRoles.WRITER;
     public static final String READER = OnlineStoreRoles.READER;
@@ -67,6 +67,7 @@ public final class LocalPostgres {
         }
     }
 
+    @Override
     public void start() throws Exception {
         if (Files.exists(data().resolve("PG_VERSION")) && isRunning()) {
             return;
@@ -81,6 +82,7 @@ public final class LocalPostgres {
         createDatabase();
     }
 
+    @Override
     public void stop() throws Exception {
         if (Files.exists(data().resolve("PG_VERSION")) && isRunning()) {
             Processes.run(Processes.as("postgres", List.of(bin("pg_ctl"), "stop", "-w", "-m", "fast", "-D", data().toString())),

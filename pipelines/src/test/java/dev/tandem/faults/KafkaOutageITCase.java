@@ -3,7 +3,6 @@ package dev.tandem.faults;
 
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
-import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.Topics;
@@ -15,8 +14,6 @@ import dev.tandem.spec.SpecCompiler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,19 +47,7 @@ class KafkaOutageITCase {
         new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), options.transactionsTopic());
         RecoveryChecks.resetOnlineStore(options, spec);
 
-        JobClient job = StreamingJob.start(options, spec);
-        try {
-            RecoveryChecks.awaitOnlineRows(options, spec, Duration.ofMinutes(2)); // the outage cuts into a running job
-            kafka.stop();
-            RecoveryChecks.assertRunsThrough(job, OUTAGE);
-            kafka.start();
-            job.getJobExecutionResult().get(5, TimeUnit.MINUTES); // bounded: it finishes once it has caught up
-        } catch (Exception | AssertionError e) {
-            job.cancel(); // best effort: the embedded cluster may already be gone with the job
-            throw e;
-        } finally {
-            kafka.start();
-        }
+        RecoveryChecks.runThroughOutage(options, spec, kafka, OUTAGE);
         RecoveryChecks.assertNothingLostOrDuplicated(options, spec, history, manifest, dir);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
-import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.Topics;
@@ -16,8 +15,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.apache.flink.core.execution.JobClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,20 +47,7 @@ class OnlineStoreOutageITCase {
         new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), options.transactionsTopic());
         RecoveryChecks.resetOnlineStore(options, spec);
 
-        long rowsBeforeOutage;
-        JobClient job = StreamingJob.start(options, spec);
-        try {
-            rowsBeforeOutage = RecoveryChecks.awaitOnlineRows(options, spec, Duration.ofMinutes(2));
-            postgres.stop();
-            RecoveryChecks.assertRunsThrough(job, OUTAGE);
-            postgres.start();
-            job.getJobExecutionResult().get(5, TimeUnit.MINUTES); // bounded: it finishes once it has caught up
-        } catch (Exception | AssertionError e) {
-            job.cancel(); // best effort: the embedded cluster may already be gone with the job
-            throw e;
-        } finally {
-            postgres.start();
-        }
+        long rowsBeforeOutage = RecoveryChecks.runThroughOutage(options, spec, postgres, OUTAGE);
 
         try (Connection c = postgres.connect()) {
             assertThat(RecoveryChecks.onlineRows(c, spec)).as("rows written after the outage").isGreaterThan(rowsBeforeOutage);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.generate.Manifest;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.FeatureTopicAssertions;
+import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.parity.OnlineStoreParity;
@@ -15,6 +16,7 @@ import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalPostgres;
+import dev.tandem.local.LocalServer;
 import dev.tandem.local.LocalServers;
 import java.net.URI;
 import java.nio.file.Path;
@@ -76,6 +78,28 @@ final class RecoveryChecks {
             Thread.sleep(200);
         }
         throw new AssertionError("no online rows within " + timeout);
+    }
+
+    /**
+     * Runs the (bounded) job with {@code component} away for {@code outage} once the job has written
+     * its first online rows (so the outage cuts into a running job), and waits for it to finish.
+     * Returns the online rows written before the outage.
+     */
+    static long runThroughOutage(StreamingJobOptions options, CompiledSpec spec, LocalServer component, Duration outage) throws Exception {
+        JobClient job = StreamingJob.start(options, spec);
+        try {
+            long rowsBefore = awaitOnlineRows(options, spec, Duration.ofMinutes(2));
+            component.stop();
+            assertRunsThrough(job, outage);
+            component.start();
+            job.getJobExecutionResult().get(5, TimeUnit.MINUTES); // bounded: it finishes once it has caught up
+            return rowsBefore;
+        } catch (Exception | AssertionError e) {
+            job.cancel(); // best effort: the embedded cluster may already be gone with the job
+            throw e;
+        } finally {
+            component.start();
+        }
     }
 
     /** Watches the job through an outage of {@code outage}: it must neither fail nor be cancelled. */
