@@ -12,6 +12,7 @@ import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.DeduplicateFunction;
 import dev.tandem.ingest.Ingested;
+import dev.tandem.ingest.NeverIdle;
 import dev.tandem.ingest.OrderingGateFunction;
 import dev.tandem.quality.Breach;
 import dev.tandem.quality.DriftBaseline;
@@ -143,7 +144,8 @@ public final class FeatureWorkflow {
                 .keyBy(event -> event.eventId, Types.STRING)
                 .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)
                 .name("deduplicate").uid(DEDUPLICATE_UID);
-        return new Admitted(unique, cleaned.getSideOutput(DeadLetters.TAG)
+        DataStream<CleanEvent> events = unique.transform("never-idle", CLEAN_EVENT, new NeverIdle<CleanEvent>()).uid("never-idle");
+        return new Admitted(events, cleaned.getSideOutput(DeadLetters.TAG)
                 .union(timed.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG)), cleaned);
     }
 

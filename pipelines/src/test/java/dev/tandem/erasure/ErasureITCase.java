@@ -142,7 +142,9 @@ class ErasureITCase {
             // committed when a checkpoint completes, and its barrier followed the tombstone through them.
             ConsumerLag.awaitCaughtUp(bootstrap, options.groupId(), options.erasuresTopic(), Duration.ofMinutes(2));
             new HistoryReplayer(bootstrap, 0).replay(more, options.transactionsTopic());
-            JsonNode vector = awaitVector(bootstrap, options.featuresTopic(), "after-erasure");
+            long sent = System.nanoTime();
+            JsonNode vector = awaitVector(bootstrap, options, "after-erasure");
+            System.out.printf("the event after the erasure got its vector %d ms after it was sent%n", (System.nanoTime() - sent) / 1_000_000);
             assertThat(vector.path("card_id").asText()).isEqualTo(cardId);
             assertThat(vector.path("card_txn_count_24h").asLong()).isZero();
             assertThat(vector.path("card_seconds_since_last").isNull()).isTrue();
@@ -192,17 +194,29 @@ class ErasureITCase {
         }
     }
 
-    private static JsonNode awaitVector(String bootstrap, String topic, String eventId) throws Exception {
+    private static JsonNode awaitVector(String bootstrap, StreamingJobOptions options, String eventId) throws Exception {
         long deadline = System.currentTimeMillis() + 120_000;
         while (System.currentTimeMillis() < deadline) {
-            for (String value : TopicReader.readCommitted(bootstrap, topic)) {
+            for (String value : TopicReader.readCommitted(bootstrap, options.featuresTopic())) {
                 JsonNode v = JSON.readTree(value);
                 if (v.path("event_id").asText().equals(eventId)) {
                     return v;
                 }
             }
+            Thread.sleep(200);
         }
-        throw new AssertionError("no vector for " + eventId + " on " + topic);
+        throw new AssertionError("no vector for " + eventId + " on " + options.featuresTopic() + "; " + whereItWent(bootstrap, options, eventId));
+    }
+
+    /** What the topics say of an event that got no vector: where it was sent, whether it became a dead letter, the newest vectors. */
+    private static String whereItWent(String bootstrap, StreamingJobOptions options, String eventId) {
+        List<String> sent = TopicReader.readAll(bootstrap, options.transactionsTopic()).stream()
+                .filter(e -> e.value() != null && e.value().contains(eventId)).map(e -> e.partition() + "@" + e.offset()).toList();
+        List<String> dead = TopicReader.readCommitted(bootstrap, options.deadLettersTopic()).stream().filter(v -> v.contains(eventId)).toList();
+        List<TopicReader.Entry> vectors = TopicReader.readAll(bootstrap, options.featuresTopic());
+        List<String> newest = vectors.subList(Math.max(0, vectors.size() - 3), vectors.size()).stream()
+                .map(e -> e.partition() + "@" + e.offset() + " " + e.value().substring(0, Math.min(120, e.value().length()))).toList();
+        return "sent to " + sent + ", dead letters " + dead + ", " + vectors.size() + " vectors committed, the last " + newest;
     }
 
     /** The keys of the topic's records whose value is null. */
