@@ -9,6 +9,7 @@ import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
 import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.job.FeatureRuns;
+import dev.tandem.job.LocalJobOptions;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.job.StreamingStores;
@@ -16,8 +17,6 @@ import dev.tandem.kafka.ConsumerLag;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.TopicReader;
-import dev.tandem.kafka.Topics;
-import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.spec.CompiledSpec;
@@ -84,11 +83,7 @@ class ErasureITCase {
         String cardId = new RecordCleaner(spec, FeatureRuns.SECRET, CurrencyConverter.defaultTable(), System::currentTimeMillis)
                 .storedValue(spec.inputFields.stream().filter(f -> f.outputName().equals("card_id")).findFirst().orElseThrow(), card);
 
-        StreamingJobOptions options = new StreamingJobOptions(bootstrap, PREFIX + "group", PREFIX + Topics.TRANSACTIONS,
-                PREFIX + Topics.LABELS, PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS,
-                PREFIX + Topics.LINEAGE, PREFIX + Topics.ERASURES, false, servers.postgres().jdbcUrl(), LocalPostgres.USER,
-                servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "hashmap",
-                FeatureRuns.SECRET);
+        StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, false, dir.resolve("checkpoints").toUri(), "hashmap");
         StreamingStores.reset(options, spec);
         JobClient job = StreamingJob.start(options, spec);
         try {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tandem.bench.FlinkRest;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
+import dev.tandem.job.LocalJobOptions;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.ConsumerLag;
@@ -59,7 +60,7 @@ class CheckpointStorageFullITCase {
         Path disk = Files.createDirectories(dir.resolve("checkpoint-disk"));
         run("mount", "-t", "tmpfs", "-o", "size=48m", "tmpfs", disk.toString());
         try {
-            StreamingJobOptions options = RecoveryChecks.jobOptions(PREFIX, false, disk.toUri(), "rocksdb");
+            StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, false, disk.toUri(), "rocksdb");
             Topics.ensure(bootstrap, Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1));
             RecoveryChecks.resetOnlineStore(options, spec);
             int restPort = freePort();

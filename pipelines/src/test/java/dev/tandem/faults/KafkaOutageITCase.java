@@ -3,6 +3,7 @@ package dev.tandem.faults;
 
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
+import dev.tandem.job.LocalJobOptions;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.Topics;
@@ -42,7 +43,7 @@ class KafkaOutageITCase {
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
         Manifest manifest = new Generator(new Generator.Options(history, 150_000, 41, 0.02, Generator.DEFAULT_START), spec).run();
-        StreamingJobOptions options = RecoveryChecks.jobOptions(PREFIX, true, dir.resolve("checkpoints").toUri(), "rocksdb");
+        StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, true, dir.resolve("checkpoints").toUri(), "rocksdb");
         Topics.ensure(bootstrap, Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1));
         new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), options.transactionsTopic());
         RecoveryChecks.resetOnlineStore(options, spec);

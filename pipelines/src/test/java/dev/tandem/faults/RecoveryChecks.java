@@ -14,11 +14,7 @@ import dev.tandem.quality.QualityResults;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
-import dev.tandem.kafka.Topics;
-import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServer;
-import dev.tandem.local.LocalServers;
-import java.net.URI;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -41,18 +37,6 @@ final class RecoveryChecks {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private RecoveryChecks() {}
-
-    /**
-     * A streaming job on the test run's Kafka and PostgreSQL, its topics and group named with
-     * {@code prefix}, checkpoints every second into {@code checkpoints}.
-     */
-    static StreamingJobOptions jobOptions(String prefix, boolean bounded, URI checkpoints, String stateBackend) throws Exception {
-        LocalServers.Servers servers = LocalServers.get();
-        return new StreamingJobOptions(servers.kafka().bootstrapServers(), prefix + "group", prefix + Topics.TRANSACTIONS,
-                prefix + Topics.LABELS, prefix + Topics.FEATURES, prefix + Topics.DEAD_LETTERS, prefix + Topics.ALERTS,
-                prefix + Topics.LINEAGE, prefix + Topics.ERASURES, bounded, servers.postgres().jdbcUrl(), LocalPostgres.USER,
-                servers.postgres().password(), 2, Duration.ofSeconds(1), checkpoints, stateBackend, FeatureRuns.SECRET);
-    }
 
     /** Empties what a run writes in PostgreSQL, so the checks see this run only. */
     static void resetOnlineStore(StreamingJobOptions options, CompiledSpec spec) throws Exception {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
+import dev.tandem.job.LocalJobOptions;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.kafka.HistoryReplayer;
@@ -49,7 +50,7 @@ class TerminalFailureITCase {
         Path history = dir.resolve("history");
         new Generator(new Generator.Options(history, 60_000, 59, 0.0, Generator.DEFAULT_START), spec).run();
         Topics.ensure(bootstrap, Map.of(PREFIX + Topics.TRANSACTIONS, 1));
-        StreamingJobOptions options = RecoveryChecks.jobOptions(PREFIX, false, dir.resolve("checkpoints").toUri(), "hashmap");
+        StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, false, dir.resolve("checkpoints").toUri(), "hashmap");
         RecoveryChecks.resetOnlineStore(options, spec);
         Path secret = Files.writeString(dir.resolve("pii-key"), FeatureRuns.SECRET);
         Path password = Files.writeString(dir.resolve("pg-password"), postgres.password());

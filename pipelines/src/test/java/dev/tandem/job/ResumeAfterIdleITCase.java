@@ -9,7 +9,6 @@ import dev.tandem.generate.Generator;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
-import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
@@ -63,11 +62,7 @@ class ResumeAfterIdleITCase {
         new Generator(new Generator.Options(generated, BURSTS * EVENTS_PER_BURST, 41, 0.0, Generator.DEFAULT_START), spec).run();
         List<String> templates = Files.readAllLines(generated.resolve(Generator.TRANSACTIONS_FILE), StandardCharsets.UTF_8);
 
-        StreamingJobOptions options = new StreamingJobOptions(bootstrap, PREFIX + "group", PREFIX + Topics.TRANSACTIONS,
-                PREFIX + Topics.LABELS, PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS,
-                PREFIX + Topics.LINEAGE, PREFIX + Topics.ERASURES, false, servers.postgres().jdbcUrl(), LocalPostgres.USER,
-                servers.postgres().password(), 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "hashmap",
-                FeatureRuns.SECRET);
+        StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, false, dir.resolve("checkpoints").toUri(), "hashmap");
         StreamingStores.reset(options, spec);
         Topics.ensure(bootstrap, Map.of(options.transactionsTopic(), 4));
 
