@@ -2,11 +2,14 @@ package dev.tandem.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import org.apache.flink.configuration.Configuration;
 
 /** What a running job's REST API says (embedded or standalone): restarts and checkpointed state size. */
 public final class FlinkRest {
@@ -21,6 +24,31 @@ public final class FlinkRest {
         this.jobId = jobId;
     }
 
+    /** Settings that give an embedded cluster its REST API on a free loopback port, and that API's address. */
+    public record Embedded(Configuration configuration, String base) {
+        public static Embedded onFreePort() throws IOException {
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            Configuration conf = new Configuration();
+            conf.setString("rest.bind-port", String.valueOf(port));
+            conf.setString("rest.port", String.valueOf(port));
+            conf.setString("rest.bind-address", "127.0.0.1");
+            return new Embedded(conf, "http://127.0.0.1:" + port);
+        }
+
+        public FlinkRest job(String jobId) {
+            return new FlinkRest(base, jobId);
+        }
+    }
+
+    /** The job's status as the REST API says it (RUNNING, RESTARTING, ...); null when it does not answer. */
+    public String status() {
+        JsonNode job = get("/jobs/" + jobId);
+        return job == null ? null : job.path("state").asText(null);
+    }
+
     /** How often the job has restarted (its numRestarts metric); -1 when the REST API does not answer. */
     public long restarts() {
         JsonNode metric = get("/jobs/" + jobId + "/metrics?get=numRestarts");
@@ -31,6 +59,12 @@ public final class FlinkRest {
     public long stateBytes() {
         JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
         return checkpoints == null ? -1 : checkpoints.path("latest").path("completed").path("state_size").asLong(-1);
+    }
+
+    /** The id of the checkpoint the job last restored from (after a restart); -1 when none or no answer. */
+    public long restoredCheckpoint() {
+        JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
+        return checkpoints == null ? -1 : checkpoints.path("latest").path("restored").path("id").asLong(-1);
     }
 
     /** Checkpoints completed and failed so far: {completed, failed}. */

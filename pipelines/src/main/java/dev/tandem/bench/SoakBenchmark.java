@@ -17,7 +17,6 @@ import dev.tandem.local.LocalPostgres;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.spec.CompiledSpec;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +30,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -66,9 +64,13 @@ public final class SoakBenchmark {
      */
     public record Sample(long at, long heapBytes, long stateBytes, long eventsIn, long vectorsOut, long restarts, long failedCheckpoints) {}
 
+    /**
+     * What the soak measured, with where it ran: the generated history and the job's topics, so a
+     * caller can check the outputs itself.
+     */
     public record Result(long recordsIn, long expectedVectors, long vectorsSeen, long lost, long duplicated, long mismatched,
             long deadLetters, long expectedDeadLetters, long restarts, long failedCheckpoints, double steadyP99Millis,
-            double worstFreshnessMillis, List<Fault> faults, List<Sample> samples, Path report) {
+            double worstFreshnessMillis, List<Fault> faults, List<Sample> samples, Path report, Path history, StreamingJobOptions job) {
 
         public boolean passed() {
             return lost == 0 && duplicated == 0 && mismatched == 0 && deadLetters == expectedDeadLetters
@@ -113,13 +115,9 @@ public final class SoakBenchmark {
         Topics.delete(bootstrap, job.transactionsTopic());
         Topics.ensure(bootstrap, Map.of(job.transactionsTopic(), files.size()));
 
-        int restPort = freePort();
-        Configuration embedded = new Configuration();
-        embedded.setString("rest.bind-port", String.valueOf(restPort));
-        embedded.setString("rest.port", String.valueOf(restPort));
-        embedded.setString("rest.bind-address", "127.0.0.1");
-        JobClient client = StreamingJob.start(job, spec, null, embedded);
-        FlinkRest rest = new FlinkRest("http://127.0.0.1:" + restPort, client.getJobID().toHexString());
+        FlinkRest.Embedded embedded = FlinkRest.Embedded.onFreePort();
+        JobClient client = StreamingJob.start(job, spec, null, embedded.configuration());
+        FlinkRest rest = embedded.job(client.getJobID().toHexString());
         List<Sample> samples = new CopyOnWriteArrayList<>();
         List<Fault> faults = new ArrayList<>();
         HistoryReplayer replayer = new HistoryReplayer(bootstrap, options.rate(), Duration.ofMinutes(5));
@@ -257,7 +255,7 @@ public final class SoakBenchmark {
         double worst = seen.stream().mapToDouble(VectorWatch.Seen::freshnessMillis).max().orElse(0);
         Path report = options.workDir().resolve("soak-report.html");
         Result result = new Result(recordsIn, expected.size(), copies.size(), lost, duplicated, mismatched, deadLetters, expectedDead,
-                restarts, failedCheckpoints, steadyP99, worst, faults, samples, report);
+                restarts, failedCheckpoints, steadyP99, worst, faults, samples, report, history, job);
         writeReport(report, result, options, seen, start);
         ResultsLog.append(options.results(), "soak", ResultsLog.versions("Kafka 4.2 (local KRaft), PostgreSQL 15 (local)"),
                 String.format(Locale.ROOT, "%,d generated events, %d partitions, a fault every %d s (%d s outages)", recordsIn, 4,
@@ -307,11 +305,5 @@ public final class SoakBenchmark {
             return Generator.readManifest(dir);
         }
         return new Generator(new Generator.Options(dir, events, seed, 0.02, Generator.DEFAULT_START, null, 4), spec).run();
-    }
-
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.tandem.parity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.kafka.TopicReader;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,6 +22,15 @@ public final class DeadLetterLog {
     /** Each dead-lettered event's reason, by event id (the first, when an id was refused twice). */
     public final Map<String, String> reasonByEventId = new HashMap<>();
     public long total;
+
+    /** Dead letters per reason on a dead-letter topic (its committed records). */
+    public static TreeMap<String, Long> countsOnTopic(String bootstrap, String topic) throws IOException {
+        TreeMap<String, Long> byReason = new TreeMap<>();
+        for (String value : TopicReader.readCommitted(bootstrap, topic)) {
+            byReason.merge(JSON.readTree(value).path("reason").asText("unknown"), 1L, Long::sum);
+        }
+        return byReason;
+    }
 
     public static DeadLetterLog read(Path outputDir) throws IOException {
         DeadLetterLog log = new DeadLetterLog();

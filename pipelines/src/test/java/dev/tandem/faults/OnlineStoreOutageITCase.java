@@ -6,7 +6,6 @@ import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
 import dev.tandem.job.LocalJobOptions;
 import dev.tandem.job.StreamingJobOptions;
-import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
@@ -31,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OnlineStoreOutageITCase {
     private static final String PREFIX = "pg-outage-";
     private static final Duration OUTAGE = Duration.ofSeconds(30);
+    /** Events a second: the 60,000 arrive over a minute, before, during and after the outage. */
+    private static final double RATE = 1_000;
 
     @TempDir
     Path dir;
@@ -42,16 +43,18 @@ class OnlineStoreOutageITCase {
         LocalPostgres postgres = servers.postgres();
         CompiledSpec spec = SpecCompiler.load(null);
         Path history = dir.resolve("history");
-        Manifest manifest = new Generator(new Generator.Options(history, 150_000, 29, 0.02, Generator.DEFAULT_START), spec).run();
-        StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, true, dir.resolve("checkpoints").toUri(), "rocksdb");
-        Topics.ensure(bootstrap, Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1));
-        new HistoryReplayer(bootstrap, 0).replay(history.resolve(Generator.TRANSACTIONS_FILE), options.transactionsTopic());
+        Manifest manifest = new Generator(new Generator.Options(history, 60_000, 29, 0.02, Generator.DEFAULT_START, null, 2), spec).run();
+        StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, false, dir.resolve("checkpoints").toUri(), "rocksdb");
+        // Two partitions for the two source readers: neither waits out the idleness timeout before watermarks move.
+        Topics.ensure(bootstrap, Map.of(options.transactionsTopic(), 2, options.labelsTopic(), 1));
         RecoveryChecks.resetOnlineStore(options, spec);
 
-        long rowsBeforeOutage = RecoveryChecks.runThroughOutage(options, spec, postgres, OUTAGE);
+        RecoveryChecks.Outage outage = RecoveryChecks.runThroughOutage(options, spec, postgres, OUTAGE,
+                Generator.transactionFiles(history), RATE, dir);
 
+        outage.assertRecoveredFromACheckpoint();
         try (Connection c = postgres.connect()) {
-            assertThat(RecoveryChecks.onlineRows(c, spec)).as("rows written after the outage").isGreaterThan(rowsBeforeOutage);
+            assertThat(RecoveryChecks.onlineRows(c, spec)).as("rows written after the outage").isGreaterThan(outage.rowsBefore());
         }
         RecoveryChecks.assertNothingLostOrDuplicated(options, spec, history, manifest, dir);
     }

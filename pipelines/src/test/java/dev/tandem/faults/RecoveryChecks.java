@@ -2,13 +2,13 @@ package dev.tandem.faults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.parity.DeadLetterLog;
 import dev.tandem.generate.Manifest;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.FeatureTopicAssertions;
-import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
-import dev.tandem.kafka.TopicReader;
+import dev.tandem.kafka.ConsumerLag;
+import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.quality.QualityResults;
 import dev.tandem.quality.QualityStore;
@@ -21,8 +21,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
@@ -34,8 +36,6 @@ import org.apache.flink.core.execution.JobClient;
  * manifest; the quality windows are the batch run's (complete, none counted twice).
  */
 final class RecoveryChecks {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private RecoveryChecks() {}
 
     /** Empties what a run writes in PostgreSQL, so the checks see this run only. */
@@ -65,24 +65,76 @@ final class RecoveryChecks {
     }
 
     /**
-     * Runs the (bounded) job with {@code component} away for {@code outage} once the job has written
-     * its first online rows (so the outage cuts into a running job), and waits for it to finish.
-     * Returns the online rows written before the outage.
+     * What an outage did to the job: its status and completed checkpoints when the component
+     * stopped, its restarts and failed checkpoints before the outage and by its end, the checkpoint
+     * it restored from, and the online rows written before it.
      */
-    static long runThroughOutage(StreamingJobOptions options, CompiledSpec spec, LocalServer component, Duration outage) throws Exception {
-        JobClient job = StreamingJob.start(options, spec);
-        try {
+    record Outage(JobStatus statusAtStop, long checkpointsBefore, long restartsBefore, long restartsAfter, long failedBefore,
+            long failedAfter, long restoredCheckpoint, long rowsBefore) {
+        /** The outage cut into a running job that had completed checkpoints (and it then drained cleanly). */
+        void assertCutIntoARunningJob() {
+            assertThat(statusAtStop).as("the job's status when the component stopped (%s)", this).isEqualTo(JobStatus.RUNNING);
+            assertThat(checkpointsBefore).as("completed checkpoints before the outage (%s)", this).isPositive();
+        }
+
+        /** ...and the job restarted because of it, from one of those checkpoints. */
+        void assertRecoveredFromACheckpoint() {
+            assertCutIntoARunningJob();
+            assertThat(restartsAfter).as("restarts because of the outage (%s)", this).isGreaterThan(restartsBefore);
+            assertThat(restoredCheckpoint).as("the checkpoint the restarted job restored (%s)", this).isPositive();
+        }
+
+        /** ...and checkpoints failed while the component was away, counted and tolerated or failed over. */
+        void assertCheckpointsFailedMeanwhile() {
+            assertCutIntoARunningJob();
+            assertThat(failedAfter).as("checkpoints failed during the outage (%s)", this).isGreaterThan(failedBefore);
+        }
+    }
+
+    /**
+     * Runs the streaming job while the history's partition files are replayed into its topic at
+     * {@code rate} events/s, with {@code component} away for {@code outage} once the job has written
+     * its first online rows (so the outage cuts into a running job, with events arriving throughout);
+     * the job must neither fail nor be cancelled on the way. Once the component is back and the job
+     * has read the whole topic, it is drained (stop with a savepoint), as at the end of an input.
+     */
+    static Outage runThroughOutage(StreamingJobOptions options, CompiledSpec spec, LocalServer component, Duration outage,
+            List<Path> partitionFiles, double rate, Path work) throws Exception {
+        ExecutorService producing = Executors.newSingleThreadExecutor();
+        try (WatchedJob job = WatchedJob.start(options, spec)) {
+            Future<Long> replay = producing.submit(() -> new HistoryReplayer(options.bootstrapServers(), rate, Duration.ofMinutes(3))
+                    .replayPartitions(partitionFiles, options.transactionsTopic()));
             long rowsBefore = awaitOnlineRows(options, spec, Duration.ofMinutes(2));
+            awaitCheckpointAfter(job, 0);
+            JobStatus atStop = job.status();
+            long checkpointsBefore = job.completedCheckpoints();
+            long restartsBefore = job.restarts();
+            long failedBefore = job.failedCheckpoints();
             component.stop();
-            assertRunsThrough(job, outage);
+            assertRunsThrough(job.client(), outage);
             component.start();
-            job.getJobExecutionResult().get(5, TimeUnit.MINUTES); // bounded: it finishes once it has caught up
-            return rowsBefore;
-        } catch (Exception | AssertionError e) {
-            job.cancel(); // best effort: the embedded cluster may already be gone with the job
-            throw e;
+            awaitCheckpointAfter(job, job.completedCheckpoints()); // running again, every task, with the component back
+            replay.get(5, TimeUnit.MINUTES);
+            ConsumerLag.awaitCaughtUp(options.bootstrapServers(), options.groupId(), options.transactionsTopic(), Duration.ofMinutes(5));
+            job.drain(work.resolve("savepoints"));
+            Outage happened = new Outage(atStop, checkpointsBefore, restartsBefore, job.restarts(), failedBefore, job.failedCheckpoints(),
+                    job.restoredCheckpoint(), rowsBefore);
+            System.out.printf("%s away %d s: %s; %s%n", component.getClass().getSimpleName(), outage.toSeconds(), happened, job);
+            return happened;
         } finally {
+            producing.shutdownNow();
             component.start();
+        }
+    }
+
+    /** Waits (up to two minutes) until the job completes a checkpoint beyond the {@code completed} it had. */
+    private static void awaitCheckpointAfter(WatchedJob job, long completed) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (job.completedCheckpoints() <= completed) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no completed checkpoint beyond the " + completed + " within two minutes: " + job);
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -115,10 +167,6 @@ final class RecoveryChecks {
             assertThat(streamed.windows()).as("quality windows").isNotEmpty().isEqualTo(QualityResults.fromFiles(batch).windows());
         }
         FeatureTopicAssertions.everyEventOnce(options.bootstrapServers(), options.featuresTopic(), batch, spec, manifest.expectedValid());
-        Map<String, Long> deadLetters = new TreeMap<>();
-        for (String value : TopicReader.readCommitted(options.bootstrapServers(), options.deadLettersTopic())) {
-            deadLetters.merge(JSON.readTree(value).get("reason").asText(), 1L, Long::sum);
-        }
-        assertThat(deadLetters).as("dead letters").isEqualTo(manifest.expectedDeadLetters());
+        assertThat(DeadLetterLog.countsOnTopic(options.bootstrapServers(), options.deadLettersTopic())).as("dead letters").isEqualTo(manifest.expectedDeadLetters());
     }
 }
