@@ -49,7 +49,7 @@ public final class LocalServers implements BeforeAllCallback {
     }
 
     /** A free port whose successor is free too (Kafka's controller listens on port + 1). */
-    private static int freePortPair() throws IOException {
+    public static int freePortPair() throws IOException {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
