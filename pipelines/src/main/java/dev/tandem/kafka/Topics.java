@@ -83,6 +83,13 @@ public final class Topics {
         }
     }
 
+    /** The names of every topic but the broker's internal ones. */
+    public static Set<String> list(String bootstrap) throws Exception {
+        try (Admin admin = Admin.create(adminConfig(bootstrap))) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** How many partitions a topic has. */
     public static int partitions(String bootstrap, String topic) throws Exception {
         try (Admin admin = Admin.create(adminConfig(bootstrap))) {

@@ -8,6 +8,7 @@ import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.logic.CurrencyConverter;
 import dev.tandem.udfs.logic.Masking;
+import dev.tandem.udfs.logic.TimestampParser;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -43,6 +44,13 @@ public final class SpineCleaner {
         if (outcome.event() == null) {
             DeadLetter d = outcome.deadLetter();
             return SpineRow.refused(id, new DeadLetter(STAGE, d.reason, d.detail, id, null, d.raw));
+        }
+        JsonNode time = row.get(layout.timeColumn());
+        if (time != null && time.isValueNode() && TimestampParser.finerThanMillis(time.isNumber() ? time.decimalValue().toPlainString()
+                : time.asText())) {
+            // Features as of T use T itself (seconds since the last event): a truncated T would be inexact.
+            return refused(id, Reasons.INVALID_TIMESTAMP, "time " + layout.timeColumn() + " = " + time.asText() + " is finer than a "
+                    + "millisecond: event times are whole milliseconds, give spine times to the millisecond", raw);
         }
         List<SpineLayout.Column> columns = layout.passthrough();
         String[] passthrough = new String[columns.size()];

@@ -10,6 +10,7 @@ import dev.tandem.generate.Generator;
 import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.LocalJobOptions;
+import dev.tandem.job.PiiScan;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.job.StreamingStores;
@@ -126,6 +127,12 @@ class ErasureITCase {
             });
             assertThat(Files.readString(log)).doesNotContain(card);
             assertThat(tombstones(bootstrap, options.erasuresTopic())).containsExactly("card:" + cardId);
+            PiiScan raw = PiiScan.ofValues(card);
+            assertThat(raw.findIn("the scan's own check", "card " + card)).isNotEmpty();
+            assertThat(raw.findInTopics(bootstrap, PREFIX)).as("the raw card number on this test's topics").isEmpty();
+            try (Connection c = servers.postgres().connect()) {
+                assertThat(raw.findInTables(c)).as("the raw card number in a table (erasure_requests included)").isEmpty();
+            }
 
             // The job forgot the card: its next event, a minute after the newest, sees no history.
             long newest = events.stream().mapToLong(e -> Instant.parse(e.path("ts").asText()).toEpochMilli()).max().orElseThrow();

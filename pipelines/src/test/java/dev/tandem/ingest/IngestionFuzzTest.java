@@ -70,8 +70,9 @@ class IngestionFuzzTest {
 
     /**
      * A JSON-lines file of such records (random bytes, invalid UTF-8, stray carriage returns and a
-     * byte-order mark included) and a Parquet file of random rows, through the batch job end to end:
-     * input = feature rows + dead letters, counted from the files themselves.
+     * byte-order mark included) and Parquet files of random rows (each file with its own random
+     * column types), through the batch job end to end: input = feature rows + dead letters, counted
+     * from the files themselves.
      */
     @Example
     void fuzzedFilesAreAccountedForEndToEnd() throws Exception {
@@ -90,6 +91,54 @@ class IngestionFuzzTest {
         dev.tandem.job.RunSummary json = dev.tandem.job.FeatureRuns.run("batch", dir.resolve("fuzz.jsonl"), dir.resolve("out-json"), SPEC);
         assertThat(json.accountedFor()).as(json.render()).isTrue();
         assertThat(json.inputRecords()).isGreaterThanOrEqualTo(3_000);
+
+        java.nio.file.Path parquet = java.nio.file.Files.createDirectories(dir.resolve("parquet"));
+        long rows = 0;
+        for (int file = 0; file < 4; file++) {
+            rows += writeParquet(parquet.resolve("fuzz-" + file + ".parquet"), 500);
+        }
+        CompiledSpec parquetSpec = SpecCompiler.compile(flagshipYaml().replace("  format: json\n  files: \"transactions*.jsonl\"",
+                "  format: parquet\n  files: \"*.parquet\""), "card-fraud-parquet.yaml");
+        assertThat(parquetSpec.format).isEqualTo("parquet");
+        dev.tandem.job.RunSummary fromParquet = dev.tandem.job.FeatureRuns.run("batch", parquet, dir.resolve("out-parquet"), parquetSpec);
+        assertThat(fromParquet.accountedFor()).as(fromParquet.render()).isTrue();
+        assertThat(fromParquet.inputRecords()).isEqualTo(rows);
+    }
+
+    private static String flagshipYaml() throws java.io.IOException {
+        try (var in = SpecCompiler.class.getResourceAsStream(SpecCompiler.DEFAULT_SPEC_RESOURCE)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * A Parquet file of {@code rows} random rows: one file has one schema, so each spec field gets a
+     * random Parquet type (or is left out) for the whole file, and each row a random value of that
+     * type, null included.
+     */
+    private long writeParquet(java.nio.file.Path file, int rows) throws java.io.IOException {
+        List<String> fields = SPEC.inputFields.stream().map(CompiledSpec.InputField::name).toList();
+        GenericRecord template = parquetRows().sample();
+        Schema schema = template.getSchema();
+        try (org.apache.parquet.hadoop.ParquetWriter<GenericRecord> writer = org.apache.parquet.avro.AvroParquetWriter
+                .<GenericRecord>builder(new org.apache.parquet.io.LocalOutputFile(file)).withSchema(schema)
+                .withConf(new org.apache.parquet.conf.PlainParquetConfiguration()).build()) {
+            for (int i = 0; i < rows; i++) {
+                GenericRecord row = new GenericData.Record(schema);
+                for (Schema.Field field : schema.getFields()) {
+                    Schema.Type type = field.schema().getTypes().get(1).getType();
+                    row.put(field.name(), valueOf(type).sample());
+                }
+                writer.write(row);
+            }
+        }
+        assertThat(fields).containsAll(schema.getFields().stream().map(Schema.Field::name).toList());
+        return rows;
+    }
+
+    /** A random value of a Parquet column's type, or null. */
+    private Arbitrary<Object> valueOf(Schema.Type type) {
+        return parquetValue().filter(v -> v == NULL || (v != MISSING && typeOf(v).getType() == type)).map(v -> v == NULL ? null : v);
     }
 
     /** Exactly one of event and dead letter; a dead letter with a known reason that can be written; an event the engine can read. */
@@ -103,7 +152,8 @@ class IngestionFuzzTest {
         }
         CleanEvent event = record.event;
         assertThat(event.eventId).isNotBlank();
-        JSON.readTree(CleanEventJson.render(event));
+        JsonNode rendered = JSON.readTree(CleanEventJson.render(event));
+        assertThat(rendered.toString()).as("the event as the jobs write it").contains(JSON.writeValueAsString(event.eventId));
         for (int g = 0; g < SPEC.entities.size(); g++) {
             assertThat(event.text[SPEC.entities.get(g).keySlot()]).as("entity key").isNotNull();
             FeatureGroup group = FeatureGroup.of(SPEC, g);

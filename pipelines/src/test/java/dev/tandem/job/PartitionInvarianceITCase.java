@@ -51,7 +51,7 @@ class PartitionInvarianceITCase {
         DeadLetterLog referenceDead = DeadLetterLog.read(reference);
         assertThat(referenceDead.countsByReason).isEqualTo(manifest.expectedDeadLetters());
         for (String mode : List.of("batch", "streaming")) {
-            for (int parallelism : mode.equals("batch") ? new int[] {2, 4, 8} : new int[] {1, 4}) {
+            for (int parallelism : mode.equals("batch") ? new int[] {2, 4, 8} : new int[] {1, 2, 4, 8}) {
                 Path out = run(mode, parallelism);
                 ParityReport report = ParityChecker.compare(reference, out);
                 assertThat(report.passed()).as(mode + " at " + parallelism + "\n" + report.render()).isTrue();

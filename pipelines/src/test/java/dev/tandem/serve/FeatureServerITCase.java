@@ -9,6 +9,7 @@ import dev.tandem.erasure.ErasureTopic;
 import dev.tandem.generate.Generator;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.FeatureTableSchema;
+import dev.tandem.job.PiiScan;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
@@ -99,28 +100,39 @@ class FeatureServerITCase {
                 .replace("\n", "");
     }
 
+    /**
+     * Freshness is a percentile: p99 of 100 events appended at a real rate (ten a second) within a
+     * second, each counted within five; one slow poll on a busy machine does not fail it.
+     */
     @Test
-    void anEventAppendedNowIsServedWithinASecond() throws Exception {
+    void anEventAppendedNowIsServedWithinASecondAtP99() throws Exception {
         String bootstrap = LocalServers.get().kafka().bootstrapServers();
         String prefix = "fresh-";
+        int events = 100;
         try (FeatureServer server = start(bootstrap, prefix); KafkaProducer<String, String> producer = producer(bootstrap)) {
             FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), TOKEN);
-            List<Long> visibleAfterMillis = new ArrayList<>();
-            for (int i = 1; i <= 10; i++) {
+            long[] visibleAfterMillis = new long[events];
+            for (int i = 1; i <= events; i++) {
                 producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, txn("fresh-" + i, Instant.now(), CARD, "5.00")))
                         .get(10, TimeUnit.SECONDS);
                 long appended = System.nanoTime();
                 long count = 0;
                 while (count < i && System.nanoTime() - appended < TimeUnit.SECONDS.toNanos(5)) {
-                    // No "at": as of the server's now, which is after the event's own time.
+                    // No "at": as of the server's now, which is after the event's own time (all are within 10 minutes).
                     count = client.entity("card", CARD, null).body().path("features").path("card_txn_count_10m").asLong();
                 }
-                visibleAfterMillis.add((System.nanoTime() - appended) / 1_000_000);
-                assertThat(count).as("event " + i + " counted").isEqualTo(i);
-                TimeUnit.MILLISECONDS.sleep(200); // real-time arrival, 5 per second
+                visibleAfterMillis[i - 1] = (System.nanoTime() - appended) / 1_000_000;
+                assertThat(count).as("event " + i + " counted within 5 s").isEqualTo(i);
+                TimeUnit.MILLISECONDS.sleep(100); // real-time arrival, ten a second
             }
-            System.out.println("freshness (ms from acknowledged append to counted by /v1/entities): " + visibleAfterMillis);
-            assertThat(visibleAfterMillis).allSatisfy(ms -> assertThat(ms).isLessThan(1_000));
+            long[] sorted = visibleAfterMillis.clone();
+            java.util.Arrays.sort(sorted);
+            long p50 = sorted[events / 2 - 1];
+            long p99 = sorted[(int) Math.ceil(events * 0.99) - 1];
+            System.out.printf("freshness over %d events (ms from acknowledged append to counted by /v1/entities): p50 %d, p99 %d, max %d%n",
+                    events, p50, p99, sorted[events - 1]);
+            assertThat(p99).as("p99 freshness in ms (p50 %d, all: %s)", p50, java.util.Arrays.toString(visibleAfterMillis))
+                    .isLessThanOrEqualTo(1_000);
         }
     }
 
@@ -164,6 +176,9 @@ class FeatureServerITCase {
         }
         assertThat(compared).as("every event with a batch row asked once").isEqualTo(rows.size());
         assertThat(differences).isEmpty();
+        // The requests carried raw card numbers and e-mail addresses; the served-feature log must not.
+        PiiScan pii = PiiScan.of(Generator.transactionFiles(generated));
+        assertThat(pii.findInTopics(bootstrap, prefix)).as("raw PII on the served-feature log").isEmpty();
 
         // The same answers, from the served-feature log, through parity --served: every one equal.
         Path secret = Files.writeString(dir.resolve("secret"), FeatureRuns.SECRET);

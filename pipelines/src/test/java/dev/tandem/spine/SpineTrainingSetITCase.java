@@ -105,11 +105,15 @@ class SpineTrainingSetITCase {
                 spineRow("at-a", CARD, T0, 0),
                 spineRow("after-a", CARD, T0.plusMillis(1), 1),
                 spineRow("after-a-again", CARD, T0.plusMillis(1), 1), // not an event: no deduplication
-                spineRow("stranger", OTHER_CARD, T0.plusSeconds(3600), 0)));
+                spineRow("stranger", OTHER_CARD, T0.plusSeconds(3600), 0),
+                // Half a millisecond after a: truncated it would not see a, rounded it would misstate the seconds since a.
+                spineRow("half-ms-after-a", CARD, T0.plusNanos(500_000), 1)));
 
         Map<String, GenericRecord> rows = spineRun(input, spine);
 
         assertThat(rows).hasSize(7);
+        JsonSummary summary = JsonSummary.read(dir.resolve("out-" + spine.getFileName()).resolve("_spine_summary.json"));
+        assertThat(summary.refusedByReason).as("a time finer than a millisecond is refused").isEqualTo(Map.of("invalid_timestamp", 1L));
         Map<String, Long> count10m = new HashMap<>();
         rows.forEach((id, r) -> count10m.put(id, (Long) r.get("card_txn_count_10m")));
         assertThat(count10m).containsExactlyInAnyOrderEntriesOf(Map.of("before-a", 0L, "at-a", 0L, "after-a", 1L,

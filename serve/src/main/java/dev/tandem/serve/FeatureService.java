@@ -82,6 +82,9 @@ public final class FeatureService {
             if (!parsed.isOk()) {
                 return new Refused(400, "invalid_timestamp", "\"at\": " + parsed.reason());
             }
+            if (TimestampParser.finerThanMillis(at)) {
+                return new Refused(400, "invalid_timestamp", "\"at\" is finer than a millisecond: event times are whole milliseconds");
+            }
             asOf = parsed.value();
         }
         String key;

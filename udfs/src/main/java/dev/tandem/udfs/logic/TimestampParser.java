@@ -114,6 +114,36 @@ public final class TimestampParser {
         return value;
     }
 
+    private static final java.util.regex.Pattern FRACTION = java.util.regex.Pattern.compile(":\\d{2}[.,](\\d+)");
+
+    /**
+     * Whether a time parse would drop part of it: text with a nonzero digit past the milliseconds
+     * ({@code 12:00:00.0005Z}), or an epoch number finer than a millisecond at its magnitude. Event
+     * times are whole milliseconds (truncated); a time whose exact instant matters can be refused.
+     */
+    public static boolean finerThanMillis(String raw) {
+        if (raw == null) {
+            return false;
+        }
+        String s = raw.strip();
+        if (s.isEmpty()) {
+            return false;
+        }
+        if (looksNumeric(s)) {
+            try {
+                java.math.BigDecimal value = new java.math.BigDecimal(s);
+                double abs = Math.abs(value.doubleValue());
+                java.math.BigDecimal millis = abs < 1e11 ? value.movePointRight(3)
+                        : abs < 1e14 ? value : abs < 1e17 ? value.movePointLeft(3) : value.movePointLeft(6);
+                return millis.stripTrailingZeros().scale() > 0;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        java.util.regex.Matcher fraction = FRACTION.matcher(s);
+        return fraction.find() && fraction.group(1).length() > 3 && !fraction.group(1).substring(3).chars().allMatch(c -> c == '0');
+    }
+
     /** Parses an epoch number (seconds, millis, micros or nanos by magnitude). */
     public static Cleaned<Long> fromEpoch(double value) {
         return fromEpochNumber(value, null);

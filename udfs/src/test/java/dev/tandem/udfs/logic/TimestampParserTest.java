@@ -76,4 +76,17 @@ class TimestampParserTest {
             }
         }
     }
+
+    @Test
+    void timesFinerThanAMillisecondAreToldApart() {
+        for (String whole : new String[] {"2025-01-01T00:00:00Z", "2025-01-01T00:00:00.123Z", "2025-01-01T00:00:00.123000Z",
+                "2025-01-01 00:00:00.5+02:00", "1735689600", "1735689600.123", "1735689600123", "1735689600123000", "1735689600123000000",
+                "2025-01-01"}) {
+            assertThat(TimestampParser.finerThanMillis(whole)).as(whole).isFalse();
+        }
+        for (String finer : new String[] {"2025-01-01T00:00:00.1234Z", "2025-01-01T00:00:00.000000001Z", "2025-01-01 00:00:00,0005",
+                "1735689600.1234", "1735689600123.5", "1735689600123001", "1735689600123000001"}) {
+            assertThat(TimestampParser.finerThanMillis(finer)).as(finer).isTrue();
+        }
+    }
 }
