@@ -1,6 +1,6 @@
 package dev.tandem.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.parity.DeadLetterLog;
 import dev.tandem.generate.Generator;
 import dev.tandem.generate.Manifest;
 import dev.tandem.job.FeaturesJobOptions;
@@ -38,7 +38,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
@@ -51,8 +50,13 @@ import picocli.CommandLine.Option;
         description = "End to end on real parts: start Kafka and PostgreSQL, generate a dirty history, build the "
                 + "training set in batch, stream the history through Kafka into the online store, report, shut down.")
 final class DemoCommand implements Callable<Integer> {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String GROUP = "tandem-demo";
+    /**
+     * The demo's own topics and database on the servers the commands share: a later {@code stream}
+     * or {@code parity --online} never sees the demo's records or rows, nor the demo theirs.
+     */
+    static final String TOPIC_PREFIX = "demo-";
+    static final String DATABASE = "tandem_demo";
     /** Transactions scored through the feature server: the newest of each partition's file. */
     private static final int SERVED_PER_FILE = 500;
 
@@ -90,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
             progress("starting Kafka and PostgreSQL on 127.0.0.1");
             kafka.start();
             postgres.start();
+            postgres.ensureDatabase(DATABASE);
             // Each demo run starts from empty topics and tables, so its report is about this run only.
             StreamingJobOptions streaming = streamingOptions(kafka, postgres);
             StreamingStores.reset(streaming, spec);
@@ -106,8 +111,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private StreamingJobOptions streamingOptions(LocalKafka kafka, LocalPostgres postgres) throws Exception {
-        return new StreamingJobOptions(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Topics.LABELS,
-                Topics.FEATURES, Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, Topics.ERASURES, false, postgres.jdbcUrl(), LocalPostgres.USER, postgres.password(), 2,
+        return new StreamingJobOptions(kafka.bootstrapServers(), GROUP, TOPIC_PREFIX + Topics.TRANSACTIONS, TOPIC_PREFIX + Topics.LABELS,
+                TOPIC_PREFIX + Topics.FEATURES, TOPIC_PREFIX + Topics.DEAD_LETTERS, TOPIC_PREFIX + Topics.ALERTS,
+                TOPIC_PREFIX + Topics.LINEAGE, TOPIC_PREFIX + Topics.ERASURES, false, postgres.jdbcUrl(DATABASE), LocalPostgres.USER,
+                postgres.password(), 2,
                 Duration.ofSeconds(2), dir.resolve("checkpoints").toAbsolutePath().toUri(), "rocksdb", pii.orDevelopmentKey());
     }
 
@@ -140,16 +147,16 @@ final class DemoCommand implements Callable<Integer> {
 
         progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
         JobClient job = StreamingJob.start(streaming, spec, baseline);
-        long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replayPartitions(Generator.transactionFiles(history), Topics.TRANSACTIONS);
-        new HistoryReplayer(kafka.bootstrapServers(), 0).replay(history.resolve(Generator.LABELS_FILE), Topics.LABELS);
+        long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replayPartitions(Generator.transactionFiles(history), streaming.transactionsTopic());
+        new HistoryReplayer(kafka.bootstrapServers(), 0).replay(history.resolve(Generator.LABELS_FILE), streaming.labelsTopic());
         progress(String.format("streaming: %,d transactions replayed; waiting for the job to read them all", sent));
-        ConsumerLag.awaitCaughtUp(kafka.bootstrapServers(), GROUP, Topics.TRANSACTIONS, Duration.ofMinutes(10));
+        ConsumerLag.awaitCaughtUp(kafka.bootstrapServers(), GROUP, streaming.transactionsTopic(), Duration.ofMinutes(10));
         Instant drainStart = Instant.now();
         progress("streaming: stop with savepoint, draining the event-time tail");
         job.stopWithSavepoint(true, dir.resolve("savepoints").toAbsolutePath().toUri().toString(), SavepointFormatType.CANONICAL).get();
 
         progress("serving: a feature server on the topic; the newest transactions scored through it, its answers vs the batch rows");
-        ServedSample.Result serving = ServedSample.run(spec, kafka.bootstrapServers(), pii.orDevelopmentKey(),
+        ServedSample.Result serving = ServedSample.run(spec, kafka.bootstrapServers(), TOPIC_PREFIX, pii.orDevelopmentKey(),
                 Generator.transactionFiles(history), SERVED_PER_FILE, dir.resolve("batch"));
 
         progress("report");
@@ -158,11 +165,8 @@ final class DemoCommand implements Callable<Integer> {
 
     private int report(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, Manifest manifest, RunSummary batch,
             TrainingSummary training, Instant drainStart, ServedSample.Result serving) throws Exception {
-        Map<String, Long> streamedDeadLetters = new TreeMap<>();
-        for (String value : TopicReader.readCommitted(kafka.bootstrapServers(), Topics.DEAD_LETTERS)) {
-            streamedDeadLetters.merge(JSON.readTree(value).path("reason").asText(), 1L, Long::sum);
-        }
-        long vectors = TopicReader.readCommitted(kafka.bootstrapServers(), Topics.FEATURES).size();
+        Map<String, Long> streamedDeadLetters = DeadLetterLog.countsOnTopic(kafka.bootstrapServers(), TOPIC_PREFIX + Topics.DEAD_LETTERS);
+        long vectors = TopicReader.readCommitted(kafka.bootstrapServers(), TOPIC_PREFIX + Topics.FEATURES).size();
         boolean ok = true;
         System.out.println();
         System.out.println("=== Tandem demo report ===");
@@ -176,7 +180,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("training set         %,d rows, label rate %.3f%%, %,d daily partitions, %,d too young left out (snapshot %s)%n",
                 training.rows(), 100 * training.labelRate(), training.partitions(), training.immature(), training.snapshot());
         ok &= training.rows() + training.immature() == manifest.expectedValid();
-        try (Connection c = postgres.connect()) {
+        try (Connection c = postgres.connect(DATABASE)) {
             for (CompiledSpec.EntityGroup g : spec.entities) {
                 System.out.printf("online store         %,d %s rows%n", OnlineStoreStats.rows(c, spec, g), g.name());
             }

@@ -106,6 +106,11 @@ final class ParityCommand implements Callable<Integer> {
                 out().printf("%-10s entities %,d   mismatched %,d   missing online %,d   extra online %,d%n",
                         r.group(), r.entities(), r.mismatched(), r.missingOnline(), r.extraOnline());
                 r.examples().forEach(e -> out().println("  " + e));
+                if (r.foreignRows() > 0) {
+                    out().printf("  %,d %s rows are as of events %s does not hold: the store has rows another run wrote (another data "
+                            + "set, or an earlier stream): compare against a store only this stream wrote (a database of its "
+                            + "own, --jdbc-url)%n", r.foreignRows(), r.group(), left);
+                }
                 passed &= r.passed();
             }
             out().println(passed ? "PARITY OK" : "PARITY FAILED");

@@ -42,7 +42,12 @@ public final class LocalPostgres implements LocalServer {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
+        return jdbcUrl(DATABASE);
+    }
+
+    /** The address of another database on this server (one {@link #ensureDatabase} made). */
+    public String jdbcUrl(String database) {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + database;
     }
 
     public String password() throws IOException {
@@ -79,7 +84,7 @@ public final class LocalPostgres implements LocalServer {
         Processes.run(Processes.as("postgres", List.of(bin("pg_ctl"), "start", "-w", "-t", "60", "-D", data().toString(),
                 "-l", dir.resolve("postgres.log").toString(),
                 "-o", "-p " + port + " -c listen_addresses=127.0.0.1 -k " + dir)), Duration.ofSeconds(90));
-        createDatabase();
+        createDatabase(DATABASE);
     }
 
     @Override
@@ -91,7 +96,23 @@ public final class LocalPostgres implements LocalServer {
     }
 
     public Connection connect() throws Exception {
-        return DriverManager.getConnection(jdbcUrl(), USER, password());
+        return connect(DATABASE);
+    }
+
+    /** A connection as the writer to {@code database}. */
+    public Connection connect(String database) throws Exception {
+        return DriverManager.getConnection(jdbcUrl(database), USER, password());
+    }
+
+    /**
+     * A database of its own for one user of this server (the demo keeps its rows apart from the
+     * commands' database), with the same least-privilege roles; made once, kept after.
+     */
+    public void ensureDatabase(String database) throws Exception {
+        if (!database.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain database name: " + database);
+        }
+        createDatabase(database);
     }
 
     private void initialise() throws Exception {
@@ -125,16 +146,16 @@ public final class LocalPostgres implements LocalServer {
     }
 
     /** The database and the least-privilege roles, as the administrator (a data directory from before gets them too). */
-    private void createDatabase() throws Exception {
+    private void createDatabase(String database) throws Exception {
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres";
         try (Connection c = adminConnection(url);
-                ResultSet rs = c.createStatement().executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'")) {
+                ResultSet rs = c.createStatement().executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + database + "'")) {
             if (!rs.next()) {
-                c.createStatement().execute("CREATE DATABASE " + DATABASE);
+                c.createStatement().execute("CREATE DATABASE " + database);
             }
         }
-        try (Connection c = adminConnection(jdbcUrl()); Statement st = c.createStatement()) {
-            for (String sql : OnlineStoreRoles.statements(DATABASE, password(), secretFile("reader-password"))) {
+        try (Connection c = adminConnection(jdbcUrl(database)); Statement st = c.createStatement()) {
+            for (String sql : OnlineStoreRoles.statements(database, password(), secretFile("reader-password"))) {
                 st.execute(sql);
             }
             // Tables made by the old superuser role now belong to the writer (idempotent: none left after once).

@@ -12,7 +12,9 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.generic.GenericRecord;
 
 /**
@@ -22,18 +24,24 @@ import org.apache.avro.generic.GenericRecord;
 public final class OnlineStoreParity {
     private OnlineStoreParity() {}
 
-    /** Per entity group: entities compared, differing, missing online, extra online. */
-    public record GroupResult(String group, long entities, long mismatched, long missingOnline, long extraOnline, List<String> examples) {
+    /**
+     * Per entity group: entities compared, differing, missing online, extra online, and the online
+     * rows as of an event the batch output does not hold at all (rows another run wrote).
+     */
+    public record GroupResult(String group, long entities, long mismatched, long missingOnline, long extraOnline, long foreignRows,
+            List<String> examples) {
         public boolean passed() {
             return mismatched == 0 && missingOnline == 0 && extraOnline == 0;
         }
     }
 
     public static List<GroupResult> compare(Path batchOutput, CompiledSpec spec, Connection connection) throws IOException, SQLException {
+        Set<String> batchEvents = new HashSet<>();
+        new FeatureTable(batchOutput).forEach(row -> batchEvents.add(row.get("event_id").toString()));
         List<GroupResult> results = new ArrayList<>();
         for (CompiledSpec.EntityGroup group : spec.entities) {
             Map<String, GenericRecord> last = lastPerEntity(batchOutput, group.keyName(), spec.eventIdOrder);
-            results.add(compareGroup(spec, group, last, connection));
+            results.add(compareGroup(spec, group, last, batchEvents, connection));
         }
         return results;
     }
@@ -53,15 +61,19 @@ public final class OnlineStoreParity {
     }
 
     private static GroupResult compareGroup(CompiledSpec spec, CompiledSpec.EntityGroup group,
-            Map<String, GenericRecord> expected, Connection connection) throws SQLException {
+            Map<String, GenericRecord> expected, Set<String> batchEvents, Connection connection) throws SQLException {
         long mismatched = 0;
         long extra = 0;
+        long foreign = 0;
         long seen = 0;
         List<String> examples = new ArrayList<>();
         try (Statement st = connection.createStatement();
                 ResultSet rs = st.executeQuery("SELECT * FROM " + OnlineStoreSchema.table(spec, group))) {
             while (rs.next()) {
                 String key = rs.getString(OnlineStoreSchema.KEY_COLUMN);
+                if (!batchEvents.contains(rs.getString("event_id"))) {
+                    foreign++;
+                }
                 GenericRecord want = expected.get(key);
                 if (want == null) {
                     extra++;
@@ -77,7 +89,7 @@ public final class OnlineStoreParity {
                 }
             }
         }
-        return new GroupResult(group.name(), expected.size(), mismatched, expected.size() - seen, extra, examples);
+        return new GroupResult(group.name(), expected.size(), mismatched, expected.size() - seen, extra, foreign, examples);
     }
 
     private static String difference(CompiledSpec.EntityGroup group, GenericRecord want, ResultSet rs) throws SQLException {

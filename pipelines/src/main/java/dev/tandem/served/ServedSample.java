@@ -53,9 +53,10 @@ public final class ServedSample {
      * Scores the last {@code perFile} lines of each history file (the newest events, whose entities'
      * state still holds every window they need) and checks the answers against {@code batchOutput}.
      */
-    public static Result run(CompiledSpec spec, String bootstrap, String piiSecret, List<Path> historyFiles, int perFile, Path batchOutput)
-            throws Exception {
-        Topics.delete(bootstrap, ServingSetup.SERVED_LOG); // this run's answers only
+    public static Result run(CompiledSpec spec, String bootstrap, String topicPrefix, String piiSecret, List<Path> historyFiles, int perFile,
+            Path batchOutput) throws Exception {
+        String servedLog = topicPrefix + ServingSetup.SERVED_LOG;
+        Topics.delete(bootstrap, servedLog); // this run's answers only
         String token = UUID.randomUUID().toString();
         long started = System.nanoTime();
         Histogram latency = new Histogram(TimeUnit.SECONDS.toMicros(10), 3);
@@ -63,7 +64,7 @@ public final class ServedSample {
         double readySeconds;
         Map<String, Integer> entities;
         int requests = 0;
-        try (FeatureServer server = ServingSetup.start(spec, bootstrap, "", ServingSetup.SERVED_LOG, piiSecret,
+        try (FeatureServer server = ServingSetup.start(spec, bootstrap, topicPrefix, ServingSetup.SERVED_LOG, piiSecret,
                 ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, token)), "127.0.0.1", 0, LOOKBACK.toMillis(), null)) {
             while (!server.isReady()) {
                 if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
@@ -82,8 +83,8 @@ public final class ServedSample {
                 requests++;
             }
         }
-        ServedLogReader.ServedLog log = ServedLogReader.read(ServingSetup.SERVED_LOG, bootstrap);
-        IngestedEvents ingested = IngestedEvents.read(spec, TopicReader.readAll(bootstrap, Topics.TRANSACTIONS), piiSecret);
+        ServedLogReader.ServedLog log = ServedLogReader.read(servedLog, bootstrap);
+        IngestedEvents ingested = IngestedEvents.read(spec, TopicReader.readAll(bootstrap, topicPrefix + Topics.TRANSACTIONS), piiSecret);
         return new Result(readySeconds, entities, requests, statuses, latency, ServedParity.compare(spec, log, batchOutput, ingested));
     }
 

@@ -154,7 +154,18 @@ class ParityDetectsDifferencesITCase {
 
             upsert(c, device, with(row("e05"), "device", "d3"));
             assertThat(result(c, device).extraOnline()).isEqualTo(1);
+            assertThat(result(c, device).foreignRows()).as("d3's row is as of e05, an event the batch holds").isZero();
             assertThat(run(parity)).isEqualTo(1);
+            try (Statement st = c.createStatement()) {
+                st.executeUpdate("DELETE FROM " + OnlineStoreSchema.table(SPEC, device) + " WHERE entity_key = 'd3'");
+            }
+
+            // A row another run left (an event this batch output never saw): said so, not just counted as a difference.
+            upsert(c, device, with(with(row("e05"), "event_id", "from-another-run"), "event_time", 4_102_444_800_000L));
+            assertThat(result(c, device).foreignRows()).isEqualTo(1);
+            StringWriter out = new StringWriter();
+            assertThat(CliRuns.run(out, new StringWriter(), parity)).isEqualTo(1);
+            assertThat(out.toString()).contains("1 device rows are as of events " + base + " does not hold");
         }
     }
 
