@@ -108,9 +108,11 @@ public final class SoakBenchmark {
         List<Path> files = Generator.transactionFiles(history);
         StreamingJobOptions job = new StreamingJobOptions(bootstrap, PREFIX + "group", PREFIX + Topics.TRANSACTIONS, PREFIX + Topics.LABELS,
                 PREFIX + Topics.FEATURES, PREFIX + Topics.DEAD_LETTERS, PREFIX + Topics.ALERTS, PREFIX + Topics.LINEAGE,
-                PREFIX + Topics.ERASURES, false, options.postgres().jdbcUrl(), LocalPostgres.USER, options.postgres().password(),
+                PREFIX + Topics.ERASURES, false, options.postgres().jdbcUrl(StreamingBenchmark.DATABASE), LocalPostgres.USER,
+                options.postgres().password(),
                 options.parallelism(), Duration.ofSeconds(2), options.workDir().resolve("soak-checkpoints").toUri(), "rocksdb",
                 options.piiSecret());
+        options.postgres().ensureDatabase(StreamingBenchmark.DATABASE);
         StreamingStores.reset(job, spec);
         Topics.delete(bootstrap, job.transactionsTopic());
         Topics.ensure(bootstrap, Map.of(job.transactionsTopic(), files.size()));

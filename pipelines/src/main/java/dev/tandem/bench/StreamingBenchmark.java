@@ -45,6 +45,9 @@ public final class StreamingBenchmark {
         }
     }
 
+    /** The benchmarks' own database on the local server: their online rows never meet the commands'. */
+    public static final String DATABASE = "tandem_bench";
+
     private StreamingBenchmark() {}
 
     /** Partitions of the benchmark's topic (and files of its history). */

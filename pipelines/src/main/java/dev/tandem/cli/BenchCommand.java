@@ -130,14 +130,18 @@ final class BenchCommand implements Callable<Integer> {
         return backfill(options);
     }
 
-    /** Starts the local Kafka and PostgreSQL the streaming benchmarks run against. */
+    /**
+     * Starts the local Kafka and PostgreSQL the streaming benchmarks run against; they write their own
+     * topics ({@code bench-*}) and database, never the commands'.
+     */
     private StreamingBenchmark.Options streamingOptions(long n, Path work, Path resultsFile, String command) throws Exception {
         LocalKafka kafka = ServerCommands.kafka(9092);
         LocalPostgres postgres = ServerCommands.postgres(5433);
         kafka.start();
         postgres.start();
+        postgres.ensureDatabase(StreamingBenchmark.DATABASE);
         return new StreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey(),
-                kafka.bootstrapServers(), postgres.jdbcUrl(), LocalPostgres.USER, postgres.password());
+                kafka.bootstrapServers(), postgres.jdbcUrl(StreamingBenchmark.DATABASE), LocalPostgres.USER, postgres.password());
     }
 
     private Integer backfill(BackfillBenchmark.Options options) throws Exception {

@@ -5,6 +5,7 @@ import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.spec.CompiledSpec;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -64,9 +65,14 @@ final class WatchedJob implements AutoCloseable {
         return client;
     }
 
-    /** The job's status now, from the cluster itself. */
+    /** The job's status now, from the cluster itself; an embedded cluster goes away with its job. */
     JobStatus status() throws Exception {
-        return client.getJobStatus().get(10, TimeUnit.SECONDS);
+        try {
+            return client.getJobStatus().get(10, TimeUnit.SECONDS);
+        } catch (ExecutionException | IllegalStateException gone) {
+            throw new AssertionError("the job has ended: its embedded cluster is gone (last status its REST API gave: "
+                    + restStatus.get() + ")", gone);
+        }
     }
 
     /** Restarts so far (the job's numRestarts metric, the most the watch saw). */
