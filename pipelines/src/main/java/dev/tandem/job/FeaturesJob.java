@@ -36,13 +36,7 @@ public final class FeaturesJob {
     /** The run with what the workflow adds to the logic: quality plan, drift baseline, erased entities. */
     public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, FeatureWorkflow.Options workflow)
             throws Exception {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
-        List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
-
-        FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, workflow);
-        writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
-        writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
-        QualityFiles.write(outputs, spec, workflow.quality(), options.output());
+        StreamExecutionEnvironment env = define(options, spec, workflow);
         String name = "tandem-features-" + spec.name + "-" + options.mode();
         LineageEvent lineage = new LineageEvent(spec, name, options.streaming(), LineageLog.operatorUids(env),
                 List.of(Datasets.file(options.input(), false)),
@@ -50,6 +44,18 @@ public final class FeaturesJob {
                         Datasets.file(options.output().resolve(DEAD_LETTERS_DIR), false),
                         Datasets.file(options.output().resolve(QualityFiles.DIR), false)));
         return LineageLog.around(options.output().resolve(LineageLog.FILE), lineage, () -> env.execute(name));
+    }
+
+    /** The job's graph, sources to sinks, ready to execute (or to inspect). */
+    public static StreamExecutionEnvironment define(FeaturesJobOptions options, CompiledSpec spec, FeatureWorkflow.Options workflow)
+            throws IOException {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
+        List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
+        FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, workflow);
+        writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
+        writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
+        QualityFiles.write(outputs, spec, workflow.quality(), options.output());
+        return env;
     }
 
     public static Configuration configuration(FeaturesJobOptions options) {

@@ -134,6 +134,12 @@ public final class StreamingJob {
     private static StreamExecutionEnvironment define(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline,
             Configuration extra) throws Exception {
         prepareSinks(options, spec);
+        return graph(options, spec, baseline, extra);
+    }
+
+    /** The job's graph, sources to sinks, without touching Kafka or PostgreSQL (to execute, or to inspect). */
+    static StreamExecutionEnvironment graph(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline, Configuration extra)
+            throws Exception {
         Configuration conf = configuration(options);
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
