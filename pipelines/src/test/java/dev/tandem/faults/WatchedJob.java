@@ -102,7 +102,7 @@ final class WatchedJob implements AutoCloseable {
     public void close() {
         watcher.interrupt();
         try {
-            if (!status().isTerminalState()) {
+            if (!client.getJobStatus().get(10, TimeUnit.SECONDS).isTerminalState()) {
                 client.cancel().get(1, TimeUnit.MINUTES);
             }
         } catch (Exception alreadyGone) {
