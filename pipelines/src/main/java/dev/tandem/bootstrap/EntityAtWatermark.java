@@ -28,7 +28,8 @@ import org.apache.flink.util.OutputTag;
  * An entity's state in the streaming feature operator at the moment the job's watermark reaches
  * {@code W} (broadcast; batch mode reads a broadcast input before any keyed one): the events at
  * or before {@code W} added to the as-of engine in (time, id) order exactly as the operator's
- * timers add them, the later ones still pending. Emits one {@link EntitySnapshot} per entity when
+ * timers add them, the later ones still pending (in the first group's stage only: the chain passes
+ * them on to the later groups). Emits one {@link EntitySnapshot} per entity when
  * its key ends (its timer at the end of time), nothing for an entity its state TTL has cleared; and,
  * on {@link #LAST_SETTLED}, the entity's vector as of its newest event up to {@code W} (this group's
  * part of it), the online store's row for the entity.
@@ -101,7 +102,7 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         PendingEvents atInstant = instants.get(event.eventTime);
         CleanEvent[] events = atInstant == null ? new CleanEvent[] {event}
                 : append(atInstant.events, event);
-        instants.put(event.eventTime, new PendingEvents(events));
+        instants.put(event.eventTime, new PendingEvents(events, null));
         ctx.timerService().registerEventTimeTimer(event.eventTime);
         ctx.timerService().registerEventTimeTimer(Long.MAX_VALUE); // the key's end
     }
@@ -177,8 +178,12 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
             }
         }
         Map<Long, PendingEvents> waiting = new TreeMap<>();
-        for (Map.Entry<Long, PendingEvents> e : instants.entries()) {
-            waiting.put(e.getKey(), e.getValue());
+        if (groupIndex == 0) {
+            // Events behind the watermark wait in the chain's first stage only: the later groups get
+            // them from the stage before, once it has passed them on.
+            for (Map.Entry<Long, PendingEvents> e : instants.entries()) {
+                waiting.put(e.getKey(), e.getValue());
+            }
         }
         instants.clear();
         currentKey = null;

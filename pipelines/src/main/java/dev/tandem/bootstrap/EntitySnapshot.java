@@ -6,7 +6,8 @@ import dev.tandem.features.PendingEvents;
 /**
  * One entity of one group as the streaming feature operator holds it once its watermark has
  * reached the bootstrap's: the events its windows keep, the events still waiting for the
- * watermark (by instant), and when its cleanup timer fires (null: none). A Flink POJO.
+ * watermark (by instant), when its cleanup timer fires (null: none), and what an erasure left to
+ * forget. A Flink POJO.
  */
 public class EntitySnapshot {
     public String key;
@@ -14,6 +15,8 @@ public class EntitySnapshot {
     public long[] pendingTimes;
     public PendingEvents[] pending;
     public Long cleanupAt;
+    /** After an erasure: events pending up to this instant are emitted but not kept (null: none). */
+    public Long forgetThrough;
 
     public EntitySnapshot() {}
 
@@ -23,6 +26,13 @@ public class EntitySnapshot {
         this.pendingTimes = pendingTimes;
         this.pending = pending;
         this.cleanupAt = cleanupAt;
+    }
+
+    /** This entity's windows, cleanup and erasure marks, without its pending events. */
+    public EntitySnapshot withoutPending() {
+        EntitySnapshot kept = new EntitySnapshot(key, events, new long[0], new PendingEvents[0], cleanupAt);
+        kept.forgetThrough = forgetThrough;
+        return kept;
     }
 
     public boolean isEmpty() {

@@ -10,19 +10,22 @@ import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 /**
  * Writes an {@link EntitySnapshot} as the feature operator's keyed state ({@link FeatureState}):
- * its buffered events under their seqs, its pending events by instant with a timer each, and its
- * cleanup timer.
+ * its buffered events under their seqs, its pending events by instant with a timer each, its
+ * cleanup timer and what an erasure left to forget. An entity may come as several snapshots (its
+ * windows and its pending events apart): each adds what it holds.
  */
 public final class EntityStateWriter extends KeyedStateBootstrapFunction<String, EntitySnapshot> {
     private transient MapState<Long, BufferedEvent> events;
     private transient MapState<Long, PendingEvents> pending;
     private transient ValueState<Long> cleanupAt;
+    private transient ValueState<Long> forgetThrough;
 
     @Override
     public void open(OpenContext openContext) {
         events = getRuntimeContext().getMapState(FeatureState.events());
         pending = getRuntimeContext().getMapState(FeatureState.pending());
         cleanupAt = getRuntimeContext().getState(FeatureState.cleanupAt());
+        forgetThrough = getRuntimeContext().getState(FeatureState.forgetThrough());
     }
 
     @Override
@@ -37,6 +40,9 @@ public final class EntityStateWriter extends KeyedStateBootstrapFunction<String,
         if (entity.cleanupAt != null) {
             cleanupAt.update(entity.cleanupAt);
             ctx.timerService().registerEventTimeTimer(entity.cleanupAt);
+        }
+        if (entity.forgetThrough != null) {
+            forgetThrough.update(entity.forgetThrough);
         }
     }
 }

@@ -15,7 +15,8 @@ import picocli.CommandLine.Command;
         subcommands = {GenerateCommand.class, FeaturesCommand.class, ParityCommand.class, DemoCommand.class,
                 ServerCommands.Kafka.class, ServerCommands.Postgres.class, ClusterCommands.Cluster.class,
                 ClusterCommands.Submit.class, ClusterCommands.Savepoint.class, ClusterCommands.Stop.class, StreamCommand.class, TrainingSetCommand.class, SqlCommand.class, BenchCommand.class,
-                ReportCommand.class, LineageCommand.class, EraseCommand.class, ServeCommand.class, BootstrapStateCommand.class})
+                ReportCommand.class, LineageCommand.class, EraseCommand.class, ServeCommand.class, BootstrapStateCommand.class,
+                MigrateSavepointCommand.class})
 public final class TandemCli implements Runnable {
     public static final int EXIT_USAGE = 2;
 

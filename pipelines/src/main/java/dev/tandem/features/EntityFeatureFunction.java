@@ -19,18 +19,19 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 /**
- * One entity group's per-event features, keyed by the entity key: each event's row is the
- * features as of its own time, from the as-of engine ({@link FeatureGroup}). Each event waits in
- * state until the watermark passes its time; then all events of that instant are read against the
- * entity's state (which holds only earlier events), in event-id order, and added to it. Batch mode
- * sorts each key's input and fires timers in time order, so both modes see the same sequence and
- * compute the same values.
+ * One entity group's stage of the feature chain, keyed by the group's entity key: each event's row
+ * gets the group's features as of its own time, from the as-of engine ({@link FeatureGroup}), and
+ * goes on to the next group's stage with the vector filled so far (the last stage's rows hold the
+ * complete vector). Each event waits in state until the watermark passes its time; then all events
+ * of that instant are read against the entity's state (which holds only earlier events), in
+ * event-id order, and added to it. Batch mode sorts each key's input and fires timers in time
+ * order, so both modes see the same sequence and compute the same values.
  *
  * <p>State is bounded: an entity keeps the events of its longest window (plus the newest), and an
  * event-time timer clears it once its newest event is older than the group's state TTL, in event
  * time, so the cleanup is the same in both modes.
  */
-public final class EntityFeatureFunction extends KeyedProcessFunction<String, CleanEvent, FeatureVector> {
+public final class EntityFeatureFunction extends KeyedProcessFunction<String, EventRow, EventRow> {
     /** Entities kept on the heap per subtask in streaming (their events are in keyed state either way). */
     public static final int STREAMING_CACHE = 20_000;
 
@@ -41,6 +42,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
+    private final int offset;
+    private final int featureCount;
     private final boolean streaming;
 
     private transient MapState<Long, PendingEvents> pending;
@@ -61,6 +64,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
         this.groupCount = spec.entities.size();
+        this.offset = group.offset();
+        this.featureCount = spec.featureCount();
         this.streaming = streaming;
     }
 
@@ -77,10 +82,16 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     }
 
     @Override
-    public void processElement(CleanEvent event, Context ctx, Collector<FeatureVector> out) throws Exception {
+    public void processElement(EventRow row, Context ctx, Collector<EventRow> out) throws Exception {
+        CleanEvent event = row.event;
         if (event.isErasureMarker()) {
             forget(ctx.getCurrentKey());
             erasedCounter.inc();
+            return;
+        }
+        if (row.computed(groupIndex)) {
+            // Computed before a migration from a job that assembled vectors afterwards (its events are in this state already).
+            out.collect(row);
             return;
         }
         if (event.eventTime <= ctx.timerService().currentWatermark()) {
@@ -92,12 +103,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
         }
         PendingEvents atInstant = pending.get(event.eventTime);
         if (atInstant == null) {
-            pending.put(event.eventTime, new PendingEvents(new CleanEvent[] {event}));
+            pending.put(event.eventTime, new PendingEvents(new CleanEvent[] {event}, new FeatureVector[] {row.vector}));
             ctx.timerService().registerEventTimeTimer(event.eventTime);
         } else {
-            CleanEvent[] events = Arrays.copyOf(atInstant.events, atInstant.events.length + 1);
-            events[events.length - 1] = event;
-            pending.put(event.eventTime, new PendingEvents(events));
+            pending.put(event.eventTime, atInstant.plus(event, row.vector));
         }
     }
 
@@ -119,21 +128,21 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     }
 
     @Override
-    public void onTimer(long time, OnTimerContext ctx, Collector<FeatureVector> out) throws Exception {
+    public void onTimer(long time, OnTimerContext ctx, Collector<EventRow> out) throws Exception {
         String key = ctx.getCurrentKey();
         PendingEvents atInstant = pending.get(time);
         if (atInstant != null) {
             pending.remove(time);
             Long forgotten = forgetThrough.value();
             if (forgotten != null && time <= forgotten) {
-                emit(key, time, atInstant.events, features.newState(), out); // emitted, not kept
+                emit(key, time, atInstant, features.newState(), out); // emitted, not kept
                 if (time == forgotten) {
                     forgetThrough.clear();
                 }
                 return;
             }
             EntityState entity = entities.get(key);
-            emit(key, time, atInstant.events, entity, out);
+            emit(key, time, atInstant, entity, out);
             for (CleanEvent e : atInstant.events) {
                 if (!e.isQuery()) { // a query row is read like an event of its instant, never remembered
                     entities.added(key, features.add(entity, e));
@@ -157,22 +166,33 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Cl
     /**
      * The rows of the events (and query rows) at one instant: features as of that instant, ties in
      * event-id order, query rows after the events (their ids are their own, not the spec's kind).
+     * Each goes on with the vector it came with, this group's part filled in.
      */
-    private void emit(String key, long time, CleanEvent[] events, EntityState entity, Collector<FeatureVector> out) {
-        Arrays.sort(events, (a, b) -> a.isQuery() || b.isQuery()
-                ? QUERY_ROWS_LAST.compare(a, b)
-                : idOrder.compare(a.eventId, b.eventId));
+    private void emit(String key, long time, PendingEvents atInstant, EntityState entity, Collector<EventRow> out) {
+        CleanEvent[] events = atInstant.events;
+        Integer[] order = new Integer[events.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (i, j) -> events[i].isQuery() || events[j].isQuery()
+                ? QUERY_ROWS_LAST.compare(events[i], events[j])
+                : idOrder.compare(events[i].eventId, events[j].eventId));
         features.advanceTo(entity, time);
-        for (CleanEvent e : events) {
-            double[] values = new double[features.featureCount()];
+        double[] values = new double[features.featureCount()];
+        for (int i : order) {
+            CleanEvent e = events[i];
             if (!features.featuresAsOf(entity, time, e, values)) {
                 throw new IllegalStateException("entity " + key + " cannot answer its own event's instant " + time);
             }
-            String[] keys = new String[groupCount];
-            keys[groupIndex] = key;
-            FeatureVector partial = new FeatureVector(e.eventId, e.eventTime, groupIndex, keys, values, 1);
-            partial.ingestTime = e.ingestTime;
-            out.collect(partial);
+            FeatureVector vector = atInstant.vector(i);
+            if (vector == null) {
+                vector = new FeatureVector(e.eventId, e.eventTime, -1, new String[groupCount], new double[featureCount], 0);
+                vector.ingestTime = e.ingestTime;
+            }
+            System.arraycopy(values, 0, vector.values, offset, values.length);
+            vector.keys[groupIndex] = key;
+            vector.parts++;
+            out.collect(new EventRow(e, vector));
         }
     }
 

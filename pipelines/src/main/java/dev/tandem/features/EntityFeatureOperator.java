@@ -1,6 +1,5 @@
 package dev.tandem.features;
 
-import dev.tandem.ingest.CleanEvent;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 
 /**
@@ -8,7 +7,7 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
  * in the entities' events since the last one is written to keyed state ({@link EntityStates}).
  * Same state, timers and uid as the plain process operator, so savepoints move between the two.
  */
-public final class EntityFeatureOperator extends KeyedProcessOperator<String, CleanEvent, FeatureVector> {
+public final class EntityFeatureOperator extends KeyedProcessOperator<String, EventRow, EventRow> {
     public EntityFeatureOperator(EntityFeatureFunction function) {
         super(function);
     }

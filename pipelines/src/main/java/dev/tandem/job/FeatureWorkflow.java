@@ -5,7 +5,7 @@ import dev.tandem.erasure.Erasure;
 import dev.tandem.features.EntityFeatureFunction;
 import dev.tandem.features.EntityFeatureOperator;
 import dev.tandem.features.FeatureVector;
-import dev.tandem.features.VectorAssembler;
+import dev.tandem.features.EventRow;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.CleaningOutcomes;
 import dev.tandem.ingest.DeadLetter;
@@ -24,6 +24,8 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityWindowOperator;
 import dev.tandem.quality.WindowQuality;
 import dev.tandem.spec.CompiledSpec;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -40,8 +42,11 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
  *
  * <p>Input order, and with it the set of late events, is defined per partition (a Kafka partition,
  * a file): each is read by one source subtask in order in both runtime modes, and the ordering gate
- * runs chained behind it. Nothing runs at parallelism 1 but the merge of quality windows. Operator
- * uids are part of the savepoint contract: do not rename them.
+ * runs chained behind it. After deduplication (keyed by event id) the entity groups' stages form a
+ * chain, each keyed by its entity: the last one's rows hold complete vectors, so no stage joins
+ * partial vectors. Nothing runs at parallelism 1 but the merge of quality windows. Operator uids
+ * are part of the savepoint contract: do not rename them ({@code SavepointMigration} moves state of
+ * jobs that assembled vectors into this graph).
  */
 public final class FeatureWorkflow {
     /** Uids of the stateful ingestion and feature operators (the state bootstrap writes their state). */
@@ -52,17 +57,28 @@ public final class FeatureWorkflow {
     private static final TypeInformation<Ingested> INGESTED = TypeInformation.of(Ingested.class);
     private static final TypeInformation<CleanEvent> CLEAN_EVENT = TypeInformation.of(CleanEvent.class);
     private static final TypeInformation<FeatureVector> VECTOR = TypeInformation.of(FeatureVector.class);
+    private static final TypeInformation<EventRow> ROW = TypeInformation.of(EventRow.class);
     private static final TypeInformation<Observation> OBSERVATION = TypeInformation.of(Observation.class);
     private static final TypeInformation<WindowQuality> WINDOW = TypeInformation.of(WindowQuality.class);
 
-    /** What the workflow produces: vectors, dead letters, per-window data quality and the expectations it broke. */
+    /**
+     * What the workflow produces: vectors, dead letters, per-window data quality and the expectations
+     * it broke, and each entity group's stage (its rows carry the group's part of every vector, keyed
+     * by the group's entity: a sink of one group's rows needs no shuffle).
+     */
     public record Outputs(
             DataStream<FeatureVector> features, DataStream<DeadLetter> deadLetters,
-            DataStream<WindowQuality> quality, DataStream<Breach> breaches, DataStream<DriftScore> drift) {
+            DataStream<WindowQuality> quality, DataStream<Breach> breaches, DataStream<DriftScore> drift,
+            List<DataStream<EventRow>> groupRows) {
 
         /** Drift scores exist only when the run was given a training baseline. */
         public boolean scoresDrift() {
             return drift != null;
+        }
+
+        /** These outputs with more breaches. */
+        public Outputs withBreaches(DataStream<Breach> more) {
+            return new Outputs(features, deadLetters, quality, breaches.union(more), drift, groupRows);
         }
     }
 
@@ -109,18 +125,17 @@ public final class FeatureWorkflow {
         DataStream<CleanEvent> unique = admitted.events();
         DataStream<DeadLetter> deadLetters = admitted.deadLetters();
         boolean streaming = isStreaming(ingested);
-        DataStream<FeatureVector> partials = null;
+        // One keyed stage per entity group, in a chain: each fills its part of the vector and passes the row on.
+        DataStream<EventRow> rows = unique.map(EventRow::of, ROW).name("event-rows").uid("event-rows");
+        List<DataStream<EventRow>> groupRows = new ArrayList<>();
         for (int i = 0; i < spec.entities.size(); i++) {
-            SingleOutputStreamOperator<FeatureVector> groupFeatures = entityFeatures(unique, spec, i, options.erasures(), streaming);
-            deadLetters = deadLetters.union(groupFeatures.getSideOutput(DeadLetters.TAG));
-            partials = partials == null ? groupFeatures : partials.union(groupFeatures);
+            SingleOutputStreamOperator<EventRow> stage = entityFeatures(rows, spec, i, options.erasures(), streaming);
+            deadLetters = deadLetters.union(stage.getSideOutput(DeadLetters.TAG));
+            groupRows.add(stage);
+            rows = stage;
         }
-
-        DataStream<FeatureVector> vectors = partials
-                .keyBy(vector -> vector.eventId, Types.STRING)
-                .process(new VectorAssembler(spec), VECTOR)
-                .name("assemble-vector").uid("assemble-vector");
-        return checkQuality(new Outputs(vectors, deadLetters, null, null, null), unique, options);
+        DataStream<FeatureVector> vectors = rows.map(row -> row.vector, VECTOR).name("vectors").uid("vectors");
+        return checkQuality(new Outputs(vectors, deadLetters, null, null, null, groupRows), unique, options);
     }
 
     /**
@@ -155,28 +170,29 @@ public final class FeatureWorkflow {
     }
 
     /**
-     * One entity group's features, keyed by its entity key. Erasures arriving while the job runs
-     * reach the same key as markers, so the operator forgets that entity. Query rows ({@link
-     * CleanEvent#isQuery()}) in {@code events} get a row as of their time and are never added.
+     * One entity group's stage, keyed by its entity key: rows in, the same rows out with the group's
+     * part of the vector filled. Erasures arriving while the job runs reach the same key as markers,
+     * so the operator forgets that entity. Query rows ({@link CleanEvent#isQuery()}) get a row as of
+     * their time and are never added.
      */
-    public static SingleOutputStreamOperator<FeatureVector> entityFeatures(DataStream<CleanEvent> events, CompiledSpec spec,
+    public static SingleOutputStreamOperator<EventRow> entityFeatures(DataStream<EventRow> rows, CompiledSpec spec,
             int index, DataStream<Erasure> erasures, boolean streaming) {
         CompiledSpec.EntityGroup group = spec.entities.get(index);
         int keySlot = group.keySlot();
         String name = group.name();
-        DataStream<CleanEvent> input = events;
+        DataStream<EventRow> input = rows;
         if (erasures != null) {
             int textSlots = spec.textSlots;
-            input = events.union(erasures
+            input = rows.union(erasures
                     .filter(e -> e.group.equals(name)).name("erasures-" + name).uid("erasures-" + name)
-                    .map(e -> CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey), CLEAN_EVENT)
+                    .map(e -> EventRow.of(CleanEvent.erasureMarker(textSlots, keySlot, e.entityKey)), ROW)
                     .name("erasure-markers-" + name).uid("erasure-markers-" + name));
         }
-        KeyedStream<CleanEvent, String> byEntity = input.keyBy(event -> event.text[keySlot], Types.STRING);
+        KeyedStream<EventRow, String> byEntity = input.keyBy(row -> row.event.text[keySlot], Types.STRING);
         EntityFeatureFunction function = new EntityFeatureFunction(spec, index, streaming);
-        SingleOutputStreamOperator<FeatureVector> features = streaming
-                ? byEntity.transform("features-" + name, VECTOR, new EntityFeatureOperator(function))
-                : byEntity.process(function, VECTOR).name("features-" + name);
+        SingleOutputStreamOperator<EventRow> features = streaming
+                ? byEntity.transform("features-" + name, ROW, new EntityFeatureOperator(function))
+                : byEntity.process(function, ROW).name("features-" + name);
         return features.uid(featuresUid(name));
     }
 
@@ -198,7 +214,7 @@ public final class FeatureWorkflow {
                     .name("score-drift").uid("score-drift").setParallelism(1);
             breaches = breaches.union(drift.getSideOutput(DriftScoreFunction.ALERTS));
         }
-        return new Outputs(run.features(), run.deadLetters(), windows, breaches, drift);
+        return new Outputs(run.features(), run.deadLetters(), windows, breaches, drift, run.groupRows());
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.tandem.job;
 
 import dev.tandem.store.OnlineStoreConnections;
+import dev.tandem.features.EventRow;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
@@ -157,7 +158,7 @@ public final class StreamingJob {
             baseline.checkAgainst(quality, OnlineStoreSchema.featureSetVersion(spec));
         }
         FeatureWorkflow.Outputs outputs = withLagAlerts(FeatureWorkflow.define(events, spec, workflow), events, quality, options);
-        writeOnlineStore(outputs.features(), spec, options);
+        writeOnlineStore(outputs.groupRows(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
         writeQuality(outputs, spec, quality, options);
         DataStream<DeadLetter> deadLetters = outputs.deadLetters();
@@ -190,8 +191,7 @@ public final class StreamingJob {
                 .process(new LagWatchFunction(options.bootstrapServers(), LAG_CHECK_EVERY,
                         Duration.ofMillis(bound >= 0 ? bound : Long.MAX_VALUE)), TypeInformation.of(Breach.class))
                 .name("lag-watch").uid("lag-watch");
-        return new FeatureWorkflow.Outputs(outputs.features(), outputs.deadLetters(), outputs.quality(), outputs.breaches().union(lag),
-                outputs.drift());
+        return outputs.withBreaches(lag);
     }
 
     static Configuration configuration(StreamingJobOptions options) {
@@ -253,15 +253,18 @@ public final class StreamingJob {
         labels.keyBy(label -> label.eventId, Types.STRING).sinkTo(sink).name("online-labels").uid("online-labels");
     }
 
-    private static void writeOnlineStore(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {
+    /**
+     * Each group's online rows, written by its own stage's subtasks: the stage is keyed by the
+     * group's entity, so one writer owns each row (no deadlocks, order kept) with no shuffle.
+     */
+    private static void writeOnlineStore(List<DataStream<EventRow>> groupRows, CompiledSpec spec, StreamingJobOptions options) {
         JdbcConnectionOptions connection = connection(options);
         for (int g = 0; g < spec.entities.size(); g++) {
             CompiledSpec.EntityGroup group = spec.entities.get(g);
             // Upserts are idempotent and never move a row back in time, so at-least-once is exact here.
             SafeClosingJdbcSink<FeatureVector> sink = OnlineStoreSink.forGroup(spec, g, connection);
-            // One writer per entity key: no two subtasks upsert the same row (no deadlocks), and order is kept.
-            int keyIndex = g;
-            features.keyBy(vector -> vector.keys[keyIndex], Types.STRING)
+            groupRows.get(g).map(row -> row.vector, TypeInformation.of(FeatureVector.class))
+                    .name("online-rows-" + group.name()).uid("online-rows-" + group.name())
                     .sinkTo(sink).name("online-store-" + group.name()).uid("online-store-" + group.name());
         }
     }

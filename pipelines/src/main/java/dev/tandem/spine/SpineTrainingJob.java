@@ -1,6 +1,7 @@
 package dev.tandem.spine;
 
 import dev.tandem.erasure.ErasedEntities;
+import dev.tandem.features.EventRow;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.DeadLetter;
@@ -62,13 +63,20 @@ public final class SpineTrainingJob {
         DataStream<CleanEvent> queries = rows.map(SpineRow::asQuery, TypeInformation.of(CleanEvent.class)).name("spine-queries").uid("spine-queries");
 
         DataStream<DeadLetter> deadLetters = admitted.deadLetters().union(rows.getSideOutput(DeadLetters.TAG));
+        // Each asked group on its own (a spine row names only some groups): its stage's answers to the query rows.
+        DataStream<EventRow> rowsIn = admitted.events().union(queries).map(EventRow::of, TypeInformation.of(EventRow.class))
+                .name("spine-event-rows").uid("spine-event-rows");
         DataStream<FeatureVector> answers = null;
         for (int g : layout.groups()) {
-            SingleOutputStreamOperator<FeatureVector> features =
-                    FeatureWorkflow.entityFeatures(admitted.events().union(queries), spec, g, null, false);
+            SingleOutputStreamOperator<EventRow> features = FeatureWorkflow.entityFeatures(rowsIn, spec, g, null, false);
             deadLetters = deadLetters.union(features.getSideOutput(DeadLetters.TAG));
-            DataStream<FeatureVector> ofQueries = features.filter(v -> v.eventId.startsWith(CleanEvent.QUERY_PREFIX))
-                    .name("spine-answers-" + spec.entities.get(g).name()).uid("spine-answers-" + spec.entities.get(g).name());
+            int group = g;
+            CompiledSpec.EntityGroup entities = spec.entities.get(g);
+            DataStream<FeatureVector> ofQueries = features.filter(row -> row.event.isQuery())
+                    .name("spine-answers-" + entities.name()).uid("spine-answers-" + entities.name())
+                    .map(row -> groupPart(row.vector, group, entities.offset(), entities.features().size()),
+                            TypeInformation.of(FeatureVector.class))
+                    .name("spine-answer-parts-" + entities.name()).uid("spine-answer-parts-" + entities.name());
             answers = answers == null ? ofQueries : answers.union(ofQueries);
         }
         DataStream<SpineExample> examples = answers
@@ -89,6 +97,14 @@ public final class SpineTrainingJob {
                 List.of(Datasets.file(options.input(), false), Datasets.file(spineFiles.get(0).getParent(), false)),
                 List.of(Datasets.file(training, true), Datasets.file(options.output().resolve(FeaturesJob.DEAD_LETTERS_DIR), false)));
         return LineageLog.around(options.output().resolve(LineageLog.FILE), lineage, () -> env.execute(name));
+    }
+
+    /** One group's part of a vector: its keys and its features' values, as the spine assembler joins them. */
+    static FeatureVector groupPart(FeatureVector vector, int group, int offset, int count) {
+        double[] values = java.util.Arrays.copyOfRange(vector.values, offset, offset + count);
+        FeatureVector part = new FeatureVector(vector.eventId, vector.eventTime, group, vector.keys, values, 1);
+        part.ingestTime = vector.ingestTime;
+        return part;
     }
 
     private static FileSource<SpineRow> spineSource(CompiledSpec spec, SpineLayout layout, List<Path> files, String secret)

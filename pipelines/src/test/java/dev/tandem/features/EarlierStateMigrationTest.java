@@ -66,14 +66,14 @@ class EarlierStateMigrationTest {
         earlier.close();
 
         var today = new KeyedOneInputStreamOperatorTestHarness<>(new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)),
-                (CleanEvent e) -> e.text[1], Types.STRING);
+                (EventRow r) -> r.event.text[1], Types.STRING);
         today.initializeState(savepoint);
         today.open();
         today.processWatermark(4 * MIN);
-        today.processElement(event("d", 5 * MIN, "d1", 40), 5 * MIN);
-        today.processElement(event("e", 13 * MIN, "d1", 50), 13 * MIN);
+        today.processElement(EventRow.of(event("d", 5 * MIN, "d1", 40)), 5 * MIN);
+        today.processElement(EventRow.of(event("e", 13 * MIN, "d1", 50)), 13 * MIN);
         today.processWatermark(Long.MAX_VALUE);
-        Map<String, double[]> out = today.extractOutputValues().stream().collect(Collectors.toMap(v -> v.eventId, v -> v.values));
+        Map<String, double[]> out = today.extractOutputValues().stream().collect(Collectors.toMap(r -> r.vector.eventId, r -> r.vector.values));
 
         CompiledSpec.EntityGroup device = SPEC.entities.get(0);
         // d sees a, b, c (10 minutes back reaches a at 0 minutes... a is at -5 min from d: inside).

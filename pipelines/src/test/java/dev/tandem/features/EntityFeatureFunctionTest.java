@@ -28,12 +28,44 @@ class EntityFeatureFunctionTest {
     private static final CompiledSpec.EntityGroup DEVICE = SPEC.entities.get(0);
     private static final long MIN = 60_000;
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> harness() throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<String, EventRow, EventRow> harness() throws Exception {
+        return harness(0);
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, EventRow, EventRow> harness(int group) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)),
-                (CleanEvent e) -> e.text[1], Types.STRING);
+                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, group, true)),
+                (EventRow r) -> r.event.text[1], Types.STRING);
         harness.open();
         return harness;
+    }
+
+    /**
+     * A stage later in the chain: a row comes with the parts earlier groups filled, and leaves with
+     * them and its own; a row whose part this group computed already (before a savepoint migration)
+     * passes straight through, and is not added again to the entity's windows.
+     */
+    @Test
+    void aRowGoesOnWithTheEarlierPartsAndOneComputedAlreadyPassesThrough() throws Exception {
+        CompiledSpec.EntityGroup hourly = SPEC.entities.get(1);
+        var h = harness(1);
+        FeatureVector carried = new FeatureVector("a", 0, -1, new String[] {"d1", null}, new double[SPEC.featureCount()], 1);
+        carried.values[0] = 7;
+        h.processElement(new EventRow(event("a", 0, "d1", 10), carried), 0);
+        FeatureVector done = new FeatureVector("b", MIN, -1, new String[] {"d1", "d1"}, new double[SPEC.featureCount()], 2);
+        done.values[hourly.offset()] = 99;
+        h.processElement(new EventRow(event("b", MIN, "d1", 20), done), MIN);
+        assertThat(h.extractOutputValues()).as("passed through at once").extracting(r -> r.vector.eventId).containsExactly("b");
+        h.processElement(EventRow.of(event("c", 2 * MIN, "d1", 30)), 2 * MIN);
+        h.processWatermark(Long.MAX_VALUE);
+
+        Map<String, FeatureVector> out = h.extractOutputValues().stream().collect(Collectors.toMap(r -> r.vector.eventId, r -> r.vector));
+        assertThat(out.get("b").values[hourly.offset()]).as("b's own part, untouched").isEqualTo(99);
+        assertThat(out.get("a").values[0]).as("the part a came with").isEqualTo(7);
+        assertThat(out.get("a").keys).containsExactly("d1", "d1");
+        assertThat(out.get("a").values[hourly.offset()]).as("n_1h before a").isZero();
+        assertThat(out.get("c").values[hourly.offset()]).as("n_1h before c: a only (b was not added again)").isEqualTo(1);
+        assertThat(out.get("c").keys).containsExactly(null, "d1");
     }
 
     private static Map<String, double[]> byId(List<FeatureVector> vectors) {
@@ -52,12 +84,12 @@ class EntityFeatureFunctionTest {
     @Test
     void windowsCoverStrictlyEarlierEventsWithinTheirLength() throws Exception {
         var h = harness();
-        h.processElement(event("a", 0, "d1", 10), 0);
-        h.processElement(event("b", 5 * MIN, "d1", 20), 5 * MIN);
-        h.processElement(event("c", 10 * MIN, "d1", 30), 10 * MIN); // a is exactly 10m back: inside
-        h.processElement(event("d", 10 * MIN + 1, "d1", 40), 10 * MIN + 1); // a is now outside
+        h.processElement(EventRow.of(event("a", 0, "d1", 10)), 0);
+        h.processElement(EventRow.of(event("b", 5 * MIN, "d1", 20)), 5 * MIN);
+        h.processElement(EventRow.of(event("c", 10 * MIN, "d1", 30)), 10 * MIN); // a is exactly 10m back: inside
+        h.processElement(EventRow.of(event("d", 10 * MIN + 1, "d1", 40)), 10 * MIN + 1); // a is now outside
         h.processWatermark(Long.MAX_VALUE);
-        Map<String, double[]> out = byId(h.extractOutputValues());
+        Map<String, double[]> out = byId(h.extractOutputValues().stream().map(r -> r.vector).toList());
 
         assertThat(feature(out.get("a"), "n_10m")).isZero();
         assertThat(feature(out.get("a"), "avg_10m")).isNaN();
@@ -79,11 +111,11 @@ class EntityFeatureFunctionTest {
     @Test
     void eventsAtTheSameInstantDoNotSeeEachOtherAndLastBreaksTiesByLargerId() throws Exception {
         var h = harness();
-        h.processElement(event("x2", 0, "d1", "s1", 1, 10, 10), 0);
-        h.processElement(event("x1", 0, "d1", "s2", 2, 20, 20), 0);
-        h.processElement(event("y", MIN, "d1", "s1", 3, 10, 10), MIN);
+        h.processElement(EventRow.of(event("x2", 0, "d1", "s1", 1, 10, 10)), 0);
+        h.processElement(EventRow.of(event("x1", 0, "d1", "s2", 2, 20, 20)), 0);
+        h.processElement(EventRow.of(event("y", MIN, "d1", "s1", 3, 10, 10)), MIN);
         h.processWatermark(Long.MAX_VALUE);
-        Map<String, double[]> out = byId(h.extractOutputValues());
+        Map<String, double[]> out = byId(h.extractOutputValues().stream().map(r -> r.vector).toList());
 
         assertThat(feature(out.get("x1"), "n_10m")).isZero();
         assertThat(feature(out.get("x2"), "n_10m")).isZero();
@@ -122,11 +154,11 @@ class EntityFeatureFunctionTest {
     @Test
     void eventsBehindTheWatermarkGoToDeadLetters() throws Exception {
         var h = harness();
-        h.processElement(event("a", 10 * MIN, "d1", 1), 10 * MIN);
+        h.processElement(EventRow.of(event("a", 10 * MIN, "d1", 1)), 10 * MIN);
         h.processWatermark(10 * MIN);
-        h.processElement(event("late", 9 * MIN, "d1", 2), 9 * MIN);
+        h.processElement(EventRow.of(event("late", 9 * MIN, "d1", 2)), 9 * MIN);
         h.processWatermark(Long.MAX_VALUE);
-        assertThat(h.extractOutputValues()).extracting(v -> v.eventId).containsExactly("a");
+        assertThat(h.extractOutputValues().stream().map(r -> r.vector).toList()).extracting(v -> v.eventId).containsExactly("a");
         assertThat(h.getSideOutput(DeadLetters.TAG)).extracting(StreamRecord::getValue)
                 .extracting((DeadLetter d) -> d.eventId + "/" + d.reason).containsExactly("late/late");
     }
@@ -134,8 +166,8 @@ class EntityFeatureFunctionTest {
     @Test
     void stateIsClearedOnceTheNewestEventIsOlderThanTheTtl() throws Exception {
         var h = harness();
-        h.processElement(event("a", 0, "d1", 1), 0);
-        h.processElement(event("b", MIN, "d1", 2), MIN);
+        h.processElement(EventRow.of(event("a", 0, "d1", 1)), 0);
+        h.processElement(EventRow.of(event("b", MIN, "d1", 2)), MIN);
         h.processWatermark(MIN);
         assertThat(h.numKeyedStateEntries()).isGreaterThan(0);
         assertThat(h.numEventTimeTimers()).isEqualTo(1); // the cleanup timer
@@ -144,9 +176,9 @@ class EntityFeatureFunctionTest {
         assertThat(h.numEventTimeTimers()).isZero();
 
         // After cleanup an event finds no history, exactly as if the state had been kept.
-        h.processElement(event("c", MIN + 3_600_000L + 2, "d1", 3), MIN + 3_600_000L + 2);
+        h.processElement(EventRow.of(event("c", MIN + 3_600_000L + 2, "d1", 3)), MIN + 3_600_000L + 2);
         h.processWatermark(Long.MAX_VALUE);
-        double[] c = byId(h.extractOutputValues()).get("c");
+        double[] c = byId(h.extractOutputValues().stream().map(r -> r.vector).toList()).get("c");
         assertThat(feature(c, "since_last")).isNaN();
         assertThat(feature(c, "n_10m")).isZero();
     }
@@ -175,19 +207,19 @@ class EntityFeatureFunctionTest {
         long newest = Long.MIN_VALUE;
         for (int i = 0; i < arrival.size(); i++) {
             CleanEvent e = arrival.get(i);
-            h.processElement(e, e.eventTime);
+            h.processElement(EventRow.of(e), e.eventTime);
             newest = Math.max(newest, e.eventTime);
             h.processWatermark(newest - 30 * MIN);
             if (i % 100 == 99) {
                 h.prepareSnapshotPreBarrier(i); // as the task does before every checkpoint barrier
                 var snapshot = h.snapshot(i, i);
-                out.addAll(h.extractOutputValues());
+                out.addAll(h.extractOutputValues().stream().map(r -> r.vector).toList());
                 h.close();
                 h = restoredHarness(snapshot); // the heap is gone: only what the checkpoint held survives
             }
         }
         h.processWatermark(Long.MAX_VALUE);
-        out.addAll(h.extractOutputValues());
+        out.addAll(h.extractOutputValues().stream().map(r -> r.vector).toList());
         Map<String, double[]> cached = byId(out);
         assertThat(cached.keySet()).isEqualTo(direct.keySet()).hasSize(events.size());
         for (String id : direct.keySet()) {
@@ -195,10 +227,10 @@ class EntityFeatureFunctionTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, CleanEvent, FeatureVector> restoredHarness(
+    private static KeyedOneInputStreamOperatorTestHarness<String, EventRow, EventRow> restoredHarness(
             org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
-                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)), (CleanEvent e) -> e.text[1], Types.STRING);
+                new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)), (EventRow r) -> r.event.text[1], Types.STRING);
         if (restore != null) {
             harness.initializeState(restore);
         }
@@ -210,12 +242,12 @@ class EntityFeatureFunctionTest {
         var h = harness();
         long newest = Long.MIN_VALUE;
         for (CleanEvent e : arrival) {
-            h.processElement(e, e.eventTime);
+            h.processElement(EventRow.of(e), e.eventTime);
             newest = Math.max(newest, e.eventTime);
             h.processWatermark(newest - 30 * MIN);
         }
         h.processWatermark(Long.MAX_VALUE);
-        return byId(h.extractOutputValues());
+        return byId(h.extractOutputValues().stream().map(r -> r.vector).toList());
     }
 
     /** Events over two devices with frequent ties, spread so shuffling stays within 30 minutes of lateness. */

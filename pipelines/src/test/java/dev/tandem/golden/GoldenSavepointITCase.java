@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
@@ -15,6 +16,7 @@ import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,9 +35,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Today's streaming job restores the savepoint the job of 2026-12 took halfway through the golden
- * history ({@link GoldenSavepoint}) and, reading the whole topic, writes exactly the vectors that
- * job had not written yet, each once and with the golden values; its dead letters and the earlier
- * job's add up to the golden run's. A job graph that cannot take over that state fails here.
+ * history ({@link GoldenSavepoint}), moved into today's graph by {@code migrate-savepoint}, and,
+ * reading the whole topic, writes exactly the vectors that job had not written yet, each once and
+ * with the golden values; its dead letters and the earlier job's add up to the golden run's. A job
+ * graph that cannot take over that state fails here.
  */
 @ExtendWith(LocalServers.class)
 class GoldenSavepointITCase {
@@ -62,7 +65,15 @@ class GoldenSavepointITCase {
         before.get("records_read").forEach(n -> read.add(n.asInt()));
         assertThat(read).isEqualTo(GoldenSavepoint.firstHalves(history).stream().map(List::size).toList());
 
-        JobClient job = StreamingJob.start(options.restoringFrom(GoldenSavepoint.copyTo(dir).toUri().toString()), spec);
+        // The earlier job assembled vectors from parts; today's groups form a chain: the savepoint is migrated first.
+        Path migrated = dir.resolve("migrated-savepoint");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exit = CliRuns.run(out, err, "migrate-savepoint", "--from", GoldenSavepoint.copyTo(dir).toString(), "--to", migrated.toString());
+        assertThat(exit).as(err.toString()).isZero();
+        System.out.print(out);
+        assertThat(out.toString()).contains("migrated savepoint written to");
+        JobClient job = StreamingJob.start(options.restoringFrom(migrated.toUri().toString()), spec);
         ConsumerLag.awaitCaughtUp(options.bootstrapServers(), options.groupId(), options.transactionsTopic(), Duration.ofMinutes(3));
         job.stopWithSavepoint(true, dir.resolve("savepoints").toUri().toString(), SavepointFormatType.DEFAULT).get(3, TimeUnit.MINUTES);
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The keyed exchanges of the batch and streaming jobs, read from their graphs: every operator that
  * takes a hash-partitioned input is a shuffle of what reaches it (and in batch mode a full sort).
  * Each is listed by name, so a change cannot add one back silently; a change that removes one says
- * so here. (Issue: the lean job graph.)
+ * so here. Before the groups formed a chain: batch 5 (a vector-assembly stage), streaming 8 (that,
+ * and an online-store writer per group keyed again).
  */
 class JobGraphShufflesTest {
     @TempDir
@@ -36,8 +37,8 @@ class JobGraphShufflesTest {
         FeaturesJobOptions options = new FeaturesJobOptions("batch", dir.resolve("history"), dir.resolve("out"), null, 2,
                 FeatureRuns.SECRET, "rocksdb", 500);
         StreamExecutionEnvironment env = FeaturesJob.define(options, spec, FeatureWorkflow.Options.of(spec, FeatureRuns.SECRET));
-        assertThat(keyedStages(env.getStreamGraph())).containsExactly(
-                "assemble-vector", "deduplicate", "features-card", "features-merchant", "to-feature-row");
+        // Deduplication by event id, one stage per entity group (a chain: no vector assembly), date routing.
+        assertThat(keyedStages(env.getStreamGraph())).containsExactly("deduplicate", "features-card", "features-merchant", "to-feature-row");
     }
 
     @Test
@@ -47,9 +48,9 @@ class JobGraphShufflesTest {
                 Topics.DEAD_LETTERS, Topics.ALERTS, Topics.LINEAGE, Topics.ERASURES, false, "jdbc:postgresql://127.0.0.1:9/tandem", "u",
                 "p", 2, Duration.ofSeconds(1), dir.resolve("checkpoints").toUri(), "rocksdb", FeatureRuns.SECRET);
         StreamExecutionEnvironment env = StreamingJob.graph(options, spec, null, new Configuration());
-        assertThat(keyedStages(env.getStreamGraph())).containsExactly(
-                "assemble-vector", "deduplicate", "features-card", "features-merchant", "lag-watch",
-                "online-labels: Writer", "online-store-card: Writer", "online-store-merchant: Writer");
+        // Each group's online rows are written by its own stage's subtasks (already keyed by the entity).
+        assertThat(keyedStages(env.getStreamGraph())).containsExactly("deduplicate", "features-card", "features-merchant", "lag-watch",
+                "online-labels: Writer");
     }
 
     /** The operators with a hash-partitioned input, by name, sorted. */

@@ -67,7 +67,7 @@ class LineageEventsITCase {
         assertThat(complete.path("run").path("facets").path("tandem_feature_set").path("version").asText()).startsWith("meters/v3/");
         List<String> uids = new ArrayList<>();
         complete.path("job").path("facets").path("tandem_operators").path("uids").forEach(u -> uids.add(u.asText()));
-        assertThat(uids).contains("clean", "ordering-gate", "deduplicate", "features-meter", "assemble-vector", "quality-windows",
+        assertThat(uids).contains("clean", "ordering-gate", "deduplicate", "features-meter", "vectors", "quality-windows",
                 "feature-table-sink");
         assertThat(complete.path("job").path("facets").path("tandem_udfs").path("functions").size()).isGreaterThan(10);
 
