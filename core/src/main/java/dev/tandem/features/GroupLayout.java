@@ -69,6 +69,11 @@ public final class GroupLayout implements Serializable {
         return textSlots.length;
     }
 
+    /** The event's text slots the group's features read (its key slot aside). */
+    public int[] textSlots() {
+        return textSlots.clone();
+    }
+
     public double[] projectNumbers(double[] numbers) {
         double[] out = new double[numberSlots.length];
         for (int i = 0; i < out.length; i++) {

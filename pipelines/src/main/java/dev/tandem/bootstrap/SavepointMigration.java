@@ -40,7 +40,8 @@ import org.apache.flink.util.Collector;
  * group computed its part of a vector on its own, and {@code assemble-vector} joined the parts by
  * event id) into today's graph, where each group's stage passes the vector on to the next. Every
  * other operator's state is kept as it is; the feature operators' windows, cleanup timers and
- * erasure marks are copied; the assembler is removed. Its parts and the groups' pending events are
+ * erasure marks are copied; the assembler and the keyed lag watch (replaced by one chained to the
+ * source, which keeps no state) are removed. Its parts and the groups' pending events are
  * put where the chain expects each event now: waiting in the first group (in spec order) that has
  * not computed its part, carrying the parts computed already; a later group that still held it
  * lets it go (it comes from the stage before), and a later group that had computed it lets it pass
@@ -52,6 +53,8 @@ import org.apache.flink.util.Collector;
 public final class SavepointMigration {
     /** The uid of the operator that joined partial vectors, gone from today's graph. */
     static final String ASSEMBLER_UID = "assemble-vector";
+    /** The uid of the keyed lag watch (its state: each partition's last position), replaced by one chained to the source. */
+    static final String KEYED_LAG_WATCH_UID = "lag-watch";
 
     /**
      * What the migration moved: per group the pending events it keeps (and how many of them carry
@@ -88,7 +91,8 @@ public final class SavepointMigration {
 
         StreamExecutionEnvironment env = environment(parallelism);
         SavepointWriter savepoint = SavepointWriter.fromExistingSavepoint(env, source, new EmbeddedRocksDBStateBackend(true))
-                .removeOperator(OperatorIdentifier.forUid(ASSEMBLER_UID));
+                .removeOperator(OperatorIdentifier.forUid(ASSEMBLER_UID))
+                .removeOperator(OperatorIdentifier.forUid(KEYED_LAG_WATCH_UID));
         for (int g = 0; g < spec.entities.size(); g++) {
             CompiledSpec.EntityGroup group = spec.entities.get(g);
             DataStream<EntitySnapshot> windows = read(env, source, group).map(EntitySnapshot::withoutPending,

@@ -44,6 +44,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private final int groupCount;
     private final int offset;
     private final int featureCount;
+    private final StageInputs inputs;
     private final boolean streaming;
 
     private transient MapState<Long, PendingEvents> pending;
@@ -66,6 +67,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         this.groupCount = spec.entities.size();
         this.offset = group.offset();
         this.featureCount = spec.featureCount();
+        this.inputs = new StageInputs(spec);
         this.streaming = streaming;
     }
 
@@ -192,7 +194,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
             System.arraycopy(values, 0, vector.values, offset, values.length);
             vector.keys[groupIndex] = key;
             vector.parts++;
-            out.collect(new EventRow(e, vector));
+            out.collect(new EventRow(inputs.forStage(groupIndex + 1, e), vector)); // only what the stages after it read
         }
     }
 

@@ -6,6 +6,7 @@ import dev.tandem.features.EntityFeatureFunction;
 import dev.tandem.features.EntityFeatureOperator;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.features.EventRow;
+import dev.tandem.features.StageInputs;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.CleaningOutcomes;
 import dev.tandem.ingest.DeadLetter;
@@ -126,7 +127,8 @@ public final class FeatureWorkflow {
         DataStream<DeadLetter> deadLetters = admitted.deadLetters();
         boolean streaming = isStreaming(ingested);
         // One keyed stage per entity group, in a chain: each fills its part of the vector and passes the row on.
-        DataStream<EventRow> rows = unique.map(EventRow::of, ROW).name("event-rows").uid("event-rows");
+        StageInputs inputs = new StageInputs(spec);
+        DataStream<EventRow> rows = unique.map(e -> EventRow.of(inputs.forStage(0, e)), ROW).name("event-rows").uid("event-rows");
         List<DataStream<EventRow>> groupRows = new ArrayList<>();
         for (int i = 0; i < spec.entities.size(); i++) {
             SingleOutputStreamOperator<EventRow> stage = entityFeatures(rows, spec, i, options.erasures(), streaming);

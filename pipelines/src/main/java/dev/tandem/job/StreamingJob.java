@@ -6,8 +6,7 @@ import dev.tandem.features.FeatureVector;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.Ingested;
-import dev.tandem.ingest.LagWatchFunction;
-import dev.tandem.ingest.PartitionPosition;
+import dev.tandem.ingest.LagWatchOperator;
 import dev.tandem.store.LabelRowStatement;
 import dev.tandem.training.LabelEvent;
 import dev.tandem.training.LabelParser;
@@ -175,6 +174,12 @@ public final class StreamingJob {
     /** Failed checkpoints in a row that leave the job running. */
     static final int TOLERABLE_FAILED_CHECKPOINTS = 5;
 
+    /**
+     * The lag watch, chained behind the source (a new uid: the keyed watch it replaced, uid {@code
+     * lag-watch}, kept state a savepoint migration drops).
+     */
+    public static final String LAG_WATCH_UID = "lag-watch-partitions";
+
     /** How often the job compares where it reads each partition with the partition's end. */
     static final Duration LAG_CHECK_EVERY = Duration.ofSeconds(10);
 
@@ -186,11 +191,9 @@ public final class StreamingJob {
             StreamingJobOptions options) {
         long bound = quality.source.maxConsumerLagMillis();
         DataStream<Breach> lag = records
-                .map(PartitionPosition::of, TypeInformation.of(PartitionPosition.class)).name("partition-positions").uid("partition-positions")
-                .keyBy(p -> p.partition, Types.STRING)
-                .process(new LagWatchFunction(options.bootstrapServers(), LAG_CHECK_EVERY,
-                        Duration.ofMillis(bound >= 0 ? bound : Long.MAX_VALUE)), TypeInformation.of(Breach.class))
-                .name("lag-watch").uid("lag-watch");
+                .transform("lag-watch", TypeInformation.of(Breach.class), new LagWatchOperator(options.bootstrapServers(), LAG_CHECK_EVERY,
+                        Duration.ofMillis(bound >= 0 ? bound : Long.MAX_VALUE)))
+                .uid(LAG_WATCH_UID);
         return outputs.withBreaches(lag);
     }
 

@@ -12,10 +12,8 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
-import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,18 +40,17 @@ class LagWatchITCase {
         new HistoryReplayer(bootstrap, 0).replay(records, TOPIC); // offsets 0..99
 
         long now = System.currentTimeMillis();
-        LagWatchFunction watch = new LagWatchFunction(bootstrap, Duration.ofSeconds(1), Duration.ofSeconds(30));
-        try (var harness = new KeyedOneInputStreamOperatorTestHarness<String, PartitionPosition, Breach>(
-                new KeyedProcessOperator<>(watch), p -> p.partition, Types.STRING)) {
-            harness.open();
+        LagWatchOperator watch = new LagWatchOperator(bootstrap, Duration.ofSeconds(1), Duration.ofSeconds(30));
+        try (var harness = new OneInputStreamOperatorTestHarness<Ingested, Breach>(watch)) {
             harness.setProcessingTime(now);
+            harness.open();
             harness.processElement(new StreamRecord<>(position(9, now - 60_000)));
             harness.setProcessingTime(now + 1_000);
             harness.setProcessingTime(now + 2_000); // still behind: no second breach in the same episode
             List<Breach> breaches = breaches(harness);
             assertThat(breaches).hasSize(1);
             Breach breach = breaches.get(0);
-            assertThat(breach.expectation).isEqualTo(LagWatchFunction.EXPECTATION);
+            assertThat(breach.expectation).isEqualTo(LagWatchOperator.EXPECTATION);
             assertThat(breach.column).isEqualTo(PARTITION);
             assertThat(breach.observed).isBetween(60.0, 63.0);
             assertThat(breach.limit).isEqualTo(30.0);
@@ -70,16 +67,13 @@ class LagWatchITCase {
         }
     }
 
-    private static PartitionPosition position(long offset, long appendedAt) {
-        PartitionPosition p = new PartitionPosition();
-        p.partition = PARTITION;
-        p.offset = offset;
-        p.appendedAt = appendedAt;
-        p.eventTime = appendedAt;
-        return p;
+    /** A record of the partition read at {@code offset} (a dead letter: the watch reads positions, not events). */
+    private static Ingested position(long offset, long appendedAt) {
+        DeadLetter refused = new DeadLetter("parse", "malformed_json", "test", null, null, "{}");
+        return Ingested.refused(refused, PARTITION).at(offset, appendedAt);
     }
 
-    private static List<Breach> breaches(KeyedOneInputStreamOperatorTestHarness<String, PartitionPosition, Breach> harness) {
+    private static List<Breach> breaches(OneInputStreamOperatorTestHarness<Ingested, Breach> harness) {
         return harness.extractOutputValues();
     }
 }
