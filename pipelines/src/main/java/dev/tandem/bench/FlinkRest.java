@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.flink.configuration.Configuration;
 
 /** What a running job's REST API says (embedded or standalone): restarts and checkpointed state size. */
@@ -72,6 +74,19 @@ public final class FlinkRest {
         JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
         return checkpoints == null ? new long[] {-1, -1}
                 : new long[] {checkpoints.path("counts").path("completed").asLong(), checkpoints.path("counts").path("failed").asLong()};
+    }
+
+    /**
+     * The failures that made the job restart or fail, newest first, each as its stack trace (which
+     * names the causes); empty when none or no answer.
+     */
+    public List<String> failures() {
+        JsonNode exceptions = get("/jobs/" + jobId + "/exceptions");
+        List<String> failures = new ArrayList<>();
+        if (exceptions != null) {
+            exceptions.path("exceptionHistory").path("entries").forEach(entry -> failures.add(entry.path("stacktrace").asText()));
+        }
+        return failures;
     }
 
     private JsonNode get(String path) {

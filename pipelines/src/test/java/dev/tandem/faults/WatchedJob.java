@@ -5,6 +5,8 @@ import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.spec.CompiledSpec;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -26,6 +28,7 @@ final class WatchedJob implements AutoCloseable {
     private final AtomicLong failedCheckpoints = new AtomicLong();
     private final AtomicLong restoredCheckpoint = new AtomicLong(-1);
     private final AtomicReference<String> restStatus = new AtomicReference<>("");
+    private final Set<String> failures = ConcurrentHashMap.newKeySet();
     private final Thread watcher;
 
     private WatchedJob(JobClient client, FlinkRest rest) {
@@ -49,6 +52,7 @@ final class WatchedJob implements AutoCloseable {
             completedCheckpoints.accumulateAndGet(counts[0], Math::max);
             failedCheckpoints.accumulateAndGet(counts[1], Math::max);
             restoredCheckpoint.accumulateAndGet(rest.restoredCheckpoint(), Math::max);
+            failures.addAll(rest.failures());
             String status = rest.status();
             if (status != null) {
                 restStatus.set(status);
@@ -91,6 +95,11 @@ final class WatchedJob implements AutoCloseable {
     /** The newest checkpoint the job restored from after a restart; -1 while it has restored none. */
     long restoredCheckpoint() {
         return restoredCheckpoint.get();
+    }
+
+    /** The failures that made the job restart, as stack traces (with their causes). */
+    Set<String> failures() {
+        return Set.copyOf(failures);
     }
 
     /** Stops the job with a savepoint once it has drained every pending vector (the end of the input). */
