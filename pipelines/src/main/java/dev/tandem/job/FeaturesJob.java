@@ -96,8 +96,7 @@ public final class FeaturesJob {
      */
     private static void writeFeatures(DataStream<FeatureVector> features, CompiledSpec spec, Path dir) {
         features.keyBy(vector -> EventDate.of(vector.eventTime).toEpochDay(), Types.LONG)
-                .map(new ToAvroRecord(spec)).name("to-feature-row").uid("to-feature-row")
-                .sinkTo(OfflineTables.parquet(dir, FeatureTableSchema.of(spec))).name("feature-table").uid("feature-table-sink");
+                .sinkTo(OfflineTables.featureTable(dir, spec)).name("feature-table").uid("feature-table-sink");
     }
 
     public static void writeDeadLetters(DataStream<DeadLetter> deadLetters, Path dir) {

@@ -3,7 +3,10 @@ package dev.tandem.offline;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.job.FeatureTableSchema;
 import java.nio.file.Path;
+import dev.tandem.features.FeatureVector;
+import dev.tandem.spec.CompiledSpec;
 import org.apache.avro.Schema;
+import org.apache.flink.api.common.serialization.BulkWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -32,10 +35,18 @@ public final class OfflineTables {
 
     /** Rows partitioned by the date of their {@code timeColumn} (epoch millis). */
     public static FileSink<GenericRecord> parquet(Path dir, Schema schema, String timeColumn) {
-        OpenWriterBudget.BucketOf<GenericRecord> partition = row -> EventDate.partition((Long) row.get(timeColumn));
-        OpenWriterBudget<GenericRecord> budget = new OpenWriterBudget<>(MAX_OPEN_PARQUET_WRITERS, partition);
+        return parquet(dir, ParquetWriters.forGenericRecord(schema), row -> EventDate.partition((Long) row.get(timeColumn)));
+    }
+
+    /** The feature table, written from the vectors themselves, partitioned by the date of their event. */
+    public static FileSink<FeatureVector> featureTable(Path dir, CompiledSpec spec) {
+        return parquet(dir, ParquetWriters.forFeatureVectors(spec), vector -> EventDate.partition(vector.eventTime));
+    }
+
+    private static <T> FileSink<T> parquet(Path dir, BulkWriter.Factory<T> writers, OpenWriterBudget.BucketOf<T> partition) {
+        OpenWriterBudget<T> budget = new OpenWriterBudget<>(MAX_OPEN_PARQUET_WRITERS, partition);
         return FileSink
-                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), budget.limit(ParquetWriters.forGenericRecord(schema)))
+                .forBulkFormat(new org.apache.flink.core.fs.Path(dir.toUri()), budget.limit(writers))
                 .withBucketAssigner(new Assigner<>(partition))
                 .withRollingPolicy(budget.rollingPolicy())
                 .withOutputFileConfig(OutputFileConfig.builder().withPartPrefix("part").withPartSuffix(".parquet").build())

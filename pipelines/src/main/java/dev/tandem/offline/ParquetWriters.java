@@ -1,11 +1,21 @@
 package dev.tandem.offline;
 
+import dev.tandem.features.FeatureVector;
+import dev.tandem.job.FeatureTableSchema;
+import dev.tandem.spec.CompiledSpec;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.formats.parquet.ParquetBuilder;
 import org.apache.flink.formats.parquet.ParquetWriterFactory;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.conf.ParquetConfiguration;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.api.WriteSupport;
+import org.apache.parquet.io.OutputFile;
 
 /**
  * Parquet writers of Avro rows with a bounded row group. Each open writer buffers a whole row group
@@ -34,6 +44,54 @@ public final class ParquetWriters {
             return writer.build();
         };
         return new ParquetWriterFactory<>(builder);
+    }
+
+    /**
+     * Writers of the feature table straight from feature vectors ({@link FeatureRowWriteSupport}): the
+     * same columns and footer as {@link #forGenericRecord} over {@link FeatureTableSchema}, without an
+     * Avro record per row. Event ids and times are unique: no dictionary for them either.
+     */
+    public static ParquetWriterFactory<FeatureVector> forFeatureVectors(CompiledSpec spec) {
+        Schema schema = FeatureTableSchema.of(spec);
+        List<String> noDictionary = new ArrayList<>(List.of(FeatureTableSchema.EVENT_ID, FeatureTableSchema.EVENT_TIME));
+        for (Schema.Field field : schema.getFields()) {
+            if (isDouble(field.schema())) {
+                noDictionary.add(field.name());
+            }
+        }
+        ParquetBuilder<FeatureVector> builder = out -> {
+            FeatureRows writer = new FeatureRows(out, spec).withRowGroupSize(ROW_GROUP_BYTES);
+            for (String column : noDictionary) {
+                writer.withDictionaryEncoding(column, false);
+            }
+            return writer.build();
+        };
+        return new ParquetWriterFactory<>(builder);
+    }
+
+    /** A Parquet writer builder of feature vectors. */
+    private static final class FeatureRows extends ParquetWriter.Builder<FeatureVector, FeatureRows> {
+        private final CompiledSpec spec;
+
+        FeatureRows(OutputFile file, CompiledSpec spec) {
+            super(file);
+            this.spec = spec;
+        }
+
+        @Override
+        protected FeatureRows self() {
+            return this;
+        }
+
+        @Override
+        protected WriteSupport<FeatureVector> getWriteSupport(Configuration conf) {
+            return new FeatureRowWriteSupport(spec);
+        }
+
+        @Override
+        protected WriteSupport<FeatureVector> getWriteSupport(ParquetConfiguration conf) {
+            return new FeatureRowWriteSupport(spec);
+        }
     }
 
     /**

@@ -38,7 +38,8 @@ class JobGraphShufflesTest {
                 FeatureRuns.SECRET, "rocksdb", 500);
         StreamExecutionEnvironment env = FeaturesJob.define(options, spec, FeatureWorkflow.Options.of(spec, FeatureRuns.SECRET));
         // Deduplication by event id, one stage per entity group (a chain: no vector assembly), date routing.
-        assertThat(keyedStages(env.getStreamGraph())).containsExactly("deduplicate", "features-card", "features-merchant", "to-feature-row");
+        assertThat(keyedStages(env.getStreamGraph())).containsExactly("deduplicate", "feature-table: Writer", "features-card",
+                "features-merchant");
     }
 
     @Test
