@@ -2,6 +2,8 @@ package dev.tandem.ingest;
 
 import dev.tandem.spec.CompiledSpec;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
@@ -26,30 +28,43 @@ public final class IngestionWatermarks {
     }
 
     /**
-     * Event time that only ends: events carry their times, and the one watermark is the end of
-     * the input. For bounded files in streaming mode, whose reader takes one file after another: a
-     * watermark made while reading the first file would pass every event of the next. Every event
-     * then waits in state until the input is read, and is processed in the same order as in batch.
+     * Event time for files read in streaming mode, made per file (each file is one split, with its
+     * own generator): the file's watermark trails its newest clean event by the bound, as a Kafka
+     * partition's does, so the events waiting for it are those of the last bound, not the whole
+     * input. A reader takes one file after another, so each file's watermark also stays behind the
+     * earliest event of the files handed out after it ({@code limits}, by file name).
      */
-    public static WatermarkStrategy<Ingested> atEndOfInput() {
-        return WatermarkStrategy.<Ingested>noWatermarks().withTimestampAssigner(EVENT_TIME);
+    public static WatermarkStrategy<Ingested> perFile(CompiledSpec spec, Map<String, Long> limits) {
+        long bound = spec.maxOutOfOrdernessMillis;
+        Map<String, Long> byFile = new HashMap<>(limits);
+        return WatermarkStrategy.<Ingested>forGenerator(context -> new BehindNewestEvent(bound, byFile)).withTimestampAssigner(EVENT_TIME);
     }
 
     private static final org.apache.flink.api.common.eventtime.SerializableTimestampAssigner<Ingested> EVENT_TIME =
             (record, previous) -> record.isEvent() ? record.event.eventTime : previous;
 
-    /** Bounded out-of-orderness over clean events only. */
+    /** Bounded out-of-orderness over clean events only, never past its partition's limit. */
     static final class BehindNewestEvent implements WatermarkGenerator<Ingested> {
         private final long bound;
+        private final Map<String, Long> limits;
         private long newest = Long.MIN_VALUE;
+        private long limit = Long.MAX_VALUE;
 
         BehindNewestEvent(long bound) {
+            this(bound, Map.of());
+        }
+
+        BehindNewestEvent(long bound, Map<String, Long> limits) {
             this.bound = bound;
+            this.limits = limits;
         }
 
         @Override
         public void onEvent(Ingested record, long timestamp, WatermarkOutput output) {
             if (record.isEvent()) {
+                if (newest == Long.MIN_VALUE) {
+                    limit = limits.getOrDefault(record.partition, Long.MAX_VALUE);
+                }
                 newest = Math.max(newest, record.event.eventTime);
             }
         }
@@ -57,7 +72,7 @@ public final class IngestionWatermarks {
         @Override
         public void onPeriodicEmit(WatermarkOutput output) {
             if (newest != Long.MIN_VALUE) {
-                output.emitWatermark(new Watermark(newest - bound - 1));
+                output.emitWatermark(new Watermark(Math.min(newest - bound - 1, limit)));
             }
         }
     }

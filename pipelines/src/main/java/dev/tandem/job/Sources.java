@@ -9,10 +9,13 @@ import dev.tandem.spec.CompiledSpec;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.serialization.SimpleStringSchema;
+import org.apache.flink.configuration.ExecutionOptions;
 import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.file.src.impl.StreamFormatAdapter;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -32,14 +35,23 @@ public final class Sources {
     private Sources() {}
 
     /**
-     * Events from files in the spec's format (JSON lines or Parquet), one partition per file. A
-     * reader takes one file after another, so in streaming mode event time moves only at the end
-     * of the input ({@link IngestionWatermarks#atEndOfInput}); batch mode needs no watermarks.
+     * Events from files in the spec's format (JSON lines or Parquet), one partition per file. In
+     * streaming mode each file makes its own watermark ({@link IngestionWatermarks#perFile}); with
+     * several files, a first pass finds where each starts in event time, the readers take them in
+     * that order and no file's watermark passes the start of a file still to come. Batch mode needs
+     * no watermarks.
      */
     public static DataStream<Ingested> events(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files, String piiSecret)
             throws IOException {
-        FileSource<Ingested> source = FileSource.forBulkFileFormat(cleaningFormat(spec, files, piiSecret), paths(files)).build();
-        return env.fromSource(source, IngestionWatermarks.atEndOfInput(), "event-files").uid("source");
+        CleaningFileFormat<?> format = cleaningFormat(spec, files, piiSecret);
+        FileSource.FileSourceBuilder<Ingested> source = FileSource.forBulkFileFormat(format, paths(files));
+        WatermarkStrategy<Ingested> watermarks = WatermarkStrategy.noWatermarks();
+        if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.STREAMING) {
+            Map<String, Long> earliest = files.size() > 1 ? FileEventTimes.earliest(files, format) : Map.of();
+            source.setSplitAssigner(EarliestFirstAssigner.provider(earliest));
+            watermarks = IngestionWatermarks.perFile(spec, FileEventTimes.watermarkLimits(earliest));
+        }
+        return env.fromSource(source.build(), watermarks, "event-files").uid("source");
     }
 
     private static CleaningFileFormat<?> cleaningFormat(CompiledSpec spec, List<Path> files, String piiSecret) throws IOException {
