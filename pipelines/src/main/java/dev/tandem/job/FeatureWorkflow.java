@@ -151,12 +151,14 @@ public final class FeatureWorkflow {
      * (chained behind the source), then duplicates out (keyed by event id).
      */
     public static Admitted admit(DataStream<Ingested> ingested, CompiledSpec spec, ErasedEntities erased) {
+        // At the source's parallelism, so both stay chained to it: a partition's records in its order.
+        int readers = ingested.getParallelism();
         SingleOutputStreamOperator<Ingested> cleaned = ingested
                 .process(new CleaningOutcomes(erased), INGESTED)
-                .name("clean-outcomes").uid(CLEAN_UID);
+                .name("clean-outcomes").uid(CLEAN_UID).setParallelism(readers);
         SingleOutputStreamOperator<CleanEvent> timed = cleaned
                 .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), CLEAN_EVENT)
-                .name("ordering-gate").uid(ORDERING_GATE_UID);
+                .name("ordering-gate").uid(ORDERING_GATE_UID).setParallelism(readers);
         SingleOutputStreamOperator<CleanEvent> unique = timed
                 .keyBy(event -> event.eventId, Types.STRING)
                 .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)

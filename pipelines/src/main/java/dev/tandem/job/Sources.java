@@ -51,7 +51,10 @@ public final class Sources {
             source.setSplitAssigner(EarliestFirstAssigner.provider(earliest));
             watermarks = IngestionWatermarks.perFile(spec, FileEventTimes.watermarkLimits(earliest));
         }
-        return env.fromSource(source.build(), watermarks, "event-files").uid("source");
+        // A reader per file at most: a reader without a file finishes at once, and while some of the
+        // source's subtasks are finished no checkpoint completes (the ordering gate keeps union state).
+        int readers = Math.min(files.size(), env.getParallelism());
+        return env.fromSource(source.build(), watermarks, "event-files").uid("source").setParallelism(readers);
     }
 
     private static CleaningFileFormat<?> cleaningFormat(CompiledSpec spec, List<Path> files, String piiSecret) throws IOException {

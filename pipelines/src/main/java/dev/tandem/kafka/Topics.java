@@ -77,9 +77,31 @@ public final class Topics {
                         }
                     }
                 }
+                awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
             }
         } finally {
             admin.close(Duration.ofSeconds(5)); // an unreachable broker's pending calls are abandoned, not waited for
+        }
+    }
+
+    /**
+     * Waits until every partition of the new topics has a leader. A producer that writes a moment
+     * earlier is told NOT_LEADER_OR_FOLLOWER, and an idempotent one then lost its first batches and
+     * retried the rest as OUT_OF_ORDER_SEQUENCE_NUMBER for minutes (seen in a test run).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            boolean led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(topic -> topic.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            if (led) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the new topics " + topics + " have partitions without a leader after 30 s");
+            }
+            Thread.sleep(100);
         }
     }
 
