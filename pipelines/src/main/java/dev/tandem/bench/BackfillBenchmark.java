@@ -1,6 +1,5 @@
 package dev.tandem.bench;
 
-import dev.tandem.generate.Generator;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
@@ -59,10 +58,7 @@ public final class BackfillBenchmark {
     private BackfillBenchmark() {}
 
     public static Result run(Options options, CompiledSpec spec) throws Exception {
-        Path history = options.workDir().resolve("history-" + options.events() + "-" + options.seed());
-        if (!Files.exists(history.resolve(Generator.MANIFEST_FILE))) {
-            new Generator(new Generator.Options(history, options.events(), options.seed(), 0.02, Generator.DEFAULT_START), spec).run();
-        }
+        Path history = BenchHistory.flagship(options.workDir(), options.events(), options.seed(), spec);
         List<Path> files = InputFiles.find(history, spec.filesGlob);
         long lines = 0;
         for (Path f : files) {

@@ -45,6 +45,19 @@ public final class FlinkRest {
         }
     }
 
+    /** The id of the job the cluster runs now, or null (none yet, or no answer). */
+    public static String runningJob(String base) {
+        JsonNode jobs = new FlinkRest(base, "").get("/jobs");
+        if (jobs != null) {
+            for (JsonNode job : jobs.path("jobs")) {
+                if ("RUNNING".equals(job.path("status").asText())) {
+                    return job.path("id").asText();
+                }
+            }
+        }
+        return null;
+    }
+
     /** The job's status as the REST API says it (RUNNING, RESTARTING, ...); null when it does not answer. */
     public String status() {
         JsonNode job = get("/jobs/" + jobId);

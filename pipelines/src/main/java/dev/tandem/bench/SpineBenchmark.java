@@ -3,7 +3,6 @@ package dev.tandem.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.erasure.ErasedEntities;
-import dev.tandem.generate.Generator;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.job.FeaturesJobOptions;
@@ -84,10 +83,7 @@ public final class SpineBenchmark {
     private SpineBenchmark() {}
 
     public static Result run(Options options, CompiledSpec spec) throws Exception {
-        Path history = options.workDir().resolve("history-" + options.events() + "-" + options.seed());
-        if (!Files.exists(history.resolve(Generator.MANIFEST_FILE))) {
-            new Generator(new Generator.Options(history, options.events(), options.seed(), 0.02, Generator.DEFAULT_START), spec).run();
-        }
+        Path history = BenchHistory.flagship(options.workDir(), options.events(), options.seed(), spec);
         List<Path> files = InputFiles.find(history, spec.filesGlob);
         List<CleanEvent> events = AdmittedEvents.read(spec, files, options.piiSecret());
         List<String[]> keys = keysOfEvents(spec, files, options.piiSecret());

@@ -1,6 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.bench.BackfillBenchmark;
+import dev.tandem.bench.FileStreamingBenchmark;
 import dev.tandem.bench.HotKeyBenchmark;
 import dev.tandem.bench.MicroBenchmark;
 import dev.tandem.bench.ScalingBenchmark;
@@ -23,7 +24,8 @@ import picocli.CommandLine.Parameters;
         description = "Run a benchmark, print its figures and append a dated row to BENCHMARKS.md. backfill: the batch "
                 + "features job end to end against a plain-Java floor and DuckDB window functions over the same events and "
                 + "features, measured in the same run. streaming: the Kafka -> PostgreSQL + Kafka job's capacity, then its "
-                + "freshness at half that rate (starts the local Kafka and PostgreSQL). scaling: the backfill at parallelism "
+                + "freshness at half that rate (starts the local Kafka and PostgreSQL). files: features --mode streaming over one large history file "
+                + "against batch mode over it: time to the first committed rows, total time, the largest checkpoint. scaling: the backfill at parallelism "
                 + "1 and 2, and with ten times the events. micro: JMH benchmarks of the cleaning UDFs and the as-of "
                 + "engine per event. hotkey: the batch job at parallelism 1 over events of one entity vs the same events "
                 + "over 10,000 entities. serving: the feature server in its own JVM, open-loop latency at fixed rates (one "
@@ -34,12 +36,13 @@ import picocli.CommandLine.Parameters;
                 + "records that are not text), then every vector checked against a batch run: lost, duplicated, restarts, "
                 + "recovery times, freshness, heap and state over time (an HTML report beside the results).")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming, scaling, micro, hotkey, serving, spine, soak }
+    enum Name { backfill, streaming, files, scaling, micro, hotkey, serving, spine, soak }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
 
-    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 200,000 for streaming, 100,000 for serving).")
+    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 2,000,000 for files, 200,000 for streaming, "
+            + "100,000 for serving).")
     Long events;
 
     @Option(names = "--spine-rows", defaultValue = "1000000", description = "spine: rows of the smaller spine (default ${DEFAULT-VALUE}; "
@@ -76,7 +79,8 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        long n = events != null ? events : name == Name.streaming ? 200_000 : name == Name.serving ? 100_000 : 1_000_000;
+        long n = events != null ? events
+                : name == Name.streaming ? 200_000 : name == Name.serving ? 100_000 : name == Name.files ? 2_000_000 : 1_000_000;
         String command = String.format("./tandem bench %s --events %d --seed %d", name, n, seed)
                 + (name == Name.scaling || name == Name.hotkey ? "" : " --parallelism " + parallelism);
         Path work = ServerCommands.home().resolve(dir);
@@ -108,6 +112,12 @@ final class BenchCommand implements Callable<Integer> {
             var result = SpineBenchmark.run(options, FeaturesRun.compile(null));
             System.out.println(result.render(parallelism));
             return result.agrees() ? 0 : 1;
+        }
+        if (name == Name.files) {
+            var options = new FileStreamingBenchmark.Options(n, seed, parallelism, work, resultsFile, command, pii.orDevelopmentKey());
+            var result = FileStreamingBenchmark.run(options, FeaturesRun.compile(null));
+            System.out.println(result.render(parallelism));
+            return 0;
         }
         if (name == Name.micro) {
             Map<String, Double> scores = MicroBenchmark.run(ServerCommands.home(), work, resultsFile, "./tandem bench micro");

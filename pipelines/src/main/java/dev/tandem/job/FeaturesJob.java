@@ -36,7 +36,13 @@ public final class FeaturesJob {
     /** The run with what the workflow adds to the logic: quality plan, drift baseline, erased entities. */
     public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, FeatureWorkflow.Options workflow)
             throws Exception {
-        StreamExecutionEnvironment env = define(options, spec, workflow);
+        return run(options, spec, workflow, new Configuration());
+    }
+
+    /** The run with settings of its own on top of the job's (a benchmark's REST port, say). */
+    public static JobExecutionResult run(FeaturesJobOptions options, CompiledSpec spec, FeatureWorkflow.Options workflow,
+            Configuration extra) throws Exception {
+        StreamExecutionEnvironment env = define(options, spec, workflow, extra);
         String name = "tandem-features-" + spec.name + "-" + options.mode();
         LineageEvent lineage = new LineageEvent(spec, name, options.streaming(), LineageLog.operatorUids(env),
                 List.of(Datasets.file(options.input(), false)),
@@ -49,7 +55,14 @@ public final class FeaturesJob {
     /** The job's graph, sources to sinks, ready to execute (or to inspect). */
     public static StreamExecutionEnvironment define(FeaturesJobOptions options, CompiledSpec spec, FeatureWorkflow.Options workflow)
             throws IOException {
-        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
+        return define(options, spec, workflow, new Configuration());
+    }
+
+    private static StreamExecutionEnvironment define(FeaturesJobOptions options, CompiledSpec spec, FeatureWorkflow.Options workflow,
+            Configuration extra) throws IOException {
+        Configuration conf = configuration(options);
+        conf.addAll(extra);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
         FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, workflow);
         writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
