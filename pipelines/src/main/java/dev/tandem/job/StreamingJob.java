@@ -27,6 +27,7 @@ import dev.tandem.quality.DriftStore;
 import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.spec.CompiledSpec;
+import dev.tandem.store.NewestRowPerKey;
 import dev.tandem.store.OnlineStoreSink;
 import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.store.SafeClosingJdbcSink;
@@ -266,8 +267,9 @@ public final class StreamingJob {
             CompiledSpec.EntityGroup group = spec.entities.get(g);
             // Upserts are idempotent and never move a row back in time, so at-least-once is exact here.
             SafeClosingJdbcSink<FeatureVector> sink = OnlineStoreSink.forGroup(spec, g, connection);
-            groupRows.get(g).map(row -> row.vector, TypeInformation.of(FeatureVector.class))
-                    .name("online-rows-" + group.name()).uid("online-rows-" + group.name())
+            groupRows.get(g).transform("online-rows-" + group.name(), TypeInformation.of(FeatureVector.class),
+                            new NewestRowPerKey(g, spec.eventIdOrder, OnlineStoreSink.COALESCE_WINDOW, OnlineStoreSink.BATCH_SIZE))
+                    .uid("online-rows-" + group.name())
                     .sinkTo(sink).name("online-store-" + group.name()).uid("online-store-" + group.name());
         }
     }
