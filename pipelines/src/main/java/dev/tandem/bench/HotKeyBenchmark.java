@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Key skew inside the engine: the same events and features, batch mode at parallelism 1 (so the
- * skew of keys across subtasks is not what is measured), once all for one entity whose longest
- * window holds every one of them, once spread over 10,000 entities. An engine that recomputes a
+ * Key skew inside the engine: the same events and features at parallelism 1 (so the skew of keys
+ * across subtasks is not what is measured), once all for one entity whose longest window holds
+ * every one of them, once spread over 10,000 entities; in batch mode, then in streaming mode over
+ * the same file (RocksDB, checkpoints every 2 s). An engine that recomputes a
  * window per event is quadratic in the hot entity's rate; an incremental one takes about as long
  * either way.
  */
@@ -57,12 +58,14 @@ public final class HotKeyBenchmark {
     /** What to run. */
     public record Options(long events, long seed, Path workDir, Path results, String command, String piiSecret) {}
 
-    /** Wall times in seconds. */
-    public record Result(long events, double hot, double spread) {
+    /** Wall times in seconds, per runtime mode. */
+    public record Result(long events, double hot, double spread, double streamingHot, double streamingSpread) {
         public String render() {
-            return String.format("%,d events, parallelism 1: one entity %.1f s (%,.0f events/s), %,d entities %.1f s "
-                    + "(%,.0f events/s); hot / spread %.2f (target <= 2)", events, hot, events / hot, ENTITIES, spread,
-                    events / spread, hot / spread);
+            return String.format("%,d events, parallelism 1: batch: one entity %.1f s (%,.0f events/s), %,d entities %.1f s "
+                    + "(%,.0f events/s), hot / spread %.2f (target <= 2); streaming (RocksDB, over the same file): one entity %.1f s, "
+                    + "%,d entities %.1f s, hot / spread %.2f (target <= 2); streaming / batch: one entity %.2f, %,d entities %.2f "
+                    + "(target <= 2)", events, hot, events / hot, ENTITIES, spread, events / spread, hot / spread, streamingHot, ENTITIES,
+                    streamingSpread, streamingHot / streamingSpread, streamingHot / hot, ENTITIES, streamingSpread / spread);
         }
     }
 
@@ -72,11 +75,13 @@ public final class HotKeyBenchmark {
         CompiledSpec spec = SpecCompiler.compile(SPEC, "hot-key-bench.yaml");
         Path hot = write(options, "hot", 1);
         Path spread = write(options, "spread", ENTITIES);
-        backfill(options, spec, spread); // warms the JVM, so neither measured run pays for it
-        double hotSeconds = backfill(options, spec, hot);
-        double spreadSeconds = backfill(options, spec, spread);
-        Result result = new Result(options.events(), hotSeconds, spreadSeconds);
-        ResultsLog.append(options.results(), "hot key", ResultsLog.versions(""),
+        run(options, spec, spread, "batch"); // warms the JVM, so neither measured run pays for it
+        double hotSeconds = run(options, spec, hot, "batch");
+        double spreadSeconds = run(options, spec, spread, "batch");
+        double streamingHot = run(options, spec, hot, "streaming");
+        double streamingSpread = run(options, spec, spread, "streaming");
+        Result result = new Result(options.events(), hotSeconds, spreadSeconds, streamingHot, streamingSpread);
+        ResultsLog.append(options.results(), "hot key", ResultsLog.versions("RocksDB"),
                 String.format("%,d synthetic events half a second apart (all inside the 7-day window), one key vs %,d keys",
                         options.events(), ENTITIES), options.command(), result.render());
         return result;
@@ -103,15 +108,15 @@ public final class HotKeyBenchmark {
         return dir;
     }
 
-    private static double backfill(Options options, CompiledSpec spec, Path input) throws Exception {
+    private static double run(Options options, CompiledSpec spec, Path input, String mode) throws Exception {
         Path output = options.workDir().resolve("hot-key-output");
         OutputFiles.deleteRecursively(output);
         long t0 = System.nanoTime();
-        FeaturesJob.run(new FeaturesJobOptions("batch", input, output, null, 1, options.piiSecret(), "rocksdb", 0), spec);
+        FeaturesJob.run(new FeaturesJobOptions(mode, input, output, null, 1, options.piiSecret(), "rocksdb", 2_000), spec);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        long rows = RunSummary.of("batch", spec.name, List.of(input.resolve("events.jsonl")), false, output, seconds).featureRows();
+        long rows = RunSummary.of(mode, spec.name, List.of(input.resolve("events.jsonl")), false, output, seconds).featureRows();
         if (rows != options.events()) {
-            throw new IllegalStateException("hot-key run wrote " + rows + " rows for " + options.events() + " events");
+            throw new IllegalStateException("hot-key run (" + mode + ") wrote " + rows + " rows for " + options.events() + " events");
         }
         OutputFiles.deleteRecursively(output);
         return seconds;
