@@ -22,10 +22,11 @@ public final class EntityStateWriter extends KeyedStateBootstrapFunction<String,
 
     @Override
     public void open(OpenContext openContext) {
-        events = getRuntimeContext().getMapState(FeatureState.events());
-        pending = getRuntimeContext().getMapState(FeatureState.pending());
-        cleanupAt = getRuntimeContext().getState(FeatureState.cleanupAt());
-        forgetThrough = getRuntimeContext().getState(FeatureState.forgetThrough());
+        FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
+        events = state.events();
+        pending = state.pending();
+        cleanupAt = state.cleanupAt();
+        forgetThrough = state.forgetThrough();
     }
 
     @Override

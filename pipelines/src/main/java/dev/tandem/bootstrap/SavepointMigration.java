@@ -234,11 +234,12 @@ public final class SavepointMigration {
 
         @Override
         public void open(OpenContext openContext) {
-            events = getRuntimeContext().getMapState(FeatureState.events());
-            pending = getRuntimeContext().getMapState(FeatureState.pending());
-            cleanupAt = getRuntimeContext().getState(FeatureState.cleanupAt());
-            forgetThrough = getRuntimeContext().getState(FeatureState.forgetThrough());
-            history = getRuntimeContext().getState(FeatureState.legacyHistory());
+            FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
+            events = state.events();
+            pending = state.pending();
+            cleanupAt = state.cleanupAt();
+            forgetThrough = state.forgetThrough();
+            history = state.legacyHistory();
         }
 
         @Override

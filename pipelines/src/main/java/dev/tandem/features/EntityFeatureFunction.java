@@ -1,6 +1,5 @@
 package dev.tandem.features;
 
-import dev.tandem.asof.BufferedEvent;
 import dev.tandem.asof.EntityState;
 import dev.tandem.asof.FeatureGroup;
 import dev.tandem.ingest.CleanEvent;
@@ -73,12 +72,11 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
 
     @Override
     public void open(OpenContext openContext) {
-        pending = getRuntimeContext().getMapState(FeatureState.pending());
-        MapState<Long, BufferedEvent> events = getRuntimeContext().getMapState(FeatureState.events());
-        ValueState<EntityHistory> legacyHistory = getRuntimeContext().getState(FeatureState.legacyHistory());
-        entities = new EntityStates(features, events, legacyHistory, streaming, streaming ? STREAMING_CACHE : 4);
-        cleanupAt = getRuntimeContext().getState(FeatureState.cleanupAt());
-        forgetThrough = getRuntimeContext().getState(FeatureState.forgetThrough());
+        FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
+        pending = state.pending();
+        entities = new EntityStates(features, state.events(), state.legacyHistory(), streaming, streaming ? STREAMING_CACHE : 4);
+        cleanupAt = state.cleanupAt();
+        forgetThrough = state.forgetThrough();
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
         erasedCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").counter("erased_entities");
     }

@@ -1,7 +1,10 @@
 package dev.tandem.features;
 
 import dev.tandem.asof.BufferedEvent;
+import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -13,6 +16,16 @@ import org.apache.flink.api.common.typeinfo.Types;
  */
 public final class FeatureState {
     private FeatureState() {}
+
+    /** The state of one entity, opened from a keyed context (the operator, the bootstrap writer, the migration's reader). */
+    public record Handles(MapState<Long, BufferedEvent> events, MapState<Long, PendingEvents> pending, ValueState<Long> cleanupAt,
+            ValueState<Long> forgetThrough, ValueState<EntityHistory> legacyHistory) {
+        public static Handles open(RuntimeContext context) {
+            return new Handles(context.getMapState(FeatureState.events()), context.getMapState(FeatureState.pending()),
+                    context.getState(FeatureState.cleanupAt()), context.getState(FeatureState.forgetThrough()),
+                    context.getState(FeatureState.legacyHistory()));
+        }
+    }
 
     /** Events waiting for the watermark to pass their instant, by instant. */
     public static MapStateDescriptor<Long, PendingEvents> pending() {

@@ -53,14 +53,7 @@ class StreamingOverFilesITCase {
 
     @Test
     void filesNamedAgainstTimeOrderGiveBatchValues() throws Exception {
-        // consecutive chunks, the earliest in the file named last
-        Path input = Files.createDirectories(dir.resolve("chunks"));
-        int files = 6;
-        int chunk = (lines.size() + files - 1) / files;
-        for (int i = 0; i < files; i++) {
-            write(input.resolve("transactions-" + (files - 1 - i) + ".jsonl"), lines.subList(i * chunk, Math.min(lines.size(), (i + 1) * chunk)));
-        }
-        assertStreamingEqualsBatch(input);
+        assertStreamingEqualsBatch(chunksNamedAgainstTimeOrder(6));
     }
 
     @Test
@@ -78,12 +71,7 @@ class StreamingOverFilesITCase {
 
     @Test
     void theWatermarkMovesWhileTheFilesAreRead() throws Exception {
-        Path input = Files.createDirectories(dir.resolve("chunks"));
-        int files = 4;
-        int chunk = (lines.size() + files - 1) / files;
-        for (int i = 0; i < files; i++) {
-            write(input.resolve("transactions-" + (files - 1 - i) + ".jsonl"), lines.subList(i * chunk, Math.min(lines.size(), (i + 1) * chunk)));
-        }
+        Path input = chunksNamedAgainstTimeOrder(4);
         Configuration conf = new Configuration();
         conf.setString("execution.runtime-mode", "streaming");
         conf.setString("pipeline.auto-watermark-interval", "5 ms");
@@ -107,6 +95,16 @@ class StreamingOverFilesITCase {
         ParityReport parity = ParityChecker.compare(dir.resolve("batch"), dir.resolve("streaming"));
         assertThat(parity.passed()).as(parity.render()).isTrue();
         assertThat(parity.matched).isEqualTo(batch.featureRows());
+    }
+
+    /** The history in {@code files} consecutive chunks, the earliest in the file named last. */
+    private Path chunksNamedAgainstTimeOrder(int files) throws IOException {
+        Path input = Files.createDirectories(dir.resolve("chunks"));
+        int chunk = (lines.size() + files - 1) / files;
+        for (int i = 0; i < files; i++) {
+            write(input.resolve("transactions-" + (files - 1 - i) + ".jsonl"), lines.subList(i * chunk, Math.min(lines.size(), (i + 1) * chunk)));
+        }
+        return input;
     }
 
     private static void write(Path file, List<String> lines) throws IOException {
