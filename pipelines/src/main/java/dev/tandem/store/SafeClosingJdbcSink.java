@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * FATAL and an embedded job hung (measured with connector 4.0.0-2.0 on Flink 2.3). Here the task
  * fails with the first cause, the writer's close logs and swallows what follows, and the job
  * restarts from its checkpoint: the rows of the lost batch are written again after the restart,
- * and the upserts are idempotent. Everything else (state, committer, topology) is the connector's,
+ * and the upserts are idempotent. A database that refuses the writes (a missing table or privilege,
+ * a failed login) ends the job instead, whether a write or a restarted writer's login finds out
+ * ({@link RefusedWrites}). Everything else (state, committer, topology) is the connector's,
  * so savepoints are unchanged.
  */
 public final class SafeClosingJdbcSink<IN>
@@ -53,13 +55,21 @@ public final class SafeClosingJdbcSink<IN>
 
     @Override
     public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
-        return new Writer<>(sink.createWriter(context));
+        try {
+            return new Writer<>(sink.createWriter(context));
+        } catch (IOException | RuntimeException e) {
+            throw RefusedWrites.classify(e); // a restarted task logs in again: a refused login ends the job here too
+        }
     }
 
     @Override
     public StatefulSinkWriter<IN, JdbcWriterState> restoreWriter(WriterInitContext context, Collection<JdbcWriterState> state)
             throws IOException {
-        return new Writer<>(sink.restoreWriter(context, state));
+        try {
+            return new Writer<>(sink.restoreWriter(context, state));
+        } catch (IOException | RuntimeException e) {
+            throw RefusedWrites.classify(e);
+        }
     }
 
     @Override
