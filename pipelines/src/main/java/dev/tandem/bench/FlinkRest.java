@@ -37,6 +37,7 @@ public final class FlinkRest {
             conf.setString("rest.bind-port", String.valueOf(port));
             conf.setString("rest.port", String.valueOf(port));
             conf.setString("rest.bind-address", "127.0.0.1");
+            conf.setString("metrics.fetcher.update-interval", "1 s"); // task metrics in the REST answers every second, not every 10 s
             return new Embedded(conf, "http://127.0.0.1:" + port);
         }
 
@@ -87,6 +88,23 @@ public final class FlinkRest {
         JsonNode checkpoints = get("/jobs/" + jobId + "/checkpoints");
         return checkpoints == null ? new long[] {-1, -1}
                 : new long[] {checkpoints.path("counts").path("completed").asLong(), checkpoints.path("counts").path("failed").asLong()};
+    }
+
+    /**
+     * Records the job's tasks whose name starts with {@code prefix} have read so far, summed over
+     * them (the REST API's per-vertex read-records); -1 when no such task or no answer.
+     */
+    public long recordsReadBy(String prefix) {
+        JsonNode job = get("/jobs/" + jobId);
+        long read = -1;
+        if (job != null) {
+            for (JsonNode vertex : job.path("vertices")) {
+                if (vertex.path("name").asText().startsWith(prefix)) {
+                    read = Math.max(read, 0) + vertex.path("metrics").path("read-records").asLong();
+                }
+            }
+        }
+        return read;
     }
 
     /**

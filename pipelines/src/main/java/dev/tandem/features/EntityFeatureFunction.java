@@ -10,8 +10,8 @@ import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.EventIdOrder;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.function.Consumer;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
@@ -46,7 +46,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private final StageInputs inputs;
     private final boolean streaming;
 
-    private transient MapState<Long, PendingEvents> pending;
+    private transient PendingStore pending;
     private transient EntityStates entities;
     private transient ValueState<Long> cleanupAt;
     /** After an erasure: events pending up to this instant are emitted but not kept. */
@@ -73,12 +73,13 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     @Override
     public void open(OpenContext openContext) {
         FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
-        pending = state.pending();
+        pending = new PendingStore(state.pending(), streaming);
         entities = new EntityStates(features, state.events(), state.legacyHistory(), streaming, streaming ? STREAMING_CACHE : 4);
         cleanupAt = state.cleanupAt();
         forgetThrough = state.forgetThrough();
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
         erasedCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").counter("erased_entities");
+        getRuntimeContext().getMetricGroup().addGroup("tandem").gauge("entities_with_pending_events", pending::keys);
     }
 
     @Override
@@ -101,12 +102,13 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
                     "event arrived behind the watermark of entity group " + group.name(), event.eventId, event.eventTime, null));
             return;
         }
-        PendingEvents atInstant = pending.get(event.eventTime);
+        String key = ctx.getCurrentKey();
+        PendingEvents atInstant = pending.get(key, event.eventTime);
         if (atInstant == null) {
-            pending.put(event.eventTime, new PendingEvents(new CleanEvent[] {event}, new FeatureVector[] {row.vector}));
+            pending.put(key, event.eventTime, new PendingEvents(new CleanEvent[] {event}, new FeatureVector[] {row.vector}));
             ctx.timerService().registerEventTimeTimer(event.eventTime);
         } else {
-            pending.put(event.eventTime, atInstant.plus(event, row.vector));
+            pending.put(key, event.eventTime, atInstant.plus(event, row.vector));
         }
     }
 
@@ -118,10 +120,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private void forget(String key) throws Exception {
         entities.clear(key);
         cleanupAt.clear();
-        long newestPending = Long.MIN_VALUE;
-        for (Long instant : pending.keys()) {
-            newestPending = Math.max(newestPending, instant);
-        }
+        long newestPending = pending.newest(key);
         if (newestPending != Long.MIN_VALUE) {
             forgetThrough.update(newestPending);
         }
@@ -130,9 +129,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     @Override
     public void onTimer(long time, OnTimerContext ctx, Collector<EventRow> out) throws Exception {
         String key = ctx.getCurrentKey();
-        PendingEvents atInstant = pending.get(time);
+        PendingEvents atInstant = pending.remove(key, time);
         if (atInstant != null) {
-            pending.remove(time);
             Long forgotten = forgetThrough.value();
             if (forgotten != null && time <= forgotten) {
                 emit(key, time, atInstant, features.newState(), out); // emitted, not kept
@@ -158,9 +156,15 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         }
     }
 
-    /** Writes what changed in the entities since the last checkpoint to keyed state (called before each barrier). */
-    void flush(java.util.function.Consumer<String> setKey) throws Exception {
+    /** Writes what changed in the entities and pending events since the last checkpoint to keyed state (called before each barrier). */
+    void flush(Consumer<String> setKey) throws Exception {
         entities.flush(setKey);
+        pending.flush(setKey);
+    }
+
+    /** After a restore: the pending events of {@code keys} (every key with any) back on the heap, where the restored timers look. */
+    void loadPending(Iterable<String> keys, Consumer<String> setKey) throws Exception {
+        pending.load(keys, setKey);
     }
 
     /**

@@ -18,9 +18,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The feature operator under Flink's test harness: ordering, ties, lateness, state cleanup. */
 class EntityFeatureFunctionTest {
@@ -183,8 +186,9 @@ class EntityFeatureFunctionTest {
         assertThat(feature(c, "n_10m")).isZero();
     }
 
-    @Test
-    void entityStateIsInEveryCheckpointAndGivesTheSameValues() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"hashmap", "rocksdb"})
+    void entityStateAndPendingEventsAreInEveryCheckpointAndGiveTheSameValues(String backend) throws Exception {
         // Four hours of events, shuffled in blocks of about 20 minutes: the watermark (30 minutes behind)
         // moves on, so histories are built, changed and checkpointed along the way.
         Random random = new Random(11);
@@ -201,8 +205,9 @@ class EntityFeatureFunctionTest {
         Map<String, double[]> direct = run(events, arrival);
         assertThat(direct).hasSize(events.size());
 
-        // Restored from a checkpoint every 100 events: the heap's entities are gone, keyed state must hold them.
-        var h = restoredHarness(null);
+        // Restored from a checkpoint every 100 events: the heap's entities and pending events are gone,
+        // keyed state must hold them (events 30 minutes behind the newest are pending at every checkpoint).
+        var h = restoredHarness(null, backend);
         List<FeatureVector> out = new ArrayList<>();
         long newest = Long.MIN_VALUE;
         for (int i = 0; i < arrival.size(); i++) {
@@ -215,7 +220,7 @@ class EntityFeatureFunctionTest {
                 var snapshot = h.snapshot(i, i);
                 out.addAll(h.extractOutputValues().stream().map(r -> r.vector).toList());
                 h.close();
-                h = restoredHarness(snapshot); // the heap is gone: only what the checkpoint held survives
+                h = restoredHarness(snapshot, backend); // the heap is gone: only what the checkpoint held survives
             }
         }
         h.processWatermark(Long.MAX_VALUE);
@@ -228,9 +233,12 @@ class EntityFeatureFunctionTest {
     }
 
     private static KeyedOneInputStreamOperatorTestHarness<String, EventRow, EventRow> restoredHarness(
-            org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore, String backend) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
                 new EntityFeatureOperator(new EntityFeatureFunction(SPEC, 0, true)), (EventRow r) -> r.event.text[1], Types.STRING);
+        if (backend.equals("rocksdb")) {
+            harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        }
         if (restore != null) {
             harness.initializeState(restore);
         }
