@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -225,6 +226,10 @@ class EntityFeatureFunctionTest {
         }
         h.processWatermark(Long.MAX_VALUE);
         out.addAll(h.extractOutputValues().stream().map(r -> r.vector).toList());
+        h.prepareSnapshotPreBarrier(arrival.size());
+        try (var stale = h.getOperator().getKeyedStateBackend().getKeys(FeatureState.pending().getName(), VoidNamespace.INSTANCE)) {
+            assertThat(stale.count()).as("keys with pending events left in keyed state after every event fired").isZero();
+        }
         Map<String, double[]> cached = byId(out);
         assertThat(cached.keySet()).isEqualTo(direct.keySet()).hasSize(events.size());
         for (String id : direct.keySet()) {
