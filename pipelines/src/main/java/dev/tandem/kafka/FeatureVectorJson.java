@@ -1,20 +1,24 @@
 package dev.tandem.kafka;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /** A feature vector as the JSON scoring services read from the features topic. */
 public final class FeatureVectorJson implements Serializable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = new JsonFactory();
 
     private final CompiledSpec spec;
     private final String featureSetVersion;
     private transient List<CompiledSpec.Feature> features;
+    private transient ByteArrayOutputStream buffer;
 
     public FeatureVectorJson(CompiledSpec spec) {
         this.spec = spec;
@@ -24,35 +28,44 @@ public final class FeatureVectorJson implements Serializable {
     public byte[] toBytes(FeatureVector v) {
         if (features == null) {
             features = spec.allFeatures();
+            buffer = new ByteArrayOutputStream(512);
         }
-        ObjectNode node = JSON.createObjectNode();
-        if (spec.eventIdOrder.numeric()) {
-            node.put("event_id", Long.parseLong(v.eventId));
-        } else {
-            node.put("event_id", v.eventId);
-        }
-        node.put("event_time", v.eventTime);
-        for (int g = 0; g < spec.entities.size(); g++) {
-            node.put(spec.entities.get(g).keyName(), v.keys[g]);
-        }
-        for (int f = 0; f < features.size(); f++) {
-            double value = v.values[f];
-            String name = features.get(f).name();
-            if (Double.isNaN(value)) {
-                node.putNull(name);
-            } else if (features.get(f).agg().integral()) {
-                node.put(name, (long) value);
+        buffer.reset();
+        // Written token by token: a tree per vector (ObjectNode) cost a tenth of a feature stage's time.
+        try (JsonGenerator json = JSON.createGenerator(buffer)) {
+            json.writeStartObject();
+            if (spec.eventIdOrder.numeric()) {
+                json.writeNumberField("event_id", Long.parseLong(v.eventId));
             } else {
-                node.put(name, value);
+                json.writeStringField("event_id", v.eventId);
             }
+            json.writeNumberField("event_time", v.eventTime);
+            for (int g = 0; g < spec.entities.size(); g++) {
+                json.writeStringField(spec.entities.get(g).keyName(), v.keys[g]);
+            }
+            for (int f = 0; f < features.size(); f++) {
+                double value = v.values[f];
+                json.writeFieldName(features.get(f).name());
+                if (Double.isNaN(value)) {
+                    json.writeNull();
+                } else if (features.get(f).agg().integral()) {
+                    json.writeNumber((long) value);
+                } else {
+                    json.writeNumber(value);
+                }
+            }
+            json.writeStringField("feature_set_version", featureSetVersion);
+            // When the broker appended the event (epoch ms): a consumer measures its own freshness from it.
+            json.writeFieldName("source_appended_at");
+            if (v.ingestTime >= 0) {
+                json.writeNumber(v.ingestTime);
+            } else {
+                json.writeNull();
+            }
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        node.put("feature_set_version", featureSetVersion);
-        // When the broker appended the event (epoch ms): a consumer measures its own freshness from it.
-        if (v.ingestTime >= 0) {
-            node.put("source_appended_at", v.ingestTime);
-        } else {
-            node.putNull("source_appended_at");
-        }
-        return node.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return buffer.toByteArray();
     }
 }
