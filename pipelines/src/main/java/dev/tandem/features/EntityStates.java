@@ -44,6 +44,9 @@ final class EntityStates {
     private final int capacity;
     private final LinkedHashMap<String, EntityState> cache = new LinkedHashMap<>(1024, 0.75f, true);
     private final Map<String, Changes> changed = new HashMap<>();
+    /** The entity changed last and its changes: an instant's events and the drops they cause are one entity's in a row. */
+    private String lastKey;
+    private Changes lastChanges;
 
     /**
      * @param persistent whether keyed state must hold the events (streaming); a batch run sees each
@@ -112,11 +115,17 @@ final class EntityStates {
             }
         }
         changed.clear();
+        lastKey = null;
+        lastChanges = null;
         evictUnchanged(null);
     }
 
     private Changes changes(String key) {
-        return changed.computeIfAbsent(key, k -> new Changes());
+        if (lastChanges == null || !key.equals(lastKey)) {
+            lastChanges = changed.computeIfAbsent(key, k -> new Changes());
+            lastKey = key;
+        }
+        return lastChanges;
     }
 
     /** Events the entity drops leave keyed state too (or never reach it, when added since the last flush). */
