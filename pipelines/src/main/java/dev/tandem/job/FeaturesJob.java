@@ -76,6 +76,10 @@ public final class FeaturesJob {
         conf.setString("execution.runtime-mode", options.mode());
         conf.setString("parallelism.default", String.valueOf(options.parallelism()));
         conf.setString("pipeline.generic-types", "false");
+        // Chained operators pass records on without a deep copy: none of the job's operators changes a
+        // record it has passed on, and those that keep records (pending events, coalesced rows) keep
+        // ones made for them (a keyed stage's input is a fresh copy off the network).
+        conf.setString("pipeline.object-reuse", "true");
         conf.setString("pipeline.name", "tandem-features");
         if (!options.streaming()) {
             // Batch sorts every keyed input; the embedded TaskManager's default 128 MB of managed

@@ -204,6 +204,10 @@ public final class StreamingJob {
         conf.setString("parallelism.default", String.valueOf(options.parallelism()));
         conf.setString("pipeline.max-parallelism", String.valueOf(MAX_PARALLELISM));
         conf.setString("pipeline.generic-types", "false");
+        // Chained operators pass records on without a deep copy: none of the job's operators changes a
+        // record it has passed on, and those that keep records (pending events, coalesced rows) keep
+        // ones made for them (a keyed stage's input is a fresh copy off the network).
+        conf.setString("pipeline.object-reuse", "true");
         conf.setString("execution.checkpointing.interval", options.checkpointInterval().toMillis() + " ms");
         conf.setString("execution.checkpointing.mode", "EXACTLY_ONCE");
         conf.setString("execution.checkpointing.incremental", "true");
