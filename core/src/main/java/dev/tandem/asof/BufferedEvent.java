@@ -15,6 +15,8 @@ public class BufferedEvent {
     public double[] numbers;
     /** The group's text inputs (GroupLayout order); null for none. */
     public String[] texts;
+    /** Which of the group's where filters the event matches, one bit per filter (GroupLayout order). */
+    public long matches;
 
     public BufferedEvent() {}
 

@@ -28,8 +28,12 @@ import java.util.Map;
 public final class FeatureGroup implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    /** How one feature is read: its aggregation, window and input within the window, value slots. */
-    private record Read(Aggregation agg, int window, int input, int slot, int lat, int lon) implements Serializable {}
+    /**
+     * How one feature is read: its aggregation, window and input within the window, value slots,
+     * its filter's bit (-1: none) and a percentile's q in billionths.
+     */
+    private record Read(Aggregation agg, int window, int input, int slot, int lat, int lon, int filter, long qBillionths)
+            implements Serializable {}
 
     private final GroupLayout layout;
     private final EventIdOrder idOrder;
@@ -57,11 +61,13 @@ public final class FeatureGroup implements Serializable {
                     inputs.add(new LinkedHashMap<>());
                     window = lengths.size() - 1;
                 }
-                if (layout.input(f) >= 0) {
-                    input = need(inputs.get(window), needsOf(feature, layout.input(f)));
+                boolean stats = feature.agg() != Aggregation.FIRST_VALUE;
+                if (stats && (layout.input(f) >= 0 || layout.filter(f) >= 0)) {
+                    input = need(inputs.get(window), needsOf(feature, layout.input(f), layout.filter(f)));
                 }
             }
-            reads[f] = new Read(feature.agg(), window, input, layout.input(f), layout.lat(f), layout.lon(f));
+            long q = feature.q() == null ? 0 : feature.q().movePointRight(9).longValueExact();
+            reads[f] = new Read(feature.agg(), window, input, layout.input(f), layout.lat(f), layout.lon(f), layout.filter(f), q);
         }
         windowLengths = lengths.stream().mapToLong(Long::longValue).toArray();
         needs = inputs.stream().map(m -> m.values().toArray(InputStats.Needs[]::new)).toArray(InputStats.Needs[][]::new);
@@ -71,18 +77,18 @@ public final class FeatureGroup implements Serializable {
         return new FeatureGroup(spec, spec.entities.get(groupIndex));
     }
 
-    private static InputStats.Needs needsOf(CompiledSpec.Feature f, int input) {
+    private static InputStats.Needs needsOf(CompiledSpec.Feature f, int input, int filter) {
         Aggregation a = f.agg();
-        return new InputStats.Needs(f.textInput(), input,
+        return new InputStats.Needs(f.textInput(), input, filter,
                 a == Aggregation.SUM || a == Aggregation.AVG || a == Aggregation.RATIO_TO_AVG || a == Aggregation.STDDEV
                         || a == Aggregation.ZSCORE,
                 a == Aggregation.STDDEV || a == Aggregation.ZSCORE, a == Aggregation.MIN, a == Aggregation.MAX,
-                a == Aggregation.DISTINCT_COUNT);
+                a == Aggregation.DISTINCT_COUNT, a == Aggregation.PERCENTILE);
     }
 
     /** The index of the input's stats in the window, merging what several features need of it. */
     private static int need(Map<String, InputStats.Needs> window, InputStats.Needs n) {
-        String key = (n.text() ? "t" : "n") + n.input();
+        String key = (n.text() ? "t" : "n") + n.input() + "|" + n.filter();
         window.merge(key, n, InputStats.Needs::merge);
         return new ArrayList<>(window.keySet()).indexOf(key);
     }
@@ -138,7 +144,9 @@ public final class FeatureGroup implements Serializable {
 
     /** The group's projection of a cleaned event, as the state keeps it. */
     public BufferedEvent project(CleanEvent e) {
-        return new BufferedEvent(e.eventTime, e.eventId, layout.projectNumbers(e.numbers), layout.projectTexts(e.text));
+        BufferedEvent kept = new BufferedEvent(e.eventTime, e.eventId, layout.projectNumbers(e.numbers), layout.projectTexts(e.text));
+        kept.matches = layout.matches(e);
+        return kept;
     }
 
     /**
@@ -212,6 +220,8 @@ public final class FeatureGroup implements Serializable {
             case MAX -> w.extreme(r.input(), false);
             case STDDEV -> Math.sqrt(w.variance(r.input()));
             case DISTINCT_COUNT -> w.distinct(r.input());
+            case PERCENTILE -> w.percentile(r.input(), r.qBillionths());
+            case FIRST_VALUE -> w.first(r.slot(), r.filter());
             case ZSCORE -> FeatureMath.zScore(x, w.mean(r.input()), Math.sqrt(w.variance(r.input())));
             case RATIO_TO_AVG -> FeatureMath.safeRatio(x, w.mean(r.input()));
             case LAST_VALUE -> last == null ? Double.NaN : last.numbers[r.slot()];
@@ -219,6 +229,7 @@ public final class FeatureGroup implements Serializable {
             case DISTANCE_FROM_LAST -> last == null || own == null ? Double.NaN
                     : FeatureMath.haversineKm(last.numbers[r.lat()], last.numbers[r.lon()], own[r.lat()], own[r.lon()]);
             case VALUE -> x;
+            case ON_DEMAND -> throw new IllegalStateException("on-demand features belong to no group");
         };
     }
 
@@ -276,11 +287,17 @@ public final class FeatureGroup implements Serializable {
      */
     private static final class WindowReading {
         private final WindowState window;
+        private final EntityState state;
+        private final long asOf;
+        private final boolean fromKeptState;
         private final long windowStart;
         private final List<BufferedEvent> leaving = new ArrayList<>(0);
 
         WindowReading(WindowState window, EntityState state, long asOf, boolean fromKeptState) {
             this.window = window;
+            this.state = state;
+            this.asOf = asOf;
+            this.fromKeptState = fromKeptState;
             this.windowStart = window.startFor(asOf);
             if (fromKeptState) {
                 for (int i = window.front; i < state.end() && state.event(i).time < windowStart; i++) {
@@ -340,6 +357,73 @@ public final class FeatureGroup implements Serializable {
         double extreme(int input, boolean min) {
             InputStats in = window.inputs[input];
             return (min ? in.min : in.max).extremeFrom(windowStart);
+        }
+
+        /**
+         * The nearest-rank percentile: of the window's n values in ascending order, the one at rank
+         * ceil(q * n), q in billionths so the product is exact. With events leaving since the last
+         * advance (still in the tree), the rank is found among the values that stay: each step
+         * skips past at least one leaving value, so it takes at most one more step than they are.
+         */
+        double percentile(int input, long qBillionths) {
+            InputStats in = window.inputs[input];
+            long n = count(input);
+            if (n == 0) {
+                return Double.NaN;
+            }
+            long k = (qBillionths * n + 999_999_999L) / 1_000_000_000L;
+            if (leaving.isEmpty()) {
+                return in.ranked.select((int) k);
+            }
+            double[] gone = leaving.stream().map(in::valueOf).filter(v -> v != null)
+                    .mapToDouble(v -> (Double) v + 0.0).sorted().toArray();
+            long rank = k;
+            while (true) {
+                double v = in.ranked.select((int) rank);
+                long staying = in.ranked.countAtMost(v) - countAtMost(gone, v);
+                if (staying >= k) {
+                    return v;
+                }
+                rank += k - staying;
+            }
+        }
+
+        private static int countAtMost(double[] sorted, double v) {
+            int lo = 0;
+            int hi = sorted.length;
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (Double.compare(sorted[mid], v) <= 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            return lo;
+        }
+
+        /**
+         * The value in number slot {@code slot} of the window's oldest event that matches the filter
+         * (every event when -1), NaN when there is none. Without a filter that event is the window's
+         * front; with one, the events before the first match are stepped over.
+         */
+        double first(int slot, int filter) {
+            int i;
+            if (fromKeptState) {
+                i = window.front + leaving.size();
+            } else {
+                i = state.start();
+                while (i < state.end() && state.event(i).time < windowStart) {
+                    i++;
+                }
+            }
+            for (; i < state.end() && state.event(i).time < asOf; i++) {
+                BufferedEvent e = state.event(i);
+                if (filter < 0 || (e.matches & (1L << filter)) != 0) {
+                    return e.numbers[slot];
+                }
+            }
+            return Double.NaN;
         }
 
         long distinct(int input) {

@@ -1,19 +1,24 @@
 package dev.tandem.asof;
 
 /**
- * What one window keeps about one input (a numeric or text value the group projects): the count
- * of present values and, as the group's features need them, their exact sum and sum of squares,
- * sliding minimum and maximum, and counted distinct values. Everything is updated incrementally
- * when an event enters or leaves the window.
+ * What one window keeps about one input (a numeric or text value the group projects, or the event
+ * itself, input -1), among the events that match its filter (-1: every event): the count of present
+ * values and, as the group's features need them, their exact sum and sum of squares, sliding
+ * minimum and maximum, counted distinct values and the values in order (percentiles). Everything
+ * is updated incrementally when an event enters or leaves the window.
  */
 final class InputStats {
-    /** Which input, and what its features need. */
-    record Needs(boolean text, int input, boolean sum, boolean squares, boolean min, boolean max, boolean distinct)
-            implements java.io.Serializable {
+    /** Which input under which filter, and what its features need. */
+    record Needs(boolean text, int input, int filter, boolean sum, boolean squares, boolean min, boolean max,
+            boolean distinct, boolean ranked) implements java.io.Serializable {
         Needs merge(Needs o) {
-            return new Needs(text, input, sum || o.sum, squares || o.squares, min || o.min, max || o.max, distinct || o.distinct);
+            return new Needs(text, input, filter, sum || o.sum, squares || o.squares, min || o.min, max || o.max,
+                    distinct || o.distinct, ranked || o.ranked);
         }
     }
+
+    /** The value of an input -1 (the event itself) in an event that matches the filter. */
+    private static final Object MATCHED_EVENT = Boolean.TRUE;
 
     final Needs needs;
     long count;
@@ -22,6 +27,7 @@ final class InputStats {
     final MonotonicDeque min;
     final MonotonicDeque max;
     final CountedValues distinct;
+    final OrderStatistics ranked;
 
     InputStats(Needs needs) {
         this.needs = needs;
@@ -30,10 +36,17 @@ final class InputStats {
         this.min = needs.min() ? new MonotonicDeque(true) : null;
         this.max = needs.max() ? new MonotonicDeque(false) : null;
         this.distinct = needs.distinct() ? new CountedValues() : null;
+        this.ranked = needs.ranked() ? new OrderStatistics() : null;
     }
 
-    /** The input's value in an event, or null when it has none. */
+    /** The input's value in an event, or null when it has none or does not match the filter. */
     Object valueOf(BufferedEvent e) {
+        if (needs.filter() >= 0 && (e.matches & (1L << needs.filter())) == 0) {
+            return null;
+        }
+        if (needs.input() < 0) {
+            return MATCHED_EVENT;
+        }
         if (needs.text()) {
             return e.texts[needs.input()];
         }
@@ -50,12 +63,15 @@ final class InputStats {
         if (distinct != null) {
             distinct.add(value);
         }
-        if (needs.text()) {
+        if (!(value instanceof Double number)) {
             return;
         }
-        double v = (Double) value;
+        double v = number;
         if (sum != null) {
             sum.add(v);
+        }
+        if (ranked != null) {
+            ranked.add(v);
         }
         if (squares != null) {
             squares.addSquare(v);
@@ -84,12 +100,15 @@ final class InputStats {
         if (distinct != null) {
             distinct.remove(value);
         }
-        if (needs.text()) {
+        if (!(value instanceof Double number)) {
             return;
         }
-        double v = (Double) value;
+        double v = number;
         if (sum != null) {
             sum.subtract(v);
+        }
+        if (ranked != null) {
+            ranked.remove(v);
         }
         if (squares != null) {
             squares.subtractSquare(v);

@@ -1,5 +1,7 @@
 package dev.tandem.features;
 
+import dev.tandem.expr.FeatureExpression;
+import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.Aggregation;
 import dev.tandem.spec.CompiledSpec;
 import java.io.Serializable;
@@ -19,6 +21,12 @@ public final class GroupLayout implements Serializable {
     final int[] input;
     final int[] lat;
     final int[] lon;
+    /** The group's distinct where filters (at most 64: an event keeps whether it matches each as one bit). */
+    final FeatureExpression[] filters;
+    /** Per feature: index of its filter in {@link #filters}, or -1. */
+    final int[] filter;
+    /** Text slots the filters read (kept on the event until the group's stage, not in its history). */
+    final int[] filterTextSlots;
 
     public GroupLayout(CompiledSpec.EntityGroup group) {
         List<Integer> numbers = new ArrayList<>();
@@ -36,6 +44,26 @@ public final class GroupLayout implements Serializable {
         }
         numberSlots = numbers.stream().mapToInt(Integer::intValue).toArray();
         textSlots = texts.stream().mapToInt(Integer::intValue).toArray();
+        List<FeatureExpression> distinct = new ArrayList<>();
+        List<String> sources = new ArrayList<>();
+        filter = new int[features.size()];
+        for (int i = 0; i < features.size(); i++) {
+            FeatureExpression where = features.get(i).where();
+            filter[i] = where == null ? -1 : sources.indexOf(where.source());
+            if (where != null && filter[i] < 0) {
+                sources.add(where.source());
+                distinct.add(where);
+                filter[i] = distinct.size() - 1;
+            }
+        }
+        if (distinct.size() > Long.SIZE) {
+            throw new IllegalArgumentException("group " + group.name() + " has " + distinct.size()
+                    + " distinct where filters; at most " + Long.SIZE + " are supported");
+        }
+        filters = distinct.toArray(FeatureExpression[]::new);
+        filterTextSlots = distinct.stream().flatMap(e -> e.reads().stream())
+                .filter(v -> v.space() == FeatureExpression.Space.TEXT)
+                .mapToInt(FeatureExpression.Variable::slot).distinct().toArray();
     }
 
     private static int project(List<Integer> slots, int slot) {
@@ -61,6 +89,26 @@ public final class GroupLayout implements Serializable {
         return lon[f];
     }
 
+    /** Index of feature {@code f}'s where filter (its bit in {@link #matches}), or -1. */
+    public int filter(int f) {
+        return filter[f];
+    }
+
+    /** Which of the group's filters the event matches, one bit each. */
+    public long matches(CleanEvent e) {
+        if (filters.length == 0) {
+            return 0;
+        }
+        FeatureExpression.Values values = FeatureExpression.Values.of(e.numbers, e.text);
+        long bits = 0;
+        for (int i = 0; i < filters.length; i++) {
+            if (filters[i].matches(values)) {
+                bits |= 1L << i;
+            }
+        }
+        return bits;
+    }
+
     public int numberWidth() {
         return numberSlots.length;
     }
@@ -72,6 +120,12 @@ public final class GroupLayout implements Serializable {
     /** The event's text slots the group's features read (its key slot aside). */
     public int[] textSlots() {
         return textSlots.clone();
+    }
+
+    /** The event's text slots the group's stage reads: its features' and its filters'. */
+    public int[] readTextSlots() {
+        return java.util.stream.IntStream.concat(java.util.Arrays.stream(textSlots), java.util.Arrays.stream(filterTextSlots))
+                .distinct().toArray();
     }
 
     public double[] projectNumbers(double[] numbers) {

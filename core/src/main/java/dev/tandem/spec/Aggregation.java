@@ -15,10 +15,16 @@ public enum Aggregation {
     DISTINCT_COUNT(true, Needs.ANY_FIELD, true),
     ZSCORE(true, Needs.NUMBER, false),
     RATIO_TO_AVG(true, Needs.NUMBER, false),
+    /** Nearest rank: the window's values sorted ascending, the one at ceil(q * n) (1-based). */
+    PERCENTILE(true, Needs.NUMBER, false),
+    /** The field's value in the window's oldest event (ties on time: the smaller event id). */
+    FIRST_VALUE(true, Needs.NUMBER, false),
     LAST_VALUE(false, Needs.NUMBER, false),
     TIME_SINCE_LAST(false, Needs.NOTHING, false),
     DISTANCE_FROM_LAST(false, Needs.LAT_LON, false),
-    VALUE(false, Needs.NUMBER, false);
+    VALUE(false, Needs.NUMBER, false),
+    /** Not a group's: a top-level on_demand feature, an expression over the row's fields and features. */
+    ON_DEMAND(false, Needs.NOTHING, false);
 
     /** What the feature reads from each event. */
     public enum Needs { NOTHING, OPTIONAL_FIELD, NUMBER, ANY_FIELD, LAT_LON }

@@ -1,5 +1,6 @@
 package dev.tandem.spec;
 
+import dev.tandem.expr.FeatureExpression;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,10 +26,21 @@ public final class CompiledSpec implements Serializable {
     /** A derived value: function, its arguments by name and by slot (number or text per the function), number slot. */
     public record DerivedField(String name, String fn, List<String> args, int[] argSlots, int slot) implements Serializable {}
 
-    /** One feature with its inputs resolved. {@code slot} is a text slot when {@code textInput}. */
+    /**
+     * One feature with its inputs resolved. {@code slot} is a text slot when {@code textInput};
+     * {@code where} the filter of the events it aggregates (null: every event); {@code q} a
+     * percentile's fraction, exact (null for other aggregations); {@code expr} an on-demand
+     * feature's expression (null for a group's features).
+     */
     public record Feature(
             String name, Aggregation agg, int slot, boolean textInput, int latSlot, int lonSlot,
-            long windowMillis) implements Serializable {}
+            long windowMillis, FeatureExpression where, java.math.BigDecimal q, FeatureExpression expr) implements Serializable {
+
+        /** An on-demand feature: computed per row from its fields and its other features. */
+        static Feature onDemand(String name, FeatureExpression expr) {
+            return new Feature(name, Aggregation.ON_DEMAND, -1, false, -1, -1, 0, null, null, expr);
+        }
+    }
 
     /** Features over one entity key; {@code offset} is where they start in the full vector. */
     public record EntityGroup(
@@ -74,6 +86,8 @@ public final class CompiledSpec implements Serializable {
     public final String origin;
     /** Label source for training sets; null when the spec declares none. */
     public final Labels labels;
+    /** On-demand features, in spec order: after every group's in the vector. */
+    public final List<Feature> onDemand;
 
     /** The compiled label section. */
     public record Labels(String filesGlob, String eventIdField, String timeField, long maturityMillis) implements Serializable {}
@@ -102,6 +116,7 @@ public final class CompiledSpec implements Serializable {
         this.fingerprint = b.fingerprint;
         this.origin = b.origin;
         this.labels = b.labels;
+        this.onDemand = Collections.unmodifiableList(new ArrayList<>(b.onDemand));
     }
 
     /** Every feature in output order: entity groups in spec order, features in group order. */
@@ -118,10 +133,17 @@ public final class CompiledSpec implements Serializable {
     public List<Feature> allFeatures() {
         List<Feature> all = new ArrayList<>();
         entities.forEach(e -> all.addAll(e.features()));
+        all.addAll(onDemand);
         return all;
     }
 
+    /** The length of a complete vector: every group's features, then the on-demand ones. */
     public int featureCount() {
+        return groupFeatureCount() + onDemand.size();
+    }
+
+    /** Where the on-demand features start in the vector: after every group's. */
+    public int groupFeatureCount() {
         return entities.stream().mapToInt(e -> e.features().size()).sum();
     }
 
@@ -150,5 +172,6 @@ public final class CompiledSpec implements Serializable {
         String fingerprint;
         String origin;
         Labels labels;
+        final List<Feature> onDemand = new ArrayList<>();
     }
 }

@@ -1,5 +1,6 @@
 package dev.tandem.spec;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +9,12 @@ import java.util.Map;
  * A feature spec as its author writes it (YAML, snake_case keys). {@link SpecCompiler} checks it
  * and turns it into the {@link CompiledSpec} that jobs run.
  */
-public record FeatureSpec(Integer version, String name, Source source, Labels labels, List<Entity> entities)
+public record FeatureSpec(Integer version, String name, Source source, Labels labels, List<Entity> entities,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<OnDemand> onDemand)
         implements Serializable {
+
+    /** A feature computed per row from the row's fields and the features of any group: {@code expr}, a number. */
+    public record OnDemand(String name, String expr) implements Serializable {}
 
     /**
      * Where labels come from, for training sets: label records name the event they label and when
@@ -51,10 +56,16 @@ public record FeatureSpec(Integer version, String name, Source source, Labels la
             implements Serializable {}
 
     /**
-     * One feature. {@code agg}: count, sum, avg, min, max, stddev, distinct_count, last_value,
-     * time_since_last, distance_from_last, zscore, ratio_to_avg or value. {@code fields} names
-     * the latitude and longitude for distance_from_last.
+     * One feature. {@code agg}: count, sum, avg, min, max, stddev, distinct_count, percentile,
+     * first_value, last_value, time_since_last, distance_from_last, zscore, ratio_to_avg or value.
+     * {@code fields} names the latitude and longitude for distance_from_last; {@code where} filters
+     * the events a windowed feature aggregates; {@code q} is a percentile's fraction. Keys added
+     * after the first release are left out of the fingerprint when absent, so a spec that does not
+     * use them keeps its feature-set version.
      */
-    public record Feature(String name, String agg, String field, List<String> fields, String window)
+    public record Feature(
+            String name, String agg, String field, List<String> fields, String window,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String where,
+            @JsonInclude(JsonInclude.Include.NON_NULL) java.math.BigDecimal q)
             implements Serializable {}
 }

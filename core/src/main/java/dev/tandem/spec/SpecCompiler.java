@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.tandem.expr.FeatureExpression;
 import dev.tandem.spec.CompiledSpec.Clean;
 import dev.tandem.spec.CompiledSpec.Pii;
 import dev.tandem.udfs.logic.CurrencyNormalizer;
@@ -91,7 +92,7 @@ public final class SpecCompiler {
                             s.idleness(), s.maxRecordBytes(), s.dedupTtl(), s.baseCurrency(), null, s.fields(), s.derived()),
                     spec.labels() == null ? null : new FeatureSpec.Labels(null, spec.labels().eventId(), spec.labels().time(),
                             spec.labels().maturity()),
-                    spec.entities());
+                    spec.entities(), spec.onDemand());
             byte[] canonical = CANONICAL.writeValueAsBytes(definitions);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(digest, 0, 8);
@@ -140,6 +141,9 @@ public final class SpecCompiler {
                 CompiledSpec.EntityGroup group = compileEntity(entity, offset, featureNames);
                 out.entities.add(group);
                 offset += group.features().size();
+            }
+            if (spec.onDemand() != null) {
+                compileOnDemand(spec.onDemand(), featureNames);
             }
             out.textSlots = textSlot.size();
             out.numberSlots = numberSlot.size();
@@ -285,6 +289,9 @@ public final class SpecCompiler {
 
         private CompiledSpec.Feature compileFeature(String name, FeatureSpec.Feature feature, long ttl, String where) {
             Aggregation agg = Aggregation.parse(require(feature.agg(), "agg of " + name), where);
+            if (agg == Aggregation.ON_DEMAND) {
+                throw new SpecException(where + ": on-demand features are declared in the spec's on_demand list, not in a group");
+            }
             long window = 0;
             if (agg.windowRequired() || feature.window() != null) {
                 if (!agg.windowRequired()) {
@@ -325,7 +332,90 @@ public final class SpecCompiler {
                     }
                 }
             }
-            return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window);
+            FeatureExpression filter = feature.where() == null ? null : filter(feature.where(), agg, window, where);
+            return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window, filter, fraction(feature.q(), agg, where), null);
+        }
+
+        /** On-demand features: expressions over the row's fields and every group's features, compiled once. */
+        private void compileOnDemand(List<FeatureSpec.OnDemand> onDemand, Set<String> featureNames) {
+            Map<String, FeatureExpression.Variable> names = expressionNames();
+            int index = 0;
+            for (CompiledSpec.EntityGroup g : out.entities) {
+                for (CompiledSpec.Feature f : g.features()) {
+                    if (names.containsKey(f.name())) {
+                        throw error("entities." + g.name() + ".features." + f.name(),
+                                "is also the name of a field; on_demand expressions could not tell them apart");
+                    }
+                    names.put(f.name(), new FeatureExpression.Variable(f.name(), FeatureExpression.Space.FEATURE, index++));
+                }
+            }
+            for (FeatureSpec.OnDemand d : onDemand) {
+                String name = require(d == null ? null : d.name(), "on_demand[].name");
+                String where = where("on_demand." + name);
+                if (!featureNames.add(name)) {
+                    throw new SpecException(where + ": feature names must be unique");
+                }
+                if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                    throw new SpecException(where + ": feature names are letters, digits and _ (they become columns)");
+                }
+                String expr = require(d.expr(), "on_demand." + name + ".expr");
+                try {
+                    out.onDemand.add(CompiledSpec.Feature.onDemand(name,
+                            FeatureExpression.compile(expr, FeatureExpression.Kind.NUMBER, names)));
+                } catch (IllegalArgumentException e) {
+                    throw new SpecException(where + ".expr: '" + expr + "' " + e.getMessage());
+                }
+            }
+        }
+
+        /** A feature's where filter, compiled over the event's fields; only windowed features take one. */
+        private FeatureExpression filter(String expression, Aggregation agg, long window, String where) {
+            if (window <= 0) {
+                throw new SpecException(where + ".where: " + agg.name().toLowerCase(Locale.ROOT)
+                        + " takes no where (it applies to windowed features)");
+            }
+            try {
+                return FeatureExpression.compile(expression, FeatureExpression.Kind.FILTER, expressionNames());
+            } catch (IllegalArgumentException e) {
+                throw new SpecException(where + ".where: '" + expression + "' " + e.getMessage());
+            }
+        }
+
+        /** A percentile's q: 0 < q <= 1, at most 9 decimal places, exact. */
+        private static java.math.BigDecimal fraction(java.math.BigDecimal q, Aggregation agg, String where) {
+            if (agg != Aggregation.PERCENTILE) {
+                if (q != null) {
+                    throw new SpecException(where + ".q: only percentile takes q");
+                }
+                return null;
+            }
+            if (q == null) {
+                throw new SpecException(where + ".q: percentile needs q, a fraction in (0, 1] (0.5 for the median)");
+            }
+            if (q.signum() <= 0 || q.compareTo(java.math.BigDecimal.ONE) > 0) {
+                throw new SpecException(where + ".q: " + q.toPlainString() + " is outside (0, 1]");
+            }
+            if (q.stripTrailingZeros().scale() > 9) {
+                throw new SpecException(where + ".q: " + q.toPlainString() + " has more than 9 decimal places");
+            }
+            return q.stripTrailingZeros();
+        }
+
+        /** The names expressions can read: every kept field (after as:) and derived value. */
+        private Map<String, FeatureExpression.Variable> expressionNames() {
+            Map<String, FeatureExpression.Variable> names = new HashMap<>();
+            for (CompiledSpec.InputField f : out.inputFields) {
+                if (f.slot() < 0) {
+                    continue;
+                }
+                FeatureExpression.Space space = !f.numeric() ? FeatureExpression.Space.TEXT
+                        : f.type() == FieldType.BOOLEAN ? FeatureExpression.Space.BOOLEAN : FeatureExpression.Space.NUMBER;
+                names.put(f.outputName(), new FeatureExpression.Variable(f.outputName(), space, f.slot()));
+            }
+            for (CompiledSpec.DerivedField d : out.derivedFields) {
+                names.put(d.name(), new FeatureExpression.Variable(d.name(), FeatureExpression.Space.NUMBER, d.slot()));
+            }
+            return names;
         }
 
         private CompiledSpec.InputField inputField(String name, String where) {

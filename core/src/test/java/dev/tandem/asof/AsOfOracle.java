@@ -1,7 +1,10 @@
 package dev.tandem.asof;
 
+import dev.tandem.expr.FeatureExpression;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.CompiledSpec;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
@@ -25,7 +28,8 @@ public final class AsOfOracle {
         double[] out = new double[group.features().size()];
         for (int f = 0; f < out.length; f++) {
             CompiledSpec.Feature feature = group.features().get(f);
-            List<CleanEvent> window = before.stream().filter(e -> e.eventTime >= at - feature.windowMillis()).toList();
+            List<CleanEvent> window = before.stream().filter(e -> e.eventTime >= at - feature.windowMillis())
+                    .filter(e -> feature.where() == null || feature.where().matches(FeatureExpression.Values.of(e.numbers, e.text))).toList();
             double[] values = feature.slot() < 0 || feature.textInput() ? new double[0]
                     : window.stream().mapToDouble(e -> e.numbers[feature.slot()]).filter(v -> !Double.isNaN(v)).toArray();
             double mean = values.length == 0 ? Double.NaN : Arrays.stream(values).sum() / values.length;
@@ -41,6 +45,8 @@ public final class AsOfOracle {
                 case MIN -> Arrays.stream(values).min().orElse(Double.NaN);
                 case MAX -> Arrays.stream(values).max().orElse(Double.NaN);
                 case STDDEV -> std;
+                case PERCENTILE -> values.length == 0 ? Double.NaN : nearestRank(values, feature.q());
+                case FIRST_VALUE -> window.stream().min(BY_TIME_AND_ID).map(e -> e.numbers[feature.slot()]).orElse(Double.NaN);
                 case DISTINCT_COUNT -> window.stream().map(e -> feature.textInput() ? e.text[feature.slot()]
                         : Double.isNaN(e.numbers[feature.slot()]) ? null : (Object) e.numbers[feature.slot()])
                         .filter(v -> v != null).distinct().count();
@@ -52,9 +58,18 @@ public final class AsOfOracle {
                         : greatCircleKm(last.numbers[feature.latSlot()], last.numbers[feature.lonSlot()],
                                 probe.numbers[feature.latSlot()], probe.numbers[feature.lonSlot()]);
                 case VALUE -> own;
+                case ON_DEMAND -> throw new IllegalArgumentException("on-demand features belong to no group");
             };
         }
         return out;
+    }
+
+    /** The value at rank ceil(q * n) of the n values in ascending order, q * n exact. */
+    private static double nearestRank(double[] values, BigDecimal q) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int rank = q.multiply(BigDecimal.valueOf(sorted.length)).setScale(0, RoundingMode.CEILING).intValueExact();
+        return sorted[rank - 1];
     }
 
     /** The haversine formula on a sphere of the mean Earth radius, 6371.0088 km. */

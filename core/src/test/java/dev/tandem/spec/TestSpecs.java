@@ -4,7 +4,7 @@ package dev.tandem.spec;
 public final class TestSpecs {
     private TestSpecs() {}
 
-    /** Sensor readings keyed by device: one group, every aggregation kind. */
+    /** Sensor readings keyed by device: one group with every aggregation kind and where filters, one more group, on-demand features over both. */
     public static final String SENSORS = """
             name: sensors
             source:
@@ -39,11 +39,21 @@ public final class TestSpecs {
                   - { name: since_last, agg: time_since_last }
                   - { name: km_from_last, agg: distance_from_last, fields: [lat, lon] }
                   - { name: temp_now,   agg: value, field: temp }
+                  - { name: n_s1_10m,   agg: count, window: 10m, where: "site == 's1'" }
+                  - { name: warm_avg_10m, agg: avg, field: temp, window: 10m, where: "temp > 22 || site in ['s2', 's3']" }
+                  - { name: p90_10m,    agg: percentile, field: temp, window: 10m, q: 0.9 }
+                  - { name: warm_median_10m, agg: percentile, field: temp, window: 10m, q: 0.5, where: "temp > 18.5" }
+                  - { name: first_temp_10m, agg: first_value, field: temp, window: 10m }
+                  - { name: first_not_s2_10m, agg: first_value, field: temp, window: 10m, where: "site != 's2'" }
               - name: device_hourly
                 key: device
                 state_ttl: 2h
                 features:
                   - { name: n_1h, agg: count, window: 1h }
+            on_demand:
+              - { name: temp_vs_avg_10m, expr: "temp / avg_10m" }
+              - { name: s1_share_1h, expr: "n_s1_10m / n_1h" }
+              - { name: km_if_s1, expr: "site == 's1' ? km_from_last : -1" }
             """;
 
     public static CompiledSpec sensors() {

@@ -1,5 +1,7 @@
 package dev.tandem.bench;
 
+import dev.tandem.expr.ExpressionSql;
+import dev.tandem.expr.FeatureExpression;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.CompiledSpec;
 import java.sql.Connection;
@@ -48,6 +50,19 @@ final class DuckDbFeatures implements AutoCloseable {
                     numberSlots.add(f.latSlot());
                     numberSlots.add(f.lonSlot());
                 }
+                if (f.where() != null) {
+                    readSlots(f.where());
+                }
+            }
+        }
+        spec.onDemand.forEach(d -> readSlots(d.expr()));
+    }
+
+    /** The columns an expression reads are loaded too. */
+    private void readSlots(FeatureExpression e) {
+        for (FeatureExpression.Variable v : e.reads()) {
+            if (v.space() != FeatureExpression.Space.FEATURE) {
+                (v.space() == FeatureExpression.Space.TEXT ? textSlots : numberSlots).add(v.slot());
             }
         }
     }
@@ -111,7 +126,7 @@ final class DuckDbFeatures implements AutoCloseable {
     private void appendRows(List<CleanEvent> events) throws SQLException {
         StringBuilder ddl = new StringBuilder("CREATE TABLE raw (idx INTEGER, is_event BOOLEAN, event_id "
                 + (spec.eventIdOrder.numeric() ? "BIGINT" : "VARCHAR") + ", t_ms BIGINT");
-        spec.entities.forEach(g -> ddl.append(", k").append(g.keySlot()).append(" VARCHAR"));
+        java.util.Arrays.stream(keySlots()).forEach(k -> ddl.append(", k").append(k).append(" VARCHAR"));
         numberSlots.forEach(s -> ddl.append(", n").append(s).append(" DOUBLE"));
         textSlots.forEach(s -> ddl.append(", s").append(s).append(" VARCHAR"));
         try (Statement st = connection.createStatement()) {
@@ -129,13 +144,13 @@ final class DuckDbFeatures implements AutoCloseable {
                     appender.append(e.eventId);
                 }
                 appender.append(e.eventTime);
-                for (CompiledSpec.EntityGroup g : spec.entities) {
-                    appender.append(e.text[g.keySlot()]);
+                for (int k : keySlots()) {
+                    appender.append(e.text[k]);
                 }
                 for (int s : numberSlots) {
                     double v = e.numbers[s];
                     if (Double.isNaN(v)) {
-                        appender.append((String) null);
+                        appender.appendNull();
                     } else {
                         appender.append(v);
                     }
@@ -146,6 +161,11 @@ final class DuckDbFeatures implements AutoCloseable {
                 appender.endRow();
             }
         }
+    }
+
+    /** The key columns: one per key slot, however many groups share it. */
+    private int[] keySlots() {
+        return spec.entities.stream().mapToInt(CompiledSpec.EntityGroup::keySlot).distinct().toArray();
     }
 
     private void createEventsTable() throws SQLException {
@@ -201,17 +221,22 @@ final class DuckDbFeatures implements AutoCloseable {
             String last = window(windows, key, g.stateTtlMillis());
             for (CompiledSpec.Feature f : g.features()) {
                 String col = f.slot() < 0 ? null : (f.textInput() ? "s" : "n") + f.slot();
-                String w = f.windowMillis() > 0 ? window(windows, key, f.windowMillis()) : null;
-                String avg = "AVG(" + col + ") OVER " + w;
-                String std = "STDDEV_POP(" + col + ") OVER " + w;
+                String w = (f.where() == null ? "" : " FILTER (WHERE " + filterSql(f) + ")")
+                        + (f.windowMillis() > 0 ? " OVER " + window(windows, key, f.windowMillis()) : "");
+                String avg = "AVG(" + col + ")" + w;
+                String std = "STDDEV_POP(" + col + ")" + w;
                 String expr = switch (f.agg()) {
-                    case COUNT -> col == null ? "COUNT(is_event) OVER " + w : "COUNT(" + col + ") OVER " + w;
-                    case SUM -> "COALESCE(SUM(" + col + ") OVER " + w + ", 0)";
+                    case COUNT -> col == null ? "COUNT(is_event)" + w : "COUNT(" + col + ")" + w;
+                    case SUM -> "COALESCE(SUM(" + col + ")" + w + ", 0)";
                     case AVG -> avg;
-                    case MIN -> "MIN(" + col + ") OVER " + w;
-                    case MAX -> "MAX(" + col + ") OVER " + w;
+                    case MIN -> "MIN(" + col + ")" + w;
+                    case MAX -> "MAX(" + col + ")" + w;
                     case STDDEV -> std;
-                    case DISTINCT_COUNT -> "COUNT(DISTINCT " + col + ") OVER " + w;
+                    case DISTINCT_COUNT -> "COUNT(DISTINCT " + col + ")" + w;
+                    case PERCENTILE -> "quantile_disc(" + col + ", " + f.q().toPlainString() + ")" + w;
+                    // The oldest event of the window by (time, id), its value NULL or not; query rows have no key.
+                    case FIRST_VALUE -> "arg_min_null(" + col + ", CASE WHEN is_event" + (f.where() == null ? "" : " AND " + filterSql(f))
+                            + " THEN (t, event_id) END) OVER " + window(windows, key, f.windowMillis());
                     case ZSCORE -> "CASE WHEN " + std + " > 0 THEN (" + col + " - " + avg + ") / " + std + " END";
                     case RATIO_TO_AVG -> "CASE WHEN " + avg + " <> 0 THEN " + col + " / " + avg + " END";
                     case LAST_VALUE -> lastOf(col, last);
@@ -219,14 +244,42 @@ final class DuckDbFeatures implements AutoCloseable {
                     case DISTANCE_FROM_LAST -> haversine(lastOf("n" + f.latSlot(), last), lastOf("n" + f.lonSlot(), last),
                             "n" + f.latSlot(), "n" + f.lonSlot());
                     case VALUE -> col;
+                    case ON_DEMAND -> throw new IllegalStateException("on-demand features belong to no group");
                 };
                 columns.add("CAST(" + expr + " AS DOUBLE) AS \"" + f.name() + "\"");
             }
         }
-        StringBuilder sql = new StringBuilder("CREATE OR REPLACE TABLE features AS SELECT idx, ");
-        sql.append(String.join(",\n  ", columns)).append("\nFROM events\nWINDOW ");
-        sql.append(windows.entrySet().stream().map(e -> e.getKey() + " AS (" + e.getValue() + ")").collect(Collectors.joining(",\n  ")));
-        return sql.toString();
+        StringBuilder groups = new StringBuilder("SELECT idx, ");
+        groups.append(String.join(",\n  ", columns));
+        List<String> fields = new ArrayList<>();
+        numberSlots.forEach(n -> fields.add("n" + n));
+        textSlots.forEach(t -> fields.add("s" + t));
+        fields.forEach(c -> groups.append(", ").append(c));
+        groups.append("\nFROM events\nWINDOW ");
+        groups.append(windows.entrySet().stream().map(e -> e.getKey() + " AS (" + e.getValue() + ")").collect(Collectors.joining(",\n  ")));
+        // On-demand features read the row's fields and its other features: a select over the groups' one.
+        List<String> outer = new ArrayList<>();
+        outer.add("idx");
+        spec.entities.forEach(g -> g.features().forEach(f -> outer.add("\"" + f.name() + "\"")));
+        List<CompiledSpec.Feature> all = spec.allFeatures();
+        for (CompiledSpec.Feature d : spec.onDemand) {
+            outer.add("CAST(" + ExpressionSql.of(d.expr(), v -> switch (v.space()) {
+                case FEATURE -> "\"" + all.get(v.slot()).name() + "\"";
+                case TEXT -> "s" + v.slot();
+                case BOOLEAN -> "(n" + v.slot() + " <> 0)";
+                case NUMBER -> "n" + v.slot();
+            }) + " AS DOUBLE) AS \"" + d.name() + "\"");
+        }
+        return "CREATE OR REPLACE TABLE features AS SELECT " + String.join(", ", outer) + " FROM (" + groups + ")";
+    }
+
+    /** A feature's where filter over the events table's columns. */
+    private static String filterSql(CompiledSpec.Feature f) {
+        return ExpressionSql.of(f.where(), v -> switch (v.space()) {
+            case TEXT -> "s" + v.slot();
+            case BOOLEAN -> "(n" + v.slot() + " <> 0)";
+            default -> "n" + v.slot();
+        });
     }
 
     /** The named window for "the same key, t - d <= t' < t". */

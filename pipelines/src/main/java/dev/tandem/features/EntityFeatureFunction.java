@@ -44,6 +44,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private final int offset;
     private final int featureCount;
     private final StageInputs inputs;
+    private final OnDemandFeatures onDemand;
     private final boolean streaming;
 
     private transient PendingStore pending;
@@ -67,6 +68,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         this.offset = group.offset();
         this.featureCount = spec.featureCount();
         this.inputs = new StageInputs(spec);
+        this.onDemand = new OnDemandFeatures(spec);
         this.streaming = streaming;
     }
 
@@ -196,6 +198,9 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
             System.arraycopy(values, 0, vector.values, offset, values.length);
             vector.keys[groupIndex] = key;
             vector.parts++;
+            if (groupIndex == groupCount - 1) {
+                onDemand.fill(e, vector.values); // the vector is complete here: its row's own features follow
+            }
             out.collect(new EventRow(inputs.forStage(groupIndex + 1, e), vector)); // only what the stages after it read
         }
     }

@@ -6,7 +6,7 @@ import java.io.Serializable;
 
 /**
  * What of an event the chain's stages still read: stage {@code i} and those after it read their
- * keys and their text features' inputs; every other text value is dropped before the event crosses
+ * keys, their text features' inputs and what their where filters read; every other text value is dropped before the event crosses
  * the shuffle to stage {@code i} (a card number's pseudonym, an e-mail's, the country a later group
  * does not count), so rows carry only what is left to read. Numbers stay (their array is fixed by
  * slot, and small).
@@ -19,9 +19,14 @@ public final class StageInputs implements Serializable {
         textKept = new boolean[groups + 1][spec.textSlots];
         for (int stage = groups - 1; stage >= 0; stage--) {
             System.arraycopy(textKept[stage + 1], 0, textKept[stage], 0, spec.textSlots);
+            if (stage == groups - 1) {
+                for (int slot : new OnDemandFeatures(spec).textSlots()) {
+                    textKept[stage][slot] = true; // the last stage completes the vector and its on-demand features
+                }
+            }
             CompiledSpec.EntityGroup group = spec.entities.get(stage);
             textKept[stage][group.keySlot()] = true;
-            for (int slot : new GroupLayout(group).textSlots()) {
+            for (int slot : new GroupLayout(group).readTextSlots()) {
                 textKept[stage][slot] = true;
             }
         }

@@ -51,6 +51,11 @@ public final class FeatureLineage {
                 }
             }
         }
+        for (CompiledSpec.Feature f : spec.onDemand) {
+            if (f.name().equals(featureName)) {
+                return onDemand(f);
+            }
+        }
         return null;
     }
 
@@ -101,10 +106,34 @@ public final class FeatureLineage {
             inputs.add(f.textInput() ? textValue(f.slot()) : numberValue(f.slot()));
         }
         inputs.add(timeField());
-        String agg = f.agg().name().toLowerCase(Locale.ROOT);
+        String where = "";
+        if (f.where() != null) {
+            inputs.add(new Node("filter", f.name() + ".where", f.where().source(), null, null, reads(f.where())));
+            where = " of the events where " + f.where().source();
+        }
+        String agg = f.agg().name().toLowerCase(Locale.ROOT) + (f.q() == null ? "" : " q=" + f.q().toPlainString());
         String window = f.windowMillis() > 0 ? " over the " + human(f.windowMillis()) + " before the event (t - w <= t' < t)" : "";
-        return new Node("feature", f.name(), agg + window + ", per " + group.name() + "; DataStream operator uid features-"
+        return new Node("feature", f.name(), agg + where + window + ", per " + group.name() + "; DataStream operator uid features-"
                 + group.name() + " (as-of engine: FeatureGroup)", null, null, inputs);
+    }
+
+    /** An on-demand feature: its expression over the row's fields and other features, computed where the vector is complete. */
+    private Node onDemand(CompiledSpec.Feature f) {
+        return new Node("on_demand", f.name(), f.expr().source() + ", per row once every group's features are in"
+                + " (OnDemandFeatures: the jobs' last stage, the feature server)", null, null, reads(f.expr()));
+    }
+
+    /** What an expression reads: fields (down to their sources) and features (their lineage). */
+    private List<Node> reads(dev.tandem.expr.FeatureExpression e) {
+        List<Node> inputs = new ArrayList<>();
+        for (dev.tandem.expr.FeatureExpression.Variable v : e.reads()) {
+            inputs.add(switch (v.space()) {
+                case FEATURE -> of(v.name());
+                case TEXT -> textValue(v.slot());
+                case NUMBER, BOOLEAN -> numberValue(v.slot());
+            });
+        }
+        return inputs;
     }
 
     private Node numberValue(int slot) {

@@ -1,5 +1,6 @@
 package dev.tandem.spine;
 
+import dev.tandem.features.OnDemandFeatures;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.spec.CompiledSpec;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -19,6 +20,7 @@ public final class SpineAssembler extends KeyedCoProcessFunction<String, Feature
 
     private final int[] offsets;
     private final int featureCount;
+    private final OnDemandFeatures onDemand;
     private final int groupsAsked;
     private transient ValueState<SpineExample> pending;
     private transient LongCounter written;
@@ -26,6 +28,7 @@ public final class SpineAssembler extends KeyedCoProcessFunction<String, Feature
     public SpineAssembler(CompiledSpec spec, SpineLayout layout) {
         this.offsets = spec.entities.stream().mapToInt(CompiledSpec.EntityGroup::offset).toArray();
         this.featureCount = spec.featureCount();
+        this.onDemand = new OnDemandFeatures(spec);
         this.groupsAsked = layout.groups().length;
     }
 
@@ -57,6 +60,7 @@ public final class SpineAssembler extends KeyedCoProcessFunction<String, Feature
 
     private void emitOrKeep(SpineExample example, Collector<SpineExample> out) throws Exception {
         if (example.row != null && example.parts == groupsAsked) {
+            onDemand.fill(null, example.values); // a spine row brings keys and a time, no event fields
             pending.clear();
             written.add(1);
             out.collect(example);

@@ -144,6 +144,7 @@ public final class SpineLayout implements Serializable {
             names.add(group.keyName());
             group.features().forEach(f -> names.add(f.name()));
         }
+        spec.onDemand.forEach(f -> names.add(f.name()));
         return names;
     }
 

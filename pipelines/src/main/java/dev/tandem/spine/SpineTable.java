@@ -61,8 +61,12 @@ public final class SpineTable {
         return keys;
     }
 
+    /** The asked groups' features, then the on-demand ones (NaN where they read a group not asked or an event field). */
     private static List<CompiledSpec.Feature> features(CompiledSpec spec, SpineLayout layout) {
-        return java.util.Arrays.stream(layout.groups()).boxed().flatMap(g -> spec.entities.get(g).features().stream()).toList();
+        List<CompiledSpec.Feature> features = new java.util.ArrayList<>(java.util.Arrays.stream(layout.groups()).boxed()
+                .flatMap(g -> spec.entities.get(g).features().stream()).toList());
+        features.addAll(spec.onDemand);
+        return features;
     }
 
     /** A joined spine row to its Parquet row. */
@@ -99,6 +103,10 @@ public final class SpineTable {
                     double v = example.values[group.offset() + f];
                     row.put(feature.name(), Double.isNaN(v) ? null : feature.agg().integral() ? (Object) (long) v : (Object) v);
                 }
+            }
+            for (int i = 0; i < spec.onDemand.size(); i++) {
+                double v = example.values[spec.groupFeatureCount() + i];
+                row.put(spec.onDemand.get(i).name(), Double.isNaN(v) ? null : v);
             }
             row.put(FeatureTableSchema.FEATURE_SET_VERSION, featureSetVersion);
             List<SpineLayout.Column> columns = layout.passthrough();

@@ -26,6 +26,10 @@ class SpecCompilerTest {
         assertThat(spec.textSlots).isEqualTo(3); // id, device, site
         assertThat(spec.numberSlots).isEqualTo(4); // at, temp, lat, lon
         assertThat(spec.allFeatures()).extracting(CompiledSpec.Feature::name).startsWith("n_10m", "n_temp_10m");
+        CompiledSpec.Feature p90 = spec.allFeatures().stream().filter(f -> f.name().equals("p90_10m")).findFirst().orElseThrow();
+        assertThat(p90.q()).isEqualByComparingTo("0.9");
+        assertThat(spec.allFeatures()).filteredOn(f -> f.where() != null).extracting(f -> f.where().source())
+                .contains("site == 's1'", "site != 's2'");
         assertThat(spec.entities.get(0).maxWindowMillis()).isEqualTo(600_000);
     }
 
@@ -40,6 +44,21 @@ class SpecCompilerTest {
         assertError(TestSpecs.SENSORS.replace("window: 10m }\n", "window: 10 minutes }\n"), "is not a duration");
         assertError(TestSpecs.SENSORS.replace("event_time: at", "event_time: device"), "must be a required timestamp");
         assertError("name: x\n", "source: is required");
+        // The feature language: each mistake names the feature and says what is wrong, in one line.
+        assertError(TestSpecs.SENSORS.replace("where: \"site == 's1'\"", "where: \"sitee == 's1'\""),
+                "features.n_s1_10m.where: 'sitee == 's1'' undeclared reference to 'sitee'");
+        assertError(TestSpecs.SENSORS.replace("where: \"site == 's1'\"", "where: \"site == \""), "features.n_s1_10m.where:");
+        assertError(TestSpecs.SENSORS.replace("where: \"site == 's1'\"", "where: \"temp + 1\""), "gives a double, not a bool");
+        assertError(TestSpecs.SENSORS.replace("where: \"site == 's1'\"", "where: \"site > 3\""), "no matching overload");
+        assertError(TestSpecs.SENSORS.replace("agg: last_value, field: temp }", "agg: last_value, field: temp, where: \"temp > 1\" }"),
+                "last_value takes no where");
+        assertError(TestSpecs.SENSORS.replace("q: 0.9", "q: 1.5"), "features.p90_10m.q: 1.5 is outside (0, 1]");
+        assertError(TestSpecs.SENSORS.replace("q: 0.9", "q: 0"), "is outside (0, 1]");
+        assertError(TestSpecs.SENSORS.replace("q: 0.9 }", "}"), "percentile needs q");
+        assertError(TestSpecs.SENSORS.replace("agg: avg,    field: temp, window: 10m }", "agg: avg, field: temp, window: 10m, q: 0.5 }"),
+                "only percentile takes q");
+        assertError(TestSpecs.SENSORS.replace("agg: first_value, field: temp, window: 10m }", "agg: first_value, field: site, window: 10m }"),
+                "is text but a numeric");
         assertError(": : :", "not a valid spec");
     }
 

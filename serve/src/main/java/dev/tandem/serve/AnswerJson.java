@@ -18,7 +18,8 @@ public final class AnswerJson {
 
     /**
      * {@code request_id}, {@code feature_set_version}, {@code as_of}, the scored {@code event_id},
-     * every feature by name ({@code features}; counts as integers, no value as null), per group its
+     * every feature by name ({@code features}, the on-demand ones of a scored event too; counts as
+     * integers, no value as null), per group its
      * key and the newest event taken into account, and the feed's {@code applied_offsets}.
      */
     public ObjectNode render(FeatureService.Served served) {
@@ -57,6 +58,15 @@ public final class AnswerJson {
                     own.put(feature.name(), v);
                     features.put(feature.name(), v);
                 }
+            }
+        }
+        for (int i = 0; i < served.onDemand().length; i++) {
+            String name = spec.onDemand.get(i).name();
+            double v = served.onDemand()[i];
+            if (Double.isNaN(v)) {
+                features.putNull(name);
+            } else {
+                features.put(name, v);
             }
         }
         ObjectNode offsets = root.putObject("applied_offsets");

@@ -1,5 +1,6 @@
 package dev.tandem.serve;
 
+import dev.tandem.features.OnDemandFeatures;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.spec.CompiledSpec;
@@ -20,9 +21,12 @@ public final class FeatureService {
     /** What a request gets back. */
     public sealed interface Result permits Served, Refused {}
 
-    /** Features as of {@code asOf}: per group, with the newest event taken into account; and the feed's offsets then. */
+    /**
+     * Features as of {@code asOf}: per group, with the newest event taken into account; the spec's
+     * on-demand features of a scored event (empty for an entity's lookup); and the feed's offsets then.
+     */
     public record Served(String requestId, String featureSetVersion, long asOf, String eventId, List<ServingState.GroupAnswer> groups,
-            Map<Integer, Long> appliedOffsets) implements Result {}
+            double[] onDemand, Map<Integer, Long> appliedOffsets) implements Result {}
 
     /** No answer: an HTTP-like status, a machine-readable reason and a detail for people. */
     public record Refused(int status, String reason, String detail) implements Result {}
@@ -32,6 +36,7 @@ public final class FeatureService {
     private final String featureSetVersion;
     private final LongSupplier clock;
     private final ThreadLocal<RecordCleaner> cleaners;
+    private final OnDemandFeatures onDemand;
 
     public FeatureService(ServingState state, FeedStatus feed, String featureSetVersion, String piiSecret, LongSupplier clock) {
         this.state = state;
@@ -39,6 +44,7 @@ public final class FeatureService {
         this.featureSetVersion = featureSetVersion;
         this.clock = clock;
         CompiledSpec spec = state.spec();
+        this.onDemand = new OnDemandFeatures(spec);
         this.cleaners = ThreadLocal.withInitial(() -> new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), clock));
     }
 
@@ -58,7 +64,8 @@ public final class FeatureService {
         if (groups == null) {
             return tooOld(event.eventTime);
         }
-        return new Served(UUID.randomUUID().toString(), featureSetVersion, event.eventTime, event.eventId, groups, offsets);
+        return new Served(UUID.randomUUID().toString(), featureSetVersion, event.eventTime, event.eventId, groups,
+                onDemandOf(event, groups), offsets);
     }
 
     /** One group's features for an entity key as the source has it, as of {@code at} (epoch millis or ISO-8601 text; null: now). */
@@ -98,7 +105,22 @@ public final class FeatureService {
         if (answer == null) {
             return tooOld(asOf);
         }
-        return new Served(UUID.randomUUID().toString(), featureSetVersion, asOf, null, List.of(answer), offsets);
+        return new Served(UUID.randomUUID().toString(), featureSetVersion, asOf, null, List.of(answer), new double[0], offsets);
+    }
+
+    /** The on-demand features of a scored event, from its fields and every group's answer (in group order). */
+    private double[] onDemandOf(CleanEvent event, List<ServingState.GroupAnswer> groups) {
+        CompiledSpec spec = state.spec();
+        if (onDemand.isEmpty()) {
+            return new double[0];
+        }
+        double[] vector = new double[spec.featureCount()];
+        for (int g = 0; g < groups.size(); g++) {
+            double[] values = groups.get(g).values();
+            System.arraycopy(values, 0, vector, spec.entities.get(g).offset(), values.length);
+        }
+        onDemand.fill(event, vector);
+        return java.util.Arrays.copyOfRange(vector, spec.groupFeatureCount(), vector.length);
     }
 
     /** The key as ingestion stores it: cleaned, then pseudonymised or masked as the spec says. */

@@ -151,4 +151,28 @@ class FeatureServiceTest {
         assertThat(behind.groups().get(0).values()[2]).as("card_txn_count_24h").isEqualTo(0.0);
         assertThat(behind.groups().get(0).newestEventId()).isEqualTo("t1");
     }
+
+    @Test
+    void onDemandFeaturesOfAScoredEventComeFromItsFieldsAndEveryGroupsAnswer() {
+        CompiledSpec sensors = dev.tandem.spec.TestSpecs.sensors();
+        ServingState sensorState = new ServingState(sensors);
+        FeatureService sensorService = new FeatureService(sensorState, CAUGHT_UP, "v-test", SECRET, () -> NOW);
+        RecordCleaner cleaner = new RecordCleaner(sensors, SECRET, CurrencyConverter.defaultTable(), () -> NOW);
+        String reading = "{\"id\":\"%s\",\"at\":\"2026-03-02T11:%s:00Z\",\"device\":\"d1\",\"site\":\"%s\",\"temp\":%s,\"lat\":1,\"lon\":2}";
+        assertThat(sensorState.apply(cleaner.clean(reading.formatted("r1", "51", "s1", "10.0")).event(), "readings-0")).isNull();
+        assertThat(sensorState.apply(cleaner.clean(reading.formatted("r2", "52", "s2", "30.0")).event(), "readings-0")).isNull();
+
+        FeatureService.Served served = (FeatureService.Served) sensorService.score(reading.formatted("r3", "55", "s1", "40.0"));
+        // avg_10m = 20 over r1 and r2; n_s1_10m = 1 (r1) of n_1h = 2; the request is at s1, one km-less hop from r2's place.
+        assertThat(served.onDemand()).containsExactly(2.0, 0.5, 0.0);
+        var json = new AnswerJson(sensors).render(served).get("features");
+        assertThat(json.get("temp_vs_avg_10m").asDouble()).isEqualTo(2.0);
+        assertThat(json.get("s1_share_1h").asDouble()).isEqualTo(0.5);
+
+        FeatureService.Served elsewhere = (FeatureService.Served) sensorService.score(reading.formatted("r4", "55", "s3", "40.0"));
+        assertThat(elsewhere.onDemand()).containsExactly(2.0, 0.5, -1.0);
+        FeatureService.Served noTemp = (FeatureService.Served) sensorService.score(reading.formatted("r5", "55", "s1", "null"));
+        assertThat(noTemp.onDemand()[0]).as("a missing operand").isNaN();
+        assertThat(new AnswerJson(sensors).render(noTemp).get("features").get("temp_vs_avg_10m").isNull()).isTrue();
+    }
 }
