@@ -1,7 +1,5 @@
 package dev.tandem.jmh;
 
-import dev.tandem.asof.EntityState;
-import dev.tandem.asof.FeatureGroup;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
@@ -36,47 +34,12 @@ public class FeatureBenchmarks {
     @Param({"10", "1000", "100000"})
     public int historySize;
 
-    private final Fixture card = new Fixture();
-    private final Fixture merchant = new Fixture();
+    private EntityFixture card;
+    private EntityFixture merchant;
 
-    /** One group's engine, an entity with a full longest window, and the events to come. */
-    static final class Fixture {
-        private static final int TEMPLATES = 1024;
-
-        FeatureGroup group;
-        EntityState entity;
-        CleanEvent[] templates;
-        double[] out;
-        long spacing;
-        long time;
-        int next;
-
-        void build(CompiledSpec spec, int groupIndex, int size, Random random) {
-            group = FeatureGroup.of(spec, groupIndex);
-            entity = group.newState();
-            spacing = Math.max(1, spec.entities.get(groupIndex).maxWindowMillis() / size);
-            templates = new CleanEvent[TEMPLATES];
-            for (int i = 0; i < TEMPLATES; i++) {
-                templates[i] = randomEvent(spec, random, i);
-            }
-            out = new double[group.featureCount()];
-            for (int i = 0; i < size; i++) {
-                step();
-            }
-        }
-
-        /** The per-event path: advance, read as of the event's instant, add. */
-        double[] step() {
-            CleanEvent e = templates[next++ % TEMPLATES];
-            time += spacing;
-            e.eventTime = time;
-            group.advanceTo(entity, time);
-            group.featuresAsOf(entity, time, e, out);
-            group.add(entity, e);
-            return out;
-        }
-
-        private static CleanEvent randomEvent(CompiledSpec spec, Random random, int i) {
+    private static CleanEvent[] templates(CompiledSpec spec, Random random) {
+        CleanEvent[] templates = new CleanEvent[1024];
+        for (int i = 0; i < templates.length; i++) {
             String[] text = new String[spec.textSlots];
             for (int s = 0; s < text.length; s++) {
                 text[s] = "value-" + random.nextInt(200);
@@ -85,15 +48,16 @@ public class FeatureBenchmarks {
             for (int s = 0; s < numbers.length; s++) {
                 numbers[s] = 10 + 500 * random.nextDouble();
             }
-            return new CleanEvent("e" + i, 0, text, numbers);
+            templates[i] = new CleanEvent("e" + i, 0, text, numbers);
         }
+        return templates;
     }
 
     @Setup
     public void setUp() {
         CompiledSpec spec = SpecCompiler.load(null);
-        card.build(spec, 0, historySize, new Random(1));
-        merchant.build(spec, 1, historySize, new Random(2));
+        card = new EntityFixture(spec, 0, spec.entities.get(0).maxWindowMillis(), historySize, templates(spec, new Random(1)));
+        merchant = new EntityFixture(spec, 1, spec.entities.get(1).maxWindowMillis(), historySize, templates(spec, new Random(2)));
     }
 
     @Benchmark

@@ -14,6 +14,8 @@ import java.util.function.LongConsumer;
  */
 public final class EntityState {
     final WindowState[] windows;
+    /** The group's last-N windows: their members may be older than the buffer's oldest event. */
+    final CountWindow[] counts;
     private final long maxWindow;
     private final long retainMillis;
     private final Comparator<BufferedEvent> order;
@@ -29,8 +31,9 @@ public final class EntityState {
     /** Told the seq of every event the buffer drops (the streaming operator deletes its state entry). */
     private LongConsumer onDrop = seq -> {};
 
-    EntityState(WindowState[] windows, long maxWindow, long retainMillis, Comparator<BufferedEvent> order) {
+    EntityState(WindowState[] windows, CountWindow[] counts, long maxWindow, long retainMillis, Comparator<BufferedEvent> order) {
         this.windows = windows;
+        this.counts = counts;
         this.maxWindow = maxWindow;
         this.retainMillis = retainMillis;
         this.order = order;
@@ -59,9 +62,26 @@ public final class EntityState {
         return advancedTo;
     }
 
-    /** The buffered events, oldest first (for persistence and tests). */
+    /** The buffered events, oldest first (for tests). */
     public BufferedEvent[] events() {
         return Arrays.copyOfRange(events, start, end);
+    }
+
+    /**
+     * Every event the entity keeps, by seq: the buffer's and the last-N members older than it. What
+     * persistence writes; adding them back in seq order restores the same state.
+     */
+    public BufferedEvent[] kept() {
+        java.util.Map<Long, BufferedEvent> bySeq = new java.util.TreeMap<>();
+        for (CountWindow c : counts) {
+            for (int i = 0; i < c.size(); i++) {
+                bySeq.put(c.member(i).seq, c.member(i));
+            }
+        }
+        for (int i = start; i < end; i++) {
+            bySeq.put(events[i].seq, events[i]);
+        }
+        return bySeq.values().toArray(BufferedEvent[]::new);
     }
 
     BufferedEvent event(int index) {
@@ -103,6 +123,27 @@ public final class EntityState {
                 w.front++; // older than the window: placed before its front, which moves up one
             }
         }
+        for (CountWindow c : counts) {
+            c.add(e, advancedTo, order, this::dropIfUnheld);
+        }
+    }
+
+    /** Whether a last-N window holds the event. */
+    private boolean heldByCounts(BufferedEvent e) {
+        for (CountWindow c : counts) {
+            if (c.holds(e, order)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** An event a last-N window let go is dropped when nothing else keeps it (the buffer keeps a suffix of the order). */
+    private void dropIfUnheld(BufferedEvent e) {
+        boolean buffered = end > start && order.compare(e, events[start]) >= 0;
+        if (!buffered && !heldByCounts(e)) {
+            onDrop.accept(e.seq);
+        }
     }
 
     private void insert(int at, BufferedEvent e) {
@@ -131,6 +172,9 @@ public final class EntityState {
                 w.front++;
             }
         }
+        for (CountWindow c : counts) {
+            c.advanceTo(time, this::dropIfUnheld);
+        }
         trim();
     }
 
@@ -155,11 +199,14 @@ public final class EntityState {
             return;
         }
         coveredFrom = Math.max(coveredFrom, events[keepFrom - 1].time + 1);
-        for (int i = start; i < keepFrom; i++) {
-            onDrop.accept(events[i].seq);
+        int from = start;
+        start = keepFrom; // first, so the events leaving the buffer no longer count as buffered
+        for (int i = from; i < keepFrom; i++) {
+            if (!heldByCounts(events[i])) {
+                onDrop.accept(events[i].seq);
+            }
             events[i] = null;
         }
-        start = keepFrom;
     }
 
     /** Moves the buffer to the array's start; returns by how much indices moved. */

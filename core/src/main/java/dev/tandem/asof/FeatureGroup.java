@@ -32,14 +32,19 @@ public final class FeatureGroup implements Serializable {
      * How one feature is read: its aggregation, window and input within the window, value slots,
      * its filter's bit (-1: none) and a percentile's q in billionths.
      */
-    private record Read(Aggregation agg, int window, int input, int slot, int lat, int lon, int filter, long qBillionths)
-            implements Serializable {}
+    private record Read(Aggregation agg, int window, int count, int input, int slot, int lat, int lon, int filter,
+            long qBillionths) implements Serializable {}
+
+    /** A last-N window: how many events, of which filter (-1: every event). */
+    private record LastN(int limit, int filter) implements Serializable {}
 
     private final GroupLayout layout;
     private final EventIdOrder idOrder;
     private final long stateTtlMillis;
     private final long[] windowLengths;
     private final InputStats.Needs[][] needs;
+    private final LastN[] lastNs;
+    private final InputStats.Needs[][] lastNeeds;
     private final Read[] reads;
 
     private FeatureGroup(CompiledSpec spec, CompiledSpec.EntityGroup group) {
@@ -48,13 +53,29 @@ public final class FeatureGroup implements Serializable {
         this.stateTtlMillis = group.stateTtlMillis();
         List<Long> lengths = new ArrayList<>();
         List<Map<String, InputStats.Needs>> inputs = new ArrayList<>();
+        List<LastN> counts = new ArrayList<>();
+        List<Map<String, InputStats.Needs>> countInputs = new ArrayList<>();
         List<CompiledSpec.Feature> features = group.features();
         reads = new Read[features.size()];
         for (int f = 0; f < features.size(); f++) {
             CompiledSpec.Feature feature = features.get(f);
             int window = -1;
+            int count = -1;
             int input = -1;
-            if (feature.windowMillis() > 0) {
+            if (feature.last() > 0) {
+                LastN lastN = new LastN(feature.last(), layout.filter(f));
+                count = counts.indexOf(lastN);
+                if (count < 0) {
+                    counts.add(lastN);
+                    countInputs.add(new LinkedHashMap<>());
+                    count = counts.size() - 1;
+                }
+                // Members are filtered already; extremes come from the ordered values (members leave by count, not time).
+                boolean stats = feature.agg() != Aggregation.FIRST_VALUE && layout.input(f) >= 0;
+                if (stats) {
+                    input = need(countInputs.get(count), needsOf(feature, layout.input(f), -1).byRank());
+                }
+            } else if (feature.windowMillis() > 0) {
                 window = lengths.indexOf(feature.windowMillis());
                 if (window < 0) {
                     lengths.add(feature.windowMillis());
@@ -67,10 +88,13 @@ public final class FeatureGroup implements Serializable {
                 }
             }
             long q = feature.q() == null ? 0 : feature.q().movePointRight(9).longValueExact();
-            reads[f] = new Read(feature.agg(), window, input, layout.input(f), layout.lat(f), layout.lon(f), layout.filter(f), q);
+            reads[f] = new Read(feature.agg(), window, count, input, layout.input(f), layout.lat(f), layout.lon(f),
+                    layout.filter(f), q);
         }
         windowLengths = lengths.stream().mapToLong(Long::longValue).toArray();
         needs = inputs.stream().map(m -> m.values().toArray(InputStats.Needs[]::new)).toArray(InputStats.Needs[][]::new);
+        lastNs = counts.toArray(LastN[]::new);
+        lastNeeds = countInputs.stream().map(m -> m.values().toArray(InputStats.Needs[]::new)).toArray(InputStats.Needs[][]::new);
     }
 
     public static FeatureGroup of(CompiledSpec spec, int groupIndex) {
@@ -111,7 +135,19 @@ public final class FeatureGroup implements Serializable {
      * reads up to that much before its newest event can still be answered exactly.
      */
     public EntityState newState(long retainMillis) {
-        return new EntityState(newWindows(), maxWindow(), retainMillis, eventOrder());
+        return new EntityState(newWindows(), newCounts(retainMillis), maxWindow(), retainMillis, eventOrder());
+    }
+
+    private CountWindow[] newCounts(long retainMillis) {
+        CountWindow[] windows = new CountWindow[lastNs.length];
+        for (int c = 0; c < windows.length; c++) {
+            windows[c] = newCount(c, retainMillis);
+        }
+        return windows;
+    }
+
+    private CountWindow newCount(int c, long retainMillis) {
+        return new CountWindow(lastNs[c].limit(), lastNs[c].filter(), stateTtlMillis, retainMillis, lastNeeds[c]);
     }
 
     private WindowState[] newWindows() {
@@ -184,9 +220,11 @@ public final class FeatureGroup implements Serializable {
         double[] own = probe == null ? null : layout.projectNumbers(probe.numbers);
         boolean fast = asOf >= state.advancedTo && (state.isEmpty() || asOf > state.newestTime());
         WindowState[] windows;
+        CountWindow[] counts;
         BufferedEvent last;
         if (fast) {
             windows = state.windows;
+            counts = state.counts;
             last = state.isEmpty() ? null : state.event(state.end() - 1);
         } else {
             if (asOf - state.maxWindow() < state.coveredFrom()) {
@@ -197,20 +235,29 @@ public final class FeatureGroup implements Serializable {
                 return false; // the last event before asOf may be one the state has dropped
             }
             windows = rebuilt(state, asOf);
+            counts = rebuiltCounts(state, asOf);
+            if (counts == null) {
+                return false;
+            }
         }
         WindowReading[] readings = new WindowReading[windows.length];
         for (int w = 0; w < windows.length; w++) {
-            readings[w] = new WindowReading(windows[w], state, asOf, fast);
+            readings[w] = WindowReading.of(windows[w], state, asOf, fast);
+        }
+        WindowReading[] countReadings = new WindowReading[counts.length];
+        for (int c = 0; c < counts.length; c++) {
+            countReadings[c] = WindowReading.of(counts[c], asOf);
         }
         boolean hasLast = last != null && last.time >= asOf - stateTtlMillis;
         for (int f = 0; f < reads.length; f++) {
-            out[f] = value(reads[f], readings, hasLast ? last : null, asOf, own);
+            Read r = reads[f];
+            WindowReading w = r.window() >= 0 ? readings[r.window()] : r.count() >= 0 ? countReadings[r.count()] : null;
+            out[f] = value(r, w, hasLast ? last : null, asOf, own);
         }
         return true;
     }
 
-    private double value(Read r, WindowReading[] readings, BufferedEvent last, long asOf, double[] own) {
-        WindowReading w = r.window() >= 0 ? readings[r.window()] : null;
+    private double value(Read r, WindowReading w, BufferedEvent last, long asOf, double[] own) {
         double x = own == null || r.slot() < 0 ? Double.NaN : own[r.slot()];
         return switch (r.agg()) {
             case COUNT -> r.input() < 0 ? w.events() : w.count(r.input());
@@ -248,6 +295,36 @@ public final class FeatureGroup implements Serializable {
         return windows;
     }
 
+    /**
+     * The last-N windows of a read behind the state's position, from every event the state keeps;
+     * null when it may no longer keep one such a read needs.
+     */
+    private CountWindow[] rebuiltCounts(EntityState state, long asOf) {
+        CountWindow[] counts = new CountWindow[lastNs.length];
+        if (counts.length == 0) {
+            return counts;
+        }
+        BufferedEvent[] kept = state.kept();
+        java.util.Arrays.sort(kept, eventOrder());
+        for (int c = 0; c < counts.length; c++) {
+            CountWindow fresh = newCount(c, 0);
+            for (BufferedEvent e : kept) {
+                if (e.time < asOf) {
+                    fresh.add(e, asOf, eventOrder(), gone -> { });
+                }
+            }
+            // Exact when every matching event the read could take is among those kept.
+            long complete = Math.min(state.coveredFrom(), state.counts[c].completeFrom());
+            boolean exact = fresh.size() == fresh.limit ? fresh.member(0).time >= complete
+                    : fresh.oldestCounted(asOf) >= complete;
+            if (!exact) {
+                return null;
+            }
+            counts[c] = fresh;
+        }
+        return counts;
+    }
+
     /** The newest event the state holds that a read as of {@code asOf} takes into account (time before it), or null. */
     public BufferedEvent newestTakenIntoAccount(EntityState state, long asOf) {
         return newestBefore(state, asOf);
@@ -283,35 +360,62 @@ public final class FeatureGroup implements Serializable {
 
     /**
      * One window's values as of an instant: its kept summaries, minus the events that have left it
-     * since the windows were last advanced (counted here, the state untouched).
+     * since the windows were last advanced (counted here, the state untouched). A time window's
+     * leaving events are those before its start; a last-N window's, its members older than the TTL.
      */
     private static final class WindowReading {
+        private final InputStats[] inputs;
+        private final long kept;
+        private final long windowStart;
+        private final List<BufferedEvent> leaving = new ArrayList<>(0);
+        /** The time window read (its events are the buffer's from its front), or null. */
         private final WindowState window;
+        /** The last-N window read, or null. */
+        private final CountWindow count;
         private final EntityState state;
         private final long asOf;
         private final boolean fromKeptState;
-        private final long windowStart;
-        private final List<BufferedEvent> leaving = new ArrayList<>(0);
 
-        WindowReading(WindowState window, EntityState state, long asOf, boolean fromKeptState) {
+        private WindowReading(InputStats[] inputs, long kept, long windowStart, WindowState window, CountWindow count,
+                EntityState state, long asOf, boolean fromKeptState) {
+            this.inputs = inputs;
+            this.kept = kept;
+            this.windowStart = windowStart;
             this.window = window;
+            this.count = count;
             this.state = state;
             this.asOf = asOf;
             this.fromKeptState = fromKeptState;
-            this.windowStart = window.startFor(asOf);
+        }
+
+        static WindowReading of(WindowState window, EntityState state, long asOf, boolean fromKeptState) {
+            WindowReading r = new WindowReading(window.inputs, window.events, window.startFor(asOf), window, null, state, asOf,
+                    fromKeptState);
             if (fromKeptState) {
-                for (int i = window.front; i < state.end() && state.event(i).time < windowStart; i++) {
-                    leaving.add(state.event(i));
+                for (int i = window.front; i < state.end() && state.event(i).time < r.windowStart; i++) {
+                    r.leaving.add(state.event(i));
                 }
             }
+            return r;
+        }
+
+        /** A last-N window's N newest members, less those older than the TTL before {@code asOf}. */
+        static WindowReading of(CountWindow count, long asOf) {
+            int from = count.summarisedFrom();
+            WindowReading r = new WindowReading(count.inputs, count.size() - from, count.oldestCounted(asOf), null, count, null,
+                    asOf, true);
+            for (int i = from; i < count.size() && count.member(i).time < r.windowStart; i++) {
+                r.leaving.add(count.member(i));
+            }
+            return r;
         }
 
         long events() {
-            return window.events - leaving.size();
+            return kept - leaving.size();
         }
 
         long count(int input) {
-            InputStats in = window.inputs[input];
+            InputStats in = inputs[input];
             long n = in.count;
             for (BufferedEvent e : leaving) {
                 if (in.valueOf(e) != null) {
@@ -322,7 +426,7 @@ public final class FeatureGroup implements Serializable {
         }
 
         double sum(int input) {
-            return sumOf(window.inputs[input], false).value();
+            return sumOf(inputs[input], false).value();
         }
 
         double mean(int input) {
@@ -331,7 +435,7 @@ public final class FeatureGroup implements Serializable {
         }
 
         double variance(int input) {
-            InputStats in = window.inputs[input];
+            InputStats in = inputs[input];
             return Moments.populationVariance(count(input), sumOf(in, false), sumOf(in, true));
         }
 
@@ -354,24 +458,35 @@ public final class FeatureGroup implements Serializable {
             return s;
         }
 
+        /** A time window's extremes slide with its start; a last-N window's are the ends of its ordered values. */
         double extreme(int input, boolean min) {
-            InputStats in = window.inputs[input];
-            return (min ? in.min : in.max).extremeFrom(windowStart);
+            InputStats in = inputs[input];
+            MonotonicDeque deque = min ? in.min : in.max;
+            if (deque != null) {
+                return deque.extremeFrom(windowStart);
+            }
+            long n = count(input);
+            return n == 0 ? Double.NaN : ranked(in, min ? 1 : n);
         }
 
         /**
          * The nearest-rank percentile: of the window's n values in ascending order, the one at rank
-         * ceil(q * n), q in billionths so the product is exact. With events leaving since the last
-         * advance (still in the tree), the rank is found among the values that stay: each step
-         * skips past at least one leaving value, so it takes at most one more step than they are.
+         * ceil(q * n), q in billionths so the product is exact.
          */
         double percentile(int input, long qBillionths) {
-            InputStats in = window.inputs[input];
             long n = count(input);
             if (n == 0) {
                 return Double.NaN;
             }
-            long k = (qBillionths * n + 999_999_999L) / 1_000_000_000L;
+            return ranked(inputs[input], (qBillionths * n + 999_999_999L) / 1_000_000_000L);
+        }
+
+        /**
+         * The k-th smallest value that stays in the window. With events leaving since the last
+         * advance (still in the tree), each step skips past at least one leaving value, so it takes
+         * at most one more step than they are.
+         */
+        private double ranked(InputStats in, long k) {
             if (leaving.isEmpty()) {
                 return in.ranked.select((int) k);
             }
@@ -404,10 +519,15 @@ public final class FeatureGroup implements Serializable {
 
         /**
          * The value in number slot {@code slot} of the window's oldest event that matches the filter
-         * (every event when -1), NaN when there is none. Without a filter that event is the window's
-         * front; with one, the events before the first match are stepped over.
+         * (every event when -1), NaN when there is none. A last-N window's members all match; in a
+         * time window without a filter that event is the front, with one the events before the first
+         * match are stepped over.
          */
         double first(int slot, int filter) {
+            if (count != null) {
+                int oldest = count.summarisedFrom() + leaving.size();
+                return oldest < count.size() ? count.member(oldest).numbers[slot] : Double.NaN;
+            }
             int i;
             if (fromKeptState) {
                 i = window.front + leaving.size();
@@ -427,7 +547,7 @@ public final class FeatureGroup implements Serializable {
         }
 
         long distinct(int input) {
-            InputStats in = window.inputs[input];
+            InputStats in = inputs[input];
             if (leaving.isEmpty()) {
                 return in.distinct.distinct();
             }

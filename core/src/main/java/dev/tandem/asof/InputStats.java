@@ -11,6 +11,11 @@ final class InputStats {
     /** Which input under which filter, and what its features need. */
     record Needs(boolean text, int input, int filter, boolean sum, boolean squares, boolean min, boolean max,
             boolean distinct, boolean ranked) implements java.io.Serializable {
+        /** The same needs with the extremes taken from the ordered values (windows that leave by count, not time). */
+        Needs byRank() {
+            return new Needs(text, input, filter, sum, squares, false, false, distinct, ranked || min || max);
+        }
+
         Needs merge(Needs o) {
             return new Needs(text, input, filter, sum || o.sum, squares || o.squares, min || o.min, max || o.max,
                     distinct || o.distinct, ranked || o.ranked);

@@ -59,13 +59,15 @@ public record FeatureSpec(Integer version, String name, Source source, Labels la
      * One feature. {@code agg}: count, sum, avg, min, max, stddev, distinct_count, percentile,
      * first_value, last_value, time_since_last, distance_from_last, zscore, ratio_to_avg or value.
      * {@code fields} names the latitude and longitude for distance_from_last; {@code where} filters
-     * the events a windowed feature aggregates; {@code q} is a percentile's fraction. Keys added
+     * the events a windowed feature aggregates; {@code q} is a percentile's fraction; {@code last}
+     * takes the N newest events instead of a time window. Keys added
      * after the first release are left out of the fingerprint when absent, so a spec that does not
      * use them keeps its feature-set version.
      */
     public record Feature(
             String name, String agg, String field, List<String> fields, String window,
             @JsonInclude(JsonInclude.Include.NON_NULL) String where,
-            @JsonInclude(JsonInclude.Include.NON_NULL) java.math.BigDecimal q)
+            @JsonInclude(JsonInclude.Include.NON_NULL) java.math.BigDecimal q,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer last)
             implements Serializable {}
 }

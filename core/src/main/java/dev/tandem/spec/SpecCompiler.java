@@ -38,6 +38,9 @@ public final class SpecCompiler {
     private static final Set<String> DERIVED_FUNCTIONS =
             Set.of("to_base_currency", "log1p", "hour_sin", "hour_cos", "dow_sin", "dow_cos", "haversine_km");
 
+    /** The most events a last-N feature keeps per entity: its memory stays bounded. */
+    static final int MAX_LAST = 10_000;
+
     private SpecCompiler() {}
 
     /** Compiles the spec at {@code file}, or the flagship spec when {@code file} is null. */
@@ -293,7 +296,19 @@ public final class SpecCompiler {
                 throw new SpecException(where + ": on-demand features are declared in the spec's on_demand list, not in a group");
             }
             long window = 0;
-            if (agg.windowRequired() || feature.window() != null) {
+            int last = 0;
+            if (feature.last() != null) {
+                if (!agg.windowRequired()) {
+                    throw new SpecException(where + ": " + feature.agg() + " takes no last");
+                }
+                if (feature.window() != null) {
+                    throw new SpecException(where + ": give window or last, not both");
+                }
+                last = feature.last();
+                if (last < 1 || last > MAX_LAST) {
+                    throw new SpecException(where + ".last: " + last + " is not in 1.." + MAX_LAST);
+                }
+            } else if (agg.windowRequired() || feature.window() != null) {
                 if (!agg.windowRequired()) {
                     throw new SpecException(where + ": " + feature.agg() + " takes no window");
                 }
@@ -332,8 +347,9 @@ public final class SpecCompiler {
                     }
                 }
             }
-            FeatureExpression filter = feature.where() == null ? null : filter(feature.where(), agg, window, where);
-            return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window, filter, fraction(feature.q(), agg, where), null);
+            FeatureExpression filter = feature.where() == null ? null : filter(feature.where(), agg, window > 0 || last > 0, where);
+            return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window, last, filter, fraction(feature.q(), agg, where),
+                    null);
         }
 
         /** On-demand features: expressions over the row's fields and every group's features, compiled once. */
@@ -369,10 +385,10 @@ public final class SpecCompiler {
         }
 
         /** A feature's where filter, compiled over the event's fields; only windowed features take one. */
-        private FeatureExpression filter(String expression, Aggregation agg, long window, String where) {
-            if (window <= 0) {
+        private FeatureExpression filter(String expression, Aggregation agg, boolean aggregatesEvents, String where) {
+            if (!aggregatesEvents) {
                 throw new SpecException(where + ".where: " + agg.name().toLowerCase(Locale.ROOT)
-                        + " takes no where (it applies to windowed features)");
+                        + " takes no where (it applies to windowed and last-N features)");
             }
             try {
                 return FeatureExpression.compile(expression, FeatureExpression.Kind.FILTER, expressionNames());

@@ -7,7 +7,9 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * DESIGN.md's "features as of T" written out from the definition over every event, with no engine
@@ -28,8 +30,12 @@ public final class AsOfOracle {
         double[] out = new double[group.features().size()];
         for (int f = 0; f < out.length; f++) {
             CompiledSpec.Feature feature = group.features().get(f);
-            List<CleanEvent> window = before.stream().filter(e -> e.eventTime >= at - feature.windowMillis())
-                    .filter(e -> feature.where() == null || feature.where().matches(FeatureExpression.Values.of(e.numbers, e.text))).toList();
+            List<CleanEvent> matching = before.stream()
+                    .filter(e -> feature.where() == null || matches(feature.where(), e))
+                    .toList();
+            List<CleanEvent> window = feature.last() > 0 ? newest(matching.stream()
+                    .filter(e -> e.eventTime >= at - group.stateTtlMillis()).toList(), feature.last())
+                    : matching.stream().filter(e -> e.eventTime >= at - feature.windowMillis()).toList();
             double[] values = feature.slot() < 0 || feature.textInput() ? new double[0]
                     : window.stream().mapToDouble(e -> e.numbers[feature.slot()]).filter(v -> !Double.isNaN(v)).toArray();
             double mean = values.length == 0 ? Double.NaN : Arrays.stream(values).sum() / values.length;
@@ -62,6 +68,22 @@ public final class AsOfOracle {
             };
         }
         return out;
+    }
+
+    /** Whether the filter is true for the event; evaluated once per filter and event (reads ask again and again). */
+    private static boolean matches(FeatureExpression where, CleanEvent e) {
+        synchronized (MATCHES) {
+            return MATCHES.computeIfAbsent(where, w -> new IdentityHashMap<>())
+                    .computeIfAbsent(e, x -> where.matches(FeatureExpression.Values.of(x.numbers, x.text)));
+        }
+    }
+
+    private static final Map<FeatureExpression, Map<CleanEvent, Boolean>> MATCHES = new IdentityHashMap<>();
+
+    /** The {@code n} newest events in (time, id) order. */
+    private static List<CleanEvent> newest(List<CleanEvent> events, int n) {
+        List<CleanEvent> sorted = events.stream().sorted(BY_TIME_AND_ID).toList();
+        return sorted.subList(Math.max(0, sorted.size() - n), sorted.size());
     }
 
     /** The value at rank ceil(q * n) of the n values in ascending order, q * n exact. */

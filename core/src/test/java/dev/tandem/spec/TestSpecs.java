@@ -45,6 +45,14 @@ public final class TestSpecs {
                   - { name: warm_median_10m, agg: percentile, field: temp, window: 10m, q: 0.5, where: "temp > 18.5" }
                   - { name: first_temp_10m, agg: first_value, field: temp, window: 10m }
                   - { name: first_not_s2_10m, agg: first_value, field: temp, window: 10m, where: "site != 's2'" }
+                  - { name: avg_last5,  agg: avg, field: temp, last: 5 }
+                  - { name: std_last7,  agg: stddev, field: temp, last: 7 }
+                  - { name: min_last3,  agg: min, field: temp, last: 3 }
+                  - { name: max_last3_s1, agg: max, field: temp, last: 3, where: "site == 's1'" }
+                  - { name: n_last100_warm, agg: count, last: 100, where: "temp > 22" }
+                  - { name: p50_last20, agg: percentile, field: temp, last: 20, q: 0.5 }
+                  - { name: first_last4, agg: first_value, field: temp, last: 4 }
+                  - { name: sites_last10, agg: distinct_count, field: site, last: 10 }
               - name: device_hourly
                 key: device
                 state_ttl: 2h

@@ -220,6 +220,10 @@ final class DuckDbFeatures implements AutoCloseable {
             String key = "k" + g.keySlot();
             String last = window(windows, key, g.stateTtlMillis());
             for (CompiledSpec.Feature f : g.features()) {
+                if (f.last() > 0) {
+                    columns.add("CAST(" + lastN(f, last) + " AS DOUBLE) AS \"" + f.name() + "\"");
+                    continue;
+                }
                 String col = f.slot() < 0 ? null : (f.textInput() ? "s" : "n") + f.slot();
                 String w = (f.where() == null ? "" : " FILTER (WHERE " + filterSql(f) + ")")
                         + (f.windowMillis() > 0 ? " OVER " + window(windows, key, f.windowMillis()) : "");
@@ -271,6 +275,34 @@ final class DuckDbFeatures implements AutoCloseable {
             }) + " AS DOUBLE) AS \"" + d.name() + "\"");
         }
         return "CREATE OR REPLACE TABLE features AS SELECT " + String.join(", ", outer) + " FROM (" + groups + ")";
+    }
+
+    /**
+     * A last-N feature: the matching events within the state TTL before the row (the same frame as
+     * "last"), as a list of (time, id, value) sorted, of which the N last are aggregated.
+     */
+    private static String lastN(CompiledSpec.Feature f, String ttlWindow) {
+        String col = f.slot() < 0 ? "NULL" : (f.textInput() ? "s" : "n") + f.slot();
+        String taken = "list_slice(list_sort(COALESCE(list({'t': t, 'id': event_id, 'v': " + col + "}) FILTER (WHERE is_event"
+                + (f.where() == null ? "" : " AND " + filterSql(f)) + ") OVER " + ttlWindow + ", [])), -" + f.last() + ", -1)";
+        String values = "list_transform(" + taken + ", x -> x.v)";
+        String avg = "list_avg(" + values + ")";
+        String std = "list_stddev_pop(" + values + ")";
+        String own = col;
+        return switch (f.agg()) {
+            case COUNT -> f.slot() < 0 ? "len(" + taken + ")" : "list_count(" + values + ")";
+            case SUM -> "COALESCE(list_sum(" + values + "), 0)";
+            case AVG -> avg;
+            case MIN -> "list_min(" + values + ")";
+            case MAX -> "list_max(" + values + ")";
+            case STDDEV -> std;
+            case DISTINCT_COUNT -> "list_unique(" + values + ")";
+            case PERCENTILE -> "list_aggregate(" + values + ", 'quantile_disc', " + f.q().toPlainString() + ")";
+            case FIRST_VALUE -> "(" + taken + ")[1].v";
+            case ZSCORE -> "CASE WHEN " + std + " > 0 THEN (" + own + " - " + avg + ") / " + std + " END";
+            case RATIO_TO_AVG -> "CASE WHEN " + avg + " <> 0 THEN " + own + " / " + avg + " END";
+            default -> throw new IllegalStateException(f.agg() + " takes no last");
+        };
     }
 
     /** A feature's where filter over the events table's columns. */

@@ -45,6 +45,25 @@ public final class MicroBenchmark {
         return scores;
     }
 
+    /**
+     * The feature language's forms against the plain group of the same run (per history size), and
+     * each form's growth from 10 to 100,000 events in the window (flat: the O(1) forms within 2x).
+     */
+    static String languageRatios(Map<String, Double> scores) {
+        StringBuilder out = new StringBuilder();
+        String prefix = "FeatureLanguageBenchmarks.";
+        for (String form : List.of("whereEvent", "last5Event", "last100Event", "percentileEvent")) {
+            Double small = scores.get(prefix + form + " (history 10)");
+            Double large = scores.get(prefix + form + " (history 100000)");
+            Double plain = scores.get(prefix + "plainEvent (history 100000)");
+            if (small != null && large != null && plain != null) {
+                out.append(String.format("; %s: %.2f x the plain group at 100,000 events, 100,000 / 10 events = %.2f",
+                        form, large / plain, large / small));
+            }
+        }
+        return out.toString();
+    }
+
     public static String render(Map<String, Double> scores) {
         StringBuilder out = new StringBuilder();
         scores.forEach((name, ns) -> out.append(String.format("%s %,.0f ns/op; ", name, ns)));
@@ -53,6 +72,7 @@ public final class MicroBenchmark {
         if (clean != null && parse != null) {
             out.append(String.format("a whole record cleaned = %.1f x parsing its JSON alone", clean / parse));
         }
+        out.append(languageRatios(scores));
         return out.toString();
     }
 }

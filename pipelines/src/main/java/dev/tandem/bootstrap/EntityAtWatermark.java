@@ -173,7 +173,7 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         if (!current.isEmpty()) {
             long expiry = current.newestTime() + stateTtlMillis + 1;
             if (expiry > watermark) {
-                kept = current.events();
+                kept = current.kept();
                 cleanupAt = expiry;
             }
         }

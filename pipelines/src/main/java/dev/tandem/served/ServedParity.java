@@ -137,6 +137,12 @@ public final class ServedParity {
             causes.add(group.name() + " " + differing + " <- " + String.join(", ", missed.subList(0, Math.min(3, missed.size()))));
         }
         if (causes.isEmpty()) {
+            // Every group's features agree: the on-demand ones, computed from them and the event, must too.
+            List<String> onDemand = differing(spec.onDemand, answer, row);
+            if (!onDemand.isEmpty()) {
+                unexplained(report, answer.eventId() + ": on-demand " + onDemand + " differ though every group's features agree");
+                return;
+            }
             report.equal++;
             return;
         }
@@ -169,8 +175,13 @@ public final class ServedParity {
 
     /** The group's features whose served value is not the row's. */
     private static List<String> differing(CompiledSpec.EntityGroup group, ServedAnswer answer, Vector row) {
+        return differing(group.features(), answer, row);
+    }
+
+    /** The features whose served value is not the row's. */
+    private static List<String> differing(List<CompiledSpec.Feature> features, ServedAnswer answer, Vector row) {
         List<String> names = new ArrayList<>();
-        for (CompiledSpec.Feature f : group.features()) {
+        for (CompiledSpec.Feature f : features) {
             Object served = answer.features().get(f.name());
             Object batch = row.values().get(f.name());
             boolean same = served instanceof Number a && batch instanceof Number b

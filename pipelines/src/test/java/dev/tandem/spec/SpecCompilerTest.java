@@ -59,6 +59,11 @@ class SpecCompilerTest {
                 "only percentile takes q");
         assertError(TestSpecs.SENSORS.replace("agg: first_value, field: temp, window: 10m }", "agg: first_value, field: site, window: 10m }"),
                 "is text but a numeric");
+        assertError(TestSpecs.SENSORS.replace("field: temp, last: 5 }", "field: temp, last: 5, window: 10m }"),
+                "features.avg_last5: give window or last, not both");
+        assertError(TestSpecs.SENSORS.replace("field: temp, last: 5 }", "field: temp, last: 0 }"), "avg_last5.last: 0 is not in 1..10000");
+        assertError(TestSpecs.SENSORS.replace("agg: last_value, field: temp }", "agg: last_value, field: temp, last: 3 }"),
+                "last_value takes no last");
         assertError(": : :", "not a valid spec");
     }
 
