@@ -28,8 +28,8 @@ public final class OnDemandFeatures implements Serializable {
 
     /**
      * Writes the on-demand features into {@code vector} (a complete one, spec layout) from its other
-     * features and the fields of {@code row}; a row without fields (null: a spine's query) leaves
-     * the expressions that read one NaN.
+     * features and the fields of {@code row}; without a row (null) the expressions that read a field
+     * are NaN.
      */
     public void fill(CleanEvent row, double[] vector) {
         if (features.isEmpty()) {

@@ -54,7 +54,8 @@ final class TrainingSetCommand implements Callable<Integer> {
             + "comes from, a time column (--spine-time) and any label or passthrough columns. Events come from --input DIR.")
     Path spine;
 
-    @Option(names = "--spine-time", paramLabel = "COLUMN", defaultValue = "ts", description = "The spine's time column (default ${DEFAULT-VALUE}).")
+    @Option(names = "--spine-time", paramLabel = "COLUMN",
+            description = "The spine's time column (default: the spec's event_time field, ts for the flagship spec).")
     String spineTime;
 
     @Option(names = "--output", required = true, description = "Output directory.")
@@ -130,7 +131,7 @@ final class TrainingSetCommand implements Callable<Integer> {
         List<Path> files = SpineFiles.find(spine);
         SpineLayout layout;
         try {
-            layout = SpineLayout.inspect(compiled, files, spineTime);
+            layout = SpineLayout.inspect(compiled, files, spineTime != null ? spineTime : compiled.eventTimeField);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

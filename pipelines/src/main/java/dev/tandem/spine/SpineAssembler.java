@@ -1,6 +1,7 @@
 package dev.tandem.spine;
 
 import dev.tandem.features.OnDemandFeatures;
+import dev.tandem.ingest.CleanEvent;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.spec.CompiledSpec;
 import org.apache.flink.api.common.accumulators.LongCounter;
@@ -60,7 +61,8 @@ public final class SpineAssembler extends KeyedCoProcessFunction<String, Feature
 
     private void emitOrKeep(SpineExample example, Collector<SpineExample> out) throws Exception {
         if (example.row != null && example.parts == groupsAsked) {
-            onDemand.fill(null, example.values); // a spine row brings keys and a time, no event fields
+            SpineRow row = example.row; // its own request-time values, as value features read them
+            onDemand.fill(new CleanEvent(row.id, row.time, row.text, row.numbers), example.values);
             pending.clear();
             written.add(1);
             out.collect(example);

@@ -286,4 +286,51 @@ class SpineTrainingSetITCase {
         });
         assertThat(differences).hasSizeLessThan(1).isEmpty();
     }
+
+    @Test
+    void theFeatureLanguageInASpineRowEqualsItsBatchRowOnDemandFeaturesIncluded() throws Exception {
+        // A user's spec with where filters, last N, percentiles, first values and on-demand features.
+        Path spec = Files.writeString(dir.resolve("sensors.yaml"), dev.tandem.spec.TestSpecs.SENSORS);
+        CompiledSpec sensors = dev.tandem.spec.TestSpecs.sensors();
+        Random random = new Random(8);
+        List<String> readings = new ArrayList<>();
+        for (int i = 0; i < 800; i++) {
+            readings.add(String.format(java.util.Locale.ROOT,
+                    "{\"id\":\"r%04d\",\"at\":%d,\"device\":\"d%d\",\"site\":\"s%d\",\"temp\":%.1f,\"lat\":%.2f,\"lon\":%.2f}",
+                    i, 1_700_000_000_000L + i * 20_000L, random.nextInt(3), random.nextInt(4), 20 + random.nextGaussian() * 8,
+                    random.nextDouble() * 10, random.nextDouble() * 10));
+        }
+        Path input = Files.createDirectories(dir.resolve("readings"));
+        Files.write(input.resolve("readings.jsonl"), readings, StandardCharsets.UTF_8);
+        Path secret = Files.writeString(dir.resolve("secret"), SECRET);
+        assertThat(CliRuns.run("features", "--mode", "batch", "--input", input.toString(), "--output",
+                dir.resolve("sensor-batch").toString(), "--spec", spec.toString(), "--pii-secret-file", secret.toString())).isZero();
+        Map<String, GenericRecord> batch = new HashMap<>();
+        new FeatureTable(dir.resolve("sensor-batch")).forEach(r -> batch.put(r.get(FeatureTableSchema.EVENT_ID).toString(), r));
+        assertThat(batch).hasSize(readings.size());
+
+        // Every reading asked at its own instant with its own fields (the on-demand ones read temp and site).
+        List<String> spine = new ArrayList<>();
+        for (String line : readings) {
+            spine.add(line.replace("{\"id\":", "{\"label_id\":"));
+        }
+        Path spineFile = Files.write(dir.resolve("readings-as-spine.jsonl"), spine, StandardCharsets.UTF_8);
+        Map<String, GenericRecord> rows = spineRun(input, spineFile, "--spec", spec.toString());
+
+        assertThat(rows.keySet()).isEqualTo(batch.keySet());
+        List<String> differences = new ArrayList<>();
+        rows.forEach((id, row) -> {
+            for (CompiledSpec.Feature f : sensors.allFeatures()) {
+                Object a = row.get(f.name());
+                Object b = batch.get(id).get(f.name());
+                boolean same = a == null || b == null ? a == b
+                        : f.agg().integral() ? a.equals(b) : ParityChecker.equal((Double) a, (Double) b);
+                if (!same) {
+                    differences.add(id + "." + f.name() + " spine " + a + " batch " + b);
+                }
+            }
+        });
+        assertThat(differences).isEmpty();
+        assertThat(rows.values()).filteredOn(r -> r.get("temp_vs_avg_10m") != null).hasSizeGreaterThan(readings.size() / 2);
+    }
 }
