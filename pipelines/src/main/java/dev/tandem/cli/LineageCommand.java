@@ -43,12 +43,13 @@ final class LineageCommand implements Callable<Integer> {
                 + compiled.origin + ", " + CodeVersion.current() + ")");
         print(root, "", true, true);
         CompiledSpec.EntityGroup group = compiled.entities.stream()
-                .filter(g -> g.features().stream().anyMatch(f -> f.name().equals(feature))).findFirst().orElseThrow();
+                .filter(g -> g.features().stream().anyMatch(f -> f.name().equals(feature))).findFirst().orElse(null);
         System.out.println("written to:");
         for (String sink : List.of(
                 "offline store: OUTPUT/features/event_date=*/ (features --mode batch|streaming), column " + feature,
                 "training set: OUTPUT/training/event_date=*/ (training-set), column " + feature,
-                "online store: PostgreSQL table " + OnlineStoreSchema.table(compiled, group) + ", column " + feature,
+                group == null ? "online store: none (an on-demand feature: the feature server computes it per request)"
+                        : "online store: PostgreSQL table " + OnlineStoreSchema.table(compiled, group) + ", column " + feature,
                 "Kafka topic " + Topics.FEATURES + " (stream), field " + feature)) {
             System.out.println("  " + sink);
         }

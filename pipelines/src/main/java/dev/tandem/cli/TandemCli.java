@@ -29,7 +29,17 @@ public final class TandemCli implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(execute(args));
+    }
+
+    /** Runs a command on the process's standard streams; returns its exit code. */
+    static int execute(String... args) {
+        CommandLine cli = commandLine();
+        int exit = cli.execute(args);
+        // Picocli's writers flush on println only: what a command print()ed would be lost at exit.
+        cli.getOut().flush();
+        cli.getErr().flush();
+        return exit;
     }
 
     public static CommandLine commandLine() {

@@ -112,7 +112,8 @@ public final class FeatureLineage {
             where = " of the events where " + f.where().source();
         }
         String agg = f.agg().name().toLowerCase(Locale.ROOT) + (f.q() == null ? "" : " q=" + f.q().toPlainString());
-        String window = f.windowMillis() > 0 ? " over the " + human(f.windowMillis()) + " before the event (t - w <= t' < t)" : "";
+        String window = f.windowMillis() > 0 ? " over the " + human(f.windowMillis()) + " before the event (t - w <= t' < t)"
+                : f.last() > 0 ? " over the last " + f.last() + " events before the event, within state_ttl" : "";
         return new Node("feature", f.name(), agg + where + window + ", per " + group.name() + "; DataStream operator uid features-"
                 + group.name() + " (as-of engine: FeatureGroup)", null, null, inputs);
     }

@@ -66,4 +66,23 @@ class TandemCliTest {
                 "--output", dir.resolve("out").toString(), "--spec", spec.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("bad.yaml");
     }
+
+    @Test
+    void aReportPrintedOnTheProcessStreamsReachesThemWhole(@TempDir Path dir) throws Exception {
+        Files.createDirectories(dir.resolve("a/features"));
+        Files.createDirectories(dir.resolve("b/features"));
+        java.io.PrintStream stdout = System.out;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(captured, false, java.nio.charset.StandardCharsets.UTF_8));
+        int exit;
+        try {
+            // The process's own streams, as ./tandem runs: picocli's writer buffers what is print()ed without a newline.
+            exit = TandemCli.execute("parity", "--left", dir.resolve("a").toString(), "--right", dir.resolve("b").toString());
+            System.out.flush();
+        } finally {
+            System.setOut(stdout);
+        }
+        assertThat(exit).isZero();
+        assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("matched       0").contains("PARITY OK");
+    }
 }
