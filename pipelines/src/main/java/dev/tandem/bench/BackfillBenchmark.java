@@ -42,7 +42,7 @@ public final class BackfillBenchmark {
                     + "on one core (features %.1f s over pre-sorted arrays; its ingest, parse + clean + pseudonymise, %.1f s more); "
                     + "DuckDB %.1f s (features + Parquet, input pre-cleaned). Tandem per core / floor = %.3f (target >= 0.5); "
                     + "Tandem / DuckDB wall time = %.2f (target <= 2). Agreement on %,d sampled events: floor %s, DuckDB %s. "
-                    + "Flink SQL OVER windows (streaming runtime, bounded files, 12 of the 20 features, SQL client, parallelism 2) "
+                    + "Flink SQL OVER windows (streaming runtime, bounded files, 12 of the flagship's features, SQL client, parallelism 2) "
                     + "%.1f s after %.1f s of client start-up: Tandem / Flink SQL OVER wall time = %.2f.",
                     tandemRate(), tandemSeconds, parallelism, rows / floorSeconds, floorSeconds, ingestSeconds, duckdbSeconds,
                     tandemRate() / parallelism / (rows / floorSeconds), tandemSeconds / duckdbSeconds, sample,

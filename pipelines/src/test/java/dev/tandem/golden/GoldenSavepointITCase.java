@@ -15,7 +15,6 @@ import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.spec.SpecCompiler;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -50,7 +49,7 @@ class GoldenSavepointITCase {
     @Test
     void aJobFromTheEarlierJobsSavepointWritesTheRestOfTheGoldenVectors() throws Exception {
         LocalServers.Servers servers = LocalServers.get();
-        CompiledSpec spec = SpecCompiler.load(null);
+        CompiledSpec spec = GoldenVectors.spec();
         Path history = dir.resolve("history");
         GoldenVectors.generateHistory(history, spec);
         StreamingJobOptions options = GoldenSavepoint.options(servers.kafka().bootstrapServers(), servers.postgres().jdbcUrl(),
@@ -69,7 +68,8 @@ class GoldenSavepointITCase {
         Path migrated = dir.resolve("migrated-savepoint");
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int exit = CliRuns.run(out, err, "migrate-savepoint", "--from", GoldenSavepoint.copyTo(dir).toString(), "--to", migrated.toString());
+        int exit = CliRuns.run(out, err, "migrate-savepoint", "--from", GoldenSavepoint.copyTo(dir).toString(), "--to", migrated.toString(),
+                "--spec", spec.origin);
         assertThat(exit).as(err.toString()).isZero();
         System.out.print(out);
         assertThat(out.toString()).contains("migrated savepoint written to");

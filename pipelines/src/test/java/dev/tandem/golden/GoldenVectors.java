@@ -51,7 +51,29 @@ public final class GoldenVectors {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** The flagship spec as it stood when the references were taken (version 1); later versions add features. */
+    static final String SPEC_RESOURCE = "/golden/card-fraud-v1.yaml";
+    static final String EXPECTATIONS_RESOURCE = "/golden/card-fraud-v1.expectations.yaml";
+
     private GoldenVectors() {}
+
+    /**
+     * The spec the golden vectors and savepoint are of, as a file beside its expectations (the
+     * quality stage's layout follows them, and the savepoint holds that stage's state).
+     */
+    public static CompiledSpec spec() throws java.io.IOException {
+        Path dir = java.nio.file.Files.createTempDirectory("golden-spec");
+        Path spec = dir.resolve("card-fraud-v1.yaml");
+        java.nio.file.Files.writeString(spec, text(SPEC_RESOURCE));
+        java.nio.file.Files.writeString(dir.resolve("card-fraud-v1.expectations.yaml"), text(EXPECTATIONS_RESOURCE));
+        return dev.tandem.spec.SpecCompiler.load(spec);
+    }
+
+    private static String text(String name) throws java.io.IOException {
+        try (var in = GoldenVectors.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     /** Generates the golden history into {@code dir}. */
     public static Manifest generateHistory(Path dir, CompiledSpec spec) throws Exception {

@@ -6,7 +6,6 @@ import dev.tandem.generate.Manifest;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.RunSummary;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.spec.SpecCompiler;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ class GoldenVectorsITCase {
 
     @BeforeAll
     static void history() throws Exception {
-        spec = SpecCompiler.load(null);
+        spec = GoldenVectors.spec();
         manifest = GoldenVectors.generateHistory(dir.resolve("history"), spec);
         assertThat(GoldenVectors.historyDigest(dir.resolve("history")))
                 .as("the generator writes the golden history as it did (if it changed, the golden vectors say nothing)")

@@ -6,7 +6,6 @@ import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.spec.SpecCompiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -29,7 +28,7 @@ public final class WriteGoldenResources {
         Path work = Path.of("pipelines/target/golden-work").toAbsolutePath();
         OutputFiles.deleteRecursively(work);
         Files.createDirectories(work);
-        CompiledSpec spec = SpecCompiler.load(null);
+        CompiledSpec spec = GoldenVectors.spec();
         Path history = work.resolve("history");
         GoldenVectors.generateHistory(history, spec);
         FeatureRuns.run("batch", history, work.resolve("batch"), spec);

@@ -43,7 +43,7 @@ class SpecVersionsTest {
         assertThat(changed).isNotEqualTo(yaml);
         CompiledSpec edited = SpecCompiler.compile(changed, "edited");
         assertThat(lock.problem(edited)).contains("changed").contains("new version");
-        CompiledSpec bumped = SpecCompiler.compile(changed.replace("version: 1", "version: 2"), "bumped");
-        assertThat(lock.problem(bumped)).contains("not in").contains("2: " + bumped.fingerprint);
+        CompiledSpec bumped = SpecCompiler.compile(changed.replace("version: 2", "version: 3"), "bumped");
+        assertThat(lock.problem(bumped)).contains("not in").contains("3: " + bumped.fingerprint);
     }
 }
