@@ -134,10 +134,6 @@ public final class FeatureExpression implements Serializable {
         return source;
     }
 
-    public Kind kind() {
-        return kind;
-    }
-
     /** The expression's tree as written (integer literals as doubles), for translations such as {@link ExpressionSql}. */
     CelExpr tree() {
         Cel cel = environment(reads);

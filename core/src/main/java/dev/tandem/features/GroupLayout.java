@@ -117,11 +117,6 @@ public final class GroupLayout implements Serializable {
         return textSlots.length;
     }
 
-    /** The event's text slots the group's features read (its key slot aside). */
-    public int[] textSlots() {
-        return textSlots.clone();
-    }
-
     /** The event's text slots the group's stage reads: its features' and its filters'. */
     public int[] readTextSlots() {
         return java.util.stream.IntStream.concat(java.util.Arrays.stream(textSlots), java.util.Arrays.stream(filterTextSlots))

@@ -41,11 +41,6 @@ public final class CompiledSpec implements Serializable {
         static Feature onDemand(String name, FeatureExpression expr) {
             return new Feature(name, Aggregation.ON_DEMAND, -1, false, -1, -1, 0, 0, null, null, expr);
         }
-
-        /** Whether the feature aggregates events: over a time window or the last N. */
-        public boolean aggregatesEvents() {
-            return windowMillis > 0 || last > 0;
-        }
     }
 
     /** Features over one entity key; {@code offset} is where they start in the full vector. */
