@@ -16,6 +16,8 @@ public final class EntityState {
     final WindowState[] windows;
     /** The group's last-N windows: their members may be older than the buffer's oldest event. */
     final CountWindow[] counts;
+    /** The group's {@code window: lifetime} summaries, or null when it has no such feature. */
+    final LifetimeWindow lifetime;
     private final long maxWindow;
     private final long retainMillis;
     private final Comparator<BufferedEvent> order;
@@ -31,9 +33,11 @@ public final class EntityState {
     /** Told the seq of every event the buffer drops (the streaming operator deletes its state entry). */
     private LongConsumer onDrop = seq -> {};
 
-    EntityState(WindowState[] windows, CountWindow[] counts, long maxWindow, long retainMillis, Comparator<BufferedEvent> order) {
+    EntityState(WindowState[] windows, CountWindow[] counts, LifetimeWindow lifetime, long maxWindow, long retainMillis,
+            Comparator<BufferedEvent> order) {
         this.windows = windows;
         this.counts = counts;
+        this.lifetime = lifetime;
         this.maxWindow = maxWindow;
         this.retainMillis = retainMillis;
         this.order = order;
@@ -126,6 +130,9 @@ public final class EntityState {
         for (CountWindow c : counts) {
             c.add(e, advancedTo, order, this::dropIfUnheld);
         }
+        if (lifetime != null) {
+            lifetime.added(e, this, !assignSeq);
+        }
     }
 
     /** Whether a last-N window holds the event. */
@@ -202,6 +209,9 @@ public final class EntityState {
         int from = start;
         start = keepFrom; // first, so the events leaving the buffer no longer count as buffered
         for (int i = from; i < keepFrom; i++) {
+            if (lifetime != null) {
+                lifetime.retire(events[i]);
+            }
             if (!heldByCounts(events[i])) {
                 onDrop.accept(events[i].seq);
             }

@@ -59,6 +59,49 @@ final class ExactSum {
         return c;
     }
 
+    /** Adds another exact sum (a summary of other values), exactly. */
+    void add(ExactSum other) {
+        positiveInfinities += other.positiveInfinities;
+        negativeInfinities += other.negativeInfinities;
+        nans += other.nans;
+        if (other.chunks.length == 0) {
+            return;
+        }
+        long[] digits = other.settledCopy();
+        settle(chunks);
+        ensure(other.base, other.base + digits.length - 1);
+        for (int i = 0; i < digits.length; i++) {
+            chunks[other.base + i - base] += digits[i];
+        }
+        unsettled = 1;
+    }
+
+    /** Writes the sum (its exact digits), for keyed state. */
+    void write(java.io.DataOutput out) throws java.io.IOException {
+        long[] digits = settledCopy();
+        out.writeInt(base);
+        out.writeInt(digits.length);
+        for (long d : digits) {
+            out.writeLong(d);
+        }
+        out.writeLong(positiveInfinities);
+        out.writeLong(negativeInfinities);
+        out.writeLong(nans);
+    }
+
+    static ExactSum read(java.io.DataInput in) throws java.io.IOException {
+        ExactSum s = new ExactSum();
+        s.base = in.readInt();
+        s.chunks = new long[in.readInt()];
+        for (int i = 0; i < s.chunks.length; i++) {
+            s.chunks[i] = in.readLong();
+        }
+        s.positiveInfinities = in.readLong();
+        s.negativeInfinities = in.readLong();
+        s.nans = in.readLong();
+        return s;
+    }
+
     private void accumulate(double x, int sign) {
         if (x == 0) {
             return;

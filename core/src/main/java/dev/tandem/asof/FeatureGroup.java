@@ -32,8 +32,8 @@ public final class FeatureGroup implements Serializable {
      * How one feature is read: its aggregation, window and input within the window, value slots,
      * its filter's bit (-1: none) and a percentile's q in billionths.
      */
-    private record Read(Aggregation agg, int window, int count, int input, int slot, int lat, int lon, int filter,
-            long qBillionths) implements Serializable {}
+    private record Read(Aggregation agg, int window, int count, boolean lifetime, int input, int slot, int lat, int lon,
+            int filter, long qBillionths) implements Serializable {}
 
     /** A last-N window: how many events, of which filter (-1: every event). */
     private record LastN(int limit, int filter) implements Serializable {}
@@ -45,6 +45,8 @@ public final class FeatureGroup implements Serializable {
     private final InputStats.Needs[][] needs;
     private final LastN[] lastNs;
     private final InputStats.Needs[][] lastNeeds;
+    /** What the group's lifetime features read; null when it has none. */
+    private final InputStats.Needs[] lifetimeNeeds;
     private final Read[] reads;
 
     private FeatureGroup(CompiledSpec spec, CompiledSpec.EntityGroup group) {
@@ -55,6 +57,7 @@ public final class FeatureGroup implements Serializable {
         List<Map<String, InputStats.Needs>> inputs = new ArrayList<>();
         List<LastN> counts = new ArrayList<>();
         List<Map<String, InputStats.Needs>> countInputs = new ArrayList<>();
+        Map<String, InputStats.Needs> lifetimeInputs = new LinkedHashMap<>();
         List<CompiledSpec.Feature> features = group.features();
         reads = new Read[features.size()];
         for (int f = 0; f < features.size(); f++) {
@@ -75,6 +78,10 @@ public final class FeatureGroup implements Serializable {
                 if (stats) {
                     input = need(countInputs.get(count), needsOf(feature, layout.input(f), -1).byRank());
                 }
+            } else if (feature.lifetime()) {
+                // Every lifetime feature reads an input (the event itself, -1, for counts and first values).
+                int in = feature.agg() == Aggregation.FIRST_VALUE ? -1 : layout.input(f);
+                input = need(lifetimeInputs, needsOf(feature, in, layout.filter(f)));
             } else if (feature.windowMillis() > 0) {
                 window = lengths.indexOf(feature.windowMillis());
                 if (window < 0) {
@@ -88,13 +95,14 @@ public final class FeatureGroup implements Serializable {
                 }
             }
             long q = feature.q() == null ? 0 : feature.q().movePointRight(9).longValueExact();
-            reads[f] = new Read(feature.agg(), window, count, input, layout.input(f), layout.lat(f), layout.lon(f),
+            reads[f] = new Read(feature.agg(), window, count, feature.lifetime(), input, layout.input(f), layout.lat(f), layout.lon(f),
                     layout.filter(f), q);
         }
         windowLengths = lengths.stream().mapToLong(Long::longValue).toArray();
         needs = inputs.stream().map(m -> m.values().toArray(InputStats.Needs[]::new)).toArray(InputStats.Needs[][]::new);
         lastNs = counts.toArray(LastN[]::new);
         lastNeeds = countInputs.stream().map(m -> m.values().toArray(InputStats.Needs[]::new)).toArray(InputStats.Needs[][]::new);
+        lifetimeNeeds = lifetimeInputs.isEmpty() ? null : lifetimeInputs.values().toArray(InputStats.Needs[]::new);
     }
 
     public static FeatureGroup of(CompiledSpec spec, int groupIndex) {
@@ -135,7 +143,8 @@ public final class FeatureGroup implements Serializable {
      * reads up to that much before its newest event can still be answered exactly.
      */
     public EntityState newState(long retainMillis) {
-        return new EntityState(newWindows(), newCounts(retainMillis), maxWindow(), retainMillis, eventOrder());
+        LifetimeWindow lifetime = lifetimeNeeds == null ? null : new LifetimeWindow(lifetimeNeeds, stateTtlMillis, eventOrder());
+        return new EntityState(newWindows(), newCounts(retainMillis), lifetime, maxWindow(), retainMillis, eventOrder());
     }
 
     private CountWindow[] newCounts(long retainMillis) {
@@ -222,10 +231,14 @@ public final class FeatureGroup implements Serializable {
         WindowState[] windows;
         CountWindow[] counts;
         BufferedEvent last;
+        LifetimeSummary lifetime = null;
         if (fast) {
             windows = state.windows;
             counts = state.counts;
             last = state.isEmpty() ? null : state.event(state.end() - 1);
+            if (state.lifetime != null) {
+                lifetime = state.lifetime.after(asOf);
+            }
         } else {
             if (asOf - state.maxWindow() < state.coveredFrom()) {
                 return false;
@@ -239,6 +252,9 @@ public final class FeatureGroup implements Serializable {
             if (counts == null) {
                 return false;
             }
+            if (state.lifetime != null) {
+                lifetime = state.lifetime.asOf(asOf, state);
+            }
         }
         WindowReading[] readings = new WindowReading[windows.length];
         for (int w = 0; w < windows.length; w++) {
@@ -251,6 +267,10 @@ public final class FeatureGroup implements Serializable {
         boolean hasLast = last != null && last.time >= asOf - stateTtlMillis;
         for (int f = 0; f < reads.length; f++) {
             Read r = reads[f];
+            if (r.lifetime()) {
+                out[f] = lifetimeValue(r, lifetime, own);
+                continue;
+            }
             WindowReading w = r.window() >= 0 ? readings[r.window()] : r.count() >= 0 ? countReadings[r.count()] : null;
             out[f] = value(r, w, hasLast ? last : null, asOf, own);
         }
@@ -277,6 +297,24 @@ public final class FeatureGroup implements Serializable {
                     : FeatureMath.haversineKm(last.numbers[r.lat()], last.numbers[r.lon()], own[r.lat()], own[r.lon()]);
             case VALUE -> x;
             case ON_DEMAND -> throw new IllegalStateException("on-demand features belong to no group");
+        };
+    }
+
+    /** A {@code window: lifetime} feature from the entity's summary of its run of events. */
+    private static double lifetimeValue(Read r, LifetimeSummary run, double[] own) {
+        double x = own == null || r.slot() < 0 ? Double.NaN : own[r.slot()];
+        int in = r.input();
+        return switch (r.agg()) {
+            case COUNT -> run.count(in);
+            case SUM -> run.sum(in);
+            case AVG -> run.mean(in);
+            case MIN -> run.extreme(in, true);
+            case MAX -> run.extreme(in, false);
+            case STDDEV -> Math.sqrt(run.variance(in));
+            case FIRST_VALUE -> run.first(in, r.slot());
+            case ZSCORE -> FeatureMath.zScore(x, run.mean(in), Math.sqrt(run.variance(in)));
+            case RATIO_TO_AVG -> FeatureMath.safeRatio(x, run.mean(in));
+            default -> throw new IllegalStateException(r.agg() + " has no lifetime window");
         };
     }
 
@@ -342,6 +380,26 @@ public final class FeatureGroup implements Serializable {
             }
         }
         return false;
+    }
+
+    /** Whether the group has {@code window: lifetime} features, whose summaries keyed state holds beside the events. */
+    public boolean hasLifetime() {
+        return lifetimeNeeds != null;
+    }
+
+    /**
+     * The summaries of the entity's events that have left its buffer (null when none), for keyed
+     * state: what a lifetime needs beyond the events {@link EntityState#kept()} holds.
+     */
+    public byte[] lifetimeSnapshot(EntityState state) {
+        return state.lifetime == null ? null : state.lifetime.snapshot();
+    }
+
+    /** Reads the summaries of {@link #lifetimeSnapshot} back, into a new entity before its events are restored. */
+    public void restoreLifetime(EntityState state, byte[] snapshot) {
+        if (state.lifetime != null && snapshot != null) {
+            state.lifetime.restore(snapshot);
+        }
     }
 
     /** The group's state TTL: an entity whose newest event is older than this counts as gone. */

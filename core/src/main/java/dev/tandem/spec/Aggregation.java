@@ -47,6 +47,15 @@ public enum Aggregation {
         return needs;
     }
 
+    /**
+     * Whether a few running numbers per entity give it over an unbounded history ({@code window:
+     * lifetime}): counts, sums, moments, extremes and the oldest value do; distinct values and
+     * ranks need every value.
+     */
+    public boolean summarisable() {
+        return windowRequired && this != DISTINCT_COUNT && this != PERCENTILE;
+    }
+
     /** Integral features are written as BIGINT, the others as DOUBLE. */
     public boolean integral() {
         return integral;

@@ -28,18 +28,19 @@ public final class CompiledSpec implements Serializable {
 
     /**
      * One feature with its inputs resolved. {@code slot} is a text slot when {@code textInput};
-     * {@code last} the N of a last-N feature (0: a time window or none); {@code where} the filter of the events it aggregates (null: every event); {@code q} a
+     * {@code last} the N of a last-N feature (0: a time window or none); {@code lifetime} a
+     * {@code window: lifetime} feature (every earlier event the entity's state holds, windowMillis 0); {@code where} the filter of the events it aggregates (null: every event); {@code q} a
      * percentile's fraction, exact (null for other aggregations); {@code expr} an on-demand
      * feature's expression (null for a group's features).
      */
     public record Feature(
             String name, Aggregation agg, int slot, boolean textInput, int latSlot, int lonSlot,
-            long windowMillis, int last, FeatureExpression where, java.math.BigDecimal q, FeatureExpression expr)
+            long windowMillis, boolean lifetime, int last, FeatureExpression where, java.math.BigDecimal q, FeatureExpression expr)
             implements Serializable {
 
         /** An on-demand feature: computed per row from its fields and its other features. */
         static Feature onDemand(String name, FeatureExpression expr) {
-            return new Feature(name, Aggregation.ON_DEMAND, -1, false, -1, -1, 0, 0, null, null, expr);
+            return new Feature(name, Aggregation.ON_DEMAND, -1, false, -1, -1, 0, false, 0, null, null, expr);
         }
     }
 

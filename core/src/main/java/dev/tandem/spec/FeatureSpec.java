@@ -60,7 +60,8 @@ public record FeatureSpec(Integer version, String name, Source source, Labels la
      * first_value, last_value, time_since_last, distance_from_last, zscore, ratio_to_avg or value.
      * {@code fields} names the latitude and longitude for distance_from_last; {@code where} filters
      * the events a windowed feature aggregates; {@code q} is a percentile's fraction; {@code last}
-     * takes the N newest events instead of a time window. Keys added
+     * takes the N newest events instead of a time window; {@code window: lifetime} every earlier
+     * event the entity's state holds. Keys added
      * after the first release are left out of the fingerprint when absent, so a spec that does not
      * use them keeps its feature-set version.
      */

@@ -40,6 +40,8 @@ public final class SpecCompiler {
 
     /** The most events a last-N feature keeps per entity: its memory stays bounded. */
     static final int MAX_LAST = 10_000;
+    /** The window of every earlier event the entity's state holds. */
+    static final String LIFETIME = "lifetime";
 
     private SpecCompiler() {}
 
@@ -296,6 +298,7 @@ public final class SpecCompiler {
                 throw new SpecException(where + ": on-demand features are declared in the spec's on_demand list, not in a group");
             }
             long window = 0;
+            boolean lifetime = false;
             int last = 0;
             if (feature.last() != null) {
                 if (!agg.windowRequired()) {
@@ -312,8 +315,13 @@ public final class SpecCompiler {
                 if (!agg.windowRequired()) {
                     throw new SpecException(where + ": " + feature.agg() + " takes no window");
                 }
-                window = Durations.parse(feature.window(), where + ".window").toMillis();
-                if (window <= 0) {
+                lifetime = LIFETIME.equals(feature.window());
+                if (lifetime && !agg.summarisable()) {
+                    throw new SpecException(where + ".window: lifetime keeps a few numbers per entity, which " + feature.agg()
+                            + " cannot be computed from; use a time window or last: N");
+                }
+                window = lifetime ? 0 : Durations.parse(feature.window(), where + ".window").toMillis();
+                if (!lifetime && window <= 0) {
                     throw new SpecException(where + ".window: must be positive");
                 }
             }
@@ -347,8 +355,8 @@ public final class SpecCompiler {
                     }
                 }
             }
-            FeatureExpression filter = feature.where() == null ? null : filter(feature.where(), agg, window > 0 || last > 0, where);
-            return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window, last, filter, fraction(feature.q(), agg, where),
+            FeatureExpression filter = feature.where() == null ? null : filter(feature.where(), agg, window > 0 || lifetime || last > 0, where);
+            return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window, lifetime, last, filter, fraction(feature.q(), agg, where),
                     null);
         }
 

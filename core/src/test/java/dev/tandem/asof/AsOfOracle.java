@@ -27,6 +27,7 @@ public final class AsOfOracle {
         List<CleanEvent> before = all.stream().filter(e -> e.eventTime < at).toList();
         CleanEvent last = before.stream().filter(e -> e.eventTime >= at - group.stateTtlMillis())
                 .max(BY_TIME_AND_ID).orElse(null);
+        long runStart = runStart(before, at, group.stateTtlMillis());
         double[] out = new double[group.features().size()];
         for (int f = 0; f < out.length; f++) {
             CompiledSpec.Feature feature = group.features().get(f);
@@ -35,6 +36,7 @@ public final class AsOfOracle {
                     .toList();
             List<CleanEvent> window = feature.last() > 0 ? newest(matching.stream()
                     .filter(e -> e.eventTime >= at - group.stateTtlMillis()).toList(), feature.last())
+                    : feature.lifetime() ? matching.stream().filter(e -> e.eventTime >= runStart).toList()
                     : matching.stream().filter(e -> e.eventTime >= at - feature.windowMillis()).toList();
             double[] values = feature.slot() < 0 || feature.textInput() ? new double[0]
                     : window.stream().mapToDouble(e -> e.numbers[feature.slot()]).filter(v -> !Double.isNaN(v)).toArray();
@@ -68,6 +70,23 @@ public final class AsOfOracle {
             };
         }
         return out;
+    }
+
+    /**
+     * Where the entity's run of events before {@code at} starts: walking back from the newest, to
+     * the first gap longer than the TTL; after every event when the newest is more than the TTL
+     * before {@code at} (the state has expired).
+     */
+    private static long runStart(List<CleanEvent> before, long at, long ttl) {
+        long[] times = before.stream().mapToLong(e -> e.eventTime).sorted().toArray();
+        if (times.length == 0 || at - times[times.length - 1] > ttl) {
+            return Long.MAX_VALUE;
+        }
+        int first = times.length - 1;
+        while (first > 0 && times[first] - times[first - 1] <= ttl) {
+            first--;
+        }
+        return times[first];
     }
 
     /** Whether the filter is true for the event; evaluated once per filter and event (reads ask again and again). */

@@ -4,12 +4,9 @@ import static dev.tandem.features.SensorEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.ingest.CleanEvent;
-import dev.tandem.spec.Aggregation;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.TestSpecs;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -45,21 +42,8 @@ class FeatureGroupTest {
             List<CleanEvent> events = randomEvents(new Random(11 + g), 3_000, 6 * 60 * MIN);
             events.sort(BY_TIME_AND_ID);
             EntityState state = group.newState();
-            int i = 0;
-            while (i < events.size()) {
-                long t = events.get(i).eventTime;
-                int j = i;
-                while (j < events.size() && events.get(j).eventTime == t) {
-                    j++;
-                }
-                group.advanceTo(state, t);
-                for (CleanEvent e : events.subList(i, j)) {
-                    assertFeatures(group, state, g, t, e, events.subList(0, i));
-                }
-                for (CleanEvent e : events.subList(i, j)) {
-                    group.add(state, e);
-                }
-                i = j;
+            for (int i = 0; i < events.size(); ) {
+                i = EngineAssertions.readInstantThenAdd(SPEC, group, state, g, events, i);
             }
             // The buffer keeps the longest window (plus the newest event), not the history.
             long longest = SPEC.entities.get(g).maxWindowMillis();
@@ -107,15 +91,11 @@ class FeatureGroupTest {
         List<CleanEvent> events = randomEvents(random, 2_000, 4 * 60 * MIN);
         events.sort(BY_TIME_AND_ID);
         // Arrival order: each event up to 10 minutes late.
-        List<CleanEvent> arrival = new ArrayList<>(events);
-        List<Long> arrivesAt = arrival.stream().map(e -> e.eventTime + random.nextLong(10 * MIN)).toList();
-        Integer[] order = new Integer[arrival.size()];
-        Arrays.setAll(order, k -> k);
-        Arrays.sort(order, Comparator.comparingLong(arrivesAt::get));
+        List<CleanEvent> arrival = EngineAssertions.arrivalOrder(events, e -> random.nextLong(10 * MIN));
         EntityState state = group.newState(10 * MIN);
         List<CleanEvent> seen = new ArrayList<>();
-        for (int k = 0; k < order.length; k++) {
-            CleanEvent e = arrival.get(order[k]);
+        for (int k = 0; k < arrival.size(); k++) {
+            CleanEvent e = arrival.get(k);
             group.add(state, e);
             group.advanceTo(state, state.newestTime());
             seen.add(e);
@@ -172,27 +152,10 @@ class FeatureGroupTest {
     }
 
     private static int index(String feature) {
-        List<CompiledSpec.Feature> features = SPEC.entities.get(0).features();
-        for (int f = 0; f < features.size(); f++) {
-            if (features.get(f).name().equals(feature)) {
-                return f;
-            }
-        }
-        throw new IllegalArgumentException(feature);
+        return EngineAssertions.index(SPEC, 0, feature);
     }
 
     private static double[] assertFeatures(FeatureGroup group, EntityState state, int g, long at, CleanEvent probe, List<CleanEvent> events) {
-        double[] got = new double[group.featureCount()];
-        assertThat(group.featuresAsOf(state, at, probe, got)).as("answered as of " + at).isTrue();
-        double[] want = AsOfOracle.featuresAsOf(SPEC.entities.get(g), at, probe, events);
-        for (int f = 0; f < want.length; f++) {
-            String what = SPEC.entities.get(g).features().get(f).name() + " as of " + at;
-            if (Double.isNaN(want[f])) {
-                assertThat(got[f]).as(what).isNaN();
-            } else {
-                assertThat(got[f]).as(what).isCloseTo(want[f], org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(want[f]))));
-            }
-        }
-        return got;
+        return EngineAssertions.assertFeatures(SPEC, group, state, g, at, probe, events);
     }
 }

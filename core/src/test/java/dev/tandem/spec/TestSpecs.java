@@ -53,11 +53,23 @@ public final class TestSpecs {
                   - { name: p50_last20, agg: percentile, field: temp, last: 20, q: 0.5 }
                   - { name: first_last4, agg: first_value, field: temp, last: 4 }
                   - { name: sites_last10, agg: distinct_count, field: site, last: 10 }
+                  - { name: n_life,     agg: count, window: lifetime }
+                  - { name: n_temp_life, agg: count, field: temp, window: lifetime }
+                  - { name: sum_life,   agg: sum, field: temp, window: lifetime }
+                  - { name: avg_life_s1, agg: avg, field: temp, window: lifetime, where: "site == 's1'" }
+                  - { name: min_life,   agg: min, field: temp, window: lifetime }
+                  - { name: max_life,   agg: max, field: temp, window: lifetime }
+                  - { name: std_life,   agg: stddev, field: temp, window: lifetime }
+                  - { name: first_life, agg: first_value, field: temp, window: lifetime }
+                  - { name: first_warm_life, agg: first_value, field: temp, window: lifetime, where: "temp > 22" }
+                  - { name: z_life,     agg: zscore, field: temp, window: lifetime }
               - name: device_hourly
                 key: device
                 state_ttl: 2h
                 features:
                   - { name: n_1h, agg: count, window: 1h }
+                  - { name: n_life_2h, agg: count, window: lifetime }
+                  - { name: ratio_life_2h, agg: ratio_to_avg, field: temp, window: lifetime }
             on_demand:
               - { name: temp_vs_avg_10m, expr: "temp / avg_10m" }
               - { name: s1_share_1h, expr: "n_s1_10m / n_1h" }

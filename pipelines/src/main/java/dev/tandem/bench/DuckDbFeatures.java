@@ -216,17 +216,19 @@ final class DuckDbFeatures implements AutoCloseable {
     String featuresSql() {
         List<String> columns = new ArrayList<>();
         Map<String, String> windows = new LinkedHashMap<>();
+        Map<String, Run> runs = new LinkedHashMap<>();
         for (CompiledSpec.EntityGroup g : spec.entities) {
             String key = "k" + g.keySlot();
             String last = window(windows, key, g.stateTtlMillis());
             for (CompiledSpec.Feature f : g.features()) {
+                String frame = f.lifetime() ? lifetime(windows, runs, key, g.stateTtlMillis()) : f.windowMillis() > 0 ? window(windows, key, f.windowMillis()) : null;
                 if (f.last() > 0) {
                     columns.add("CAST(" + lastN(f, last) + " AS DOUBLE) AS \"" + f.name() + "\"");
                     continue;
                 }
                 String col = f.slot() < 0 ? null : (f.textInput() ? "s" : "n") + f.slot();
                 String w = (f.where() == null ? "" : " FILTER (WHERE " + filterSql(f) + ")")
-                        + (f.windowMillis() > 0 ? " OVER " + window(windows, key, f.windowMillis()) : "");
+                        + (frame != null ? " OVER " + frame : "");
                 String avg = "AVG(" + col + ")" + w;
                 String std = "STDDEV_POP(" + col + ")" + w;
                 String expr = switch (f.agg()) {
@@ -240,7 +242,7 @@ final class DuckDbFeatures implements AutoCloseable {
                     case PERCENTILE -> "quantile_disc(" + col + ", " + f.q().toPlainString() + ")" + w;
                     // The oldest event of the window by (time, id), its value NULL or not; query rows have no key.
                     case FIRST_VALUE -> "arg_min_null(" + col + ", CASE WHEN is_event" + (f.where() == null ? "" : " AND " + filterSql(f))
-                            + " THEN (t, event_id) END) OVER " + window(windows, key, f.windowMillis());
+                            + " THEN (t, event_id) END) OVER " + frame;
                     case ZSCORE -> "CASE WHEN " + std + " > 0 THEN (" + col + " - " + avg + ") / " + std + " END";
                     case RATIO_TO_AVG -> "CASE WHEN " + avg + " <> 0 THEN " + col + " / " + avg + " END";
                     case LAST_VALUE -> lastOf(col, last);
@@ -259,7 +261,7 @@ final class DuckDbFeatures implements AutoCloseable {
         numberSlots.forEach(n -> fields.add("n" + n));
         textSlots.forEach(t -> fields.add("s" + t));
         fields.forEach(c -> groups.append(", ").append(c));
-        groups.append("\nFROM events\nWINDOW ");
+        groups.append("\nFROM ").append(withRuns(runs)).append("\nWINDOW ");
         groups.append(windows.entrySet().stream().map(e -> e.getKey() + " AS (" + e.getValue() + ")").collect(Collectors.joining(",\n  ")));
         // On-demand features read the row's fields and its other features: a select over the groups' one.
         List<String> outer = new ArrayList<>();
@@ -320,6 +322,46 @@ final class DuckDbFeatures implements AutoCloseable {
         windows.putIfAbsent(name, "PARTITION BY " + key + " ORDER BY t RANGE BETWEEN INTERVAL '" + millis
                 + " milliseconds' PRECEDING AND CURRENT ROW EXCLUDE GROUP");
         return name;
+    }
+
+    /** The runs of one key under one state TTL. */
+    private record Run(String key, long ttl) {}
+
+    /**
+     * The named window of a lifetime: the same key and run, t' < t. A run is DESIGN.md's: the
+     * entity's events back to the last gap longer than the state TTL; a row gets the run of the
+     * newest event before it, none when that event is more than the TTL before it.
+     */
+    private static String lifetime(Map<String, String> windows, Map<String, Run> runs, String key, long ttl) {
+        String run = "run_" + key + "_" + ttl;
+        runs.putIfAbsent(run, new Run(key, ttl));
+        String name = "w_" + run;
+        windows.putIfAbsent(name, "PARTITION BY " + key + ", " + run + " ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP");
+        return name;
+    }
+
+    /**
+     * The events table with each lifetime's run number: an event starts a run when the newest
+     * earlier event of its key is more than the TTL before it; an event's run counts the starts up
+     * to its instant, a query row's those before it.
+     */
+    private static String withRuns(Map<String, Run> runs) {
+        if (runs.isEmpty()) {
+            return "events";
+        }
+        List<String> previous = new ArrayList<>();
+        List<String> numbers = new ArrayList<>();
+        runs.forEach((run, r) -> {
+            String key = r.key();
+            long ttl = r.ttl();
+            String prev = "prev_" + run;
+            String byKey = "PARTITION BY " + key + " ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
+            previous.add("MAX(CASE WHEN is_event THEN t_ms END) OVER (" + byKey + " EXCLUDE GROUP) AS " + prev);
+            String starts = "SUM(CASE WHEN is_event AND (" + prev + " IS NULL OR t_ms - " + prev + " > " + ttl + ") THEN 1 ELSE 0 END)";
+            numbers.add("CASE WHEN is_event THEN " + starts + " OVER (" + byKey + ") WHEN t_ms - " + prev + " <= " + ttl + " THEN " + starts
+                    + " OVER (" + byKey + " EXCLUDE GROUP) END AS " + run);
+        });
+        return "(SELECT *, " + String.join(", ", numbers) + " FROM (SELECT *, " + String.join(", ", previous) + " FROM events)) events";
     }
 
     /** The value at the newest earlier event (ties: the larger id), NULL values included. */

@@ -169,11 +169,13 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
      */
     private void emit(String key, long watermark, Collector<EntitySnapshot> out) throws Exception {
         BufferedEvent[] kept = new BufferedEvent[0];
+        byte[] lifetime = null;
         Long cleanupAt = null;
         if (!current.isEmpty()) {
             long expiry = current.newestTime() + stateTtlMillis + 1;
             if (expiry > watermark) {
                 kept = current.kept();
+                lifetime = features.lifetimeSnapshot(current);
                 cleanupAt = expiry;
             }
         }
@@ -191,6 +193,7 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         lastSettled = null;
         EntitySnapshot snapshot = new EntitySnapshot(key, kept, waiting.keySet().stream().mapToLong(Long::longValue).toArray(),
                 waiting.values().toArray(PendingEvents[]::new), cleanupAt);
+        snapshot.lifetime = lifetime;
         if (!snapshot.isEmpty()) {
             entities.add(1L);
             buffered.add((long) kept.length);

@@ -12,6 +12,8 @@ import dev.tandem.features.PendingEvents;
 public class EntitySnapshot {
     public String key;
     public BufferedEvent[] events;
+    /** What lifetime features keep of the events that left the buffer (FeatureGroup#lifetimeSnapshot), or null. */
+    public byte[] lifetime;
     public long[] pendingTimes;
     public PendingEvents[] pending;
     public Long cleanupAt;
@@ -31,6 +33,7 @@ public class EntitySnapshot {
     /** This entity's windows, cleanup and erasure marks, without its pending events. */
     public EntitySnapshot withoutPending() {
         EntitySnapshot kept = new EntitySnapshot(key, events, new long[0], new PendingEvents[0], cleanupAt);
+        kept.lifetime = lifetime;
         kept.forgetThrough = forgetThrough;
         return kept;
     }

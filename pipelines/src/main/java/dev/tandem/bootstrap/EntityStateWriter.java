@@ -10,12 +10,13 @@ import org.apache.flink.state.api.functions.KeyedStateBootstrapFunction;
 
 /**
  * Writes an {@link EntitySnapshot} as the feature operator's keyed state ({@link FeatureState}):
- * its buffered events under their seqs, its pending events by instant with a timer each, its
+ * its buffered events under their seqs (and what lifetime features keep of older ones), its pending events by instant with a timer each, its
  * cleanup timer and what an erasure left to forget. An entity may come as several snapshots (its
  * windows and its pending events apart): each adds what it holds.
  */
 public final class EntityStateWriter extends KeyedStateBootstrapFunction<String, EntitySnapshot> {
     private transient MapState<Long, BufferedEvent> events;
+    private transient ValueState<byte[]> lifetime;
     private transient MapState<Long, PendingEvents> pending;
     private transient ValueState<Long> cleanupAt;
     private transient ValueState<Long> forgetThrough;
@@ -24,6 +25,7 @@ public final class EntityStateWriter extends KeyedStateBootstrapFunction<String,
     public void open(OpenContext openContext) {
         FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
         events = state.events();
+        lifetime = state.lifetime();
         pending = state.pending();
         cleanupAt = state.cleanupAt();
         forgetThrough = state.forgetThrough();
@@ -33,6 +35,9 @@ public final class EntityStateWriter extends KeyedStateBootstrapFunction<String,
     public void processElement(EntitySnapshot entity, Context ctx) throws Exception {
         for (BufferedEvent e : entity.events) {
             events.put(e.seq, e);
+        }
+        if (entity.lifetime != null) {
+            lifetime.update(entity.lifetime);
         }
         for (int i = 0; i < entity.pendingTimes.length; i++) {
             pending.put(entity.pendingTimes[i], entity.pending[i]);

@@ -227,6 +227,7 @@ public final class SavepointMigration {
     /** Reads an entity of a feature operator: its windows' events, pending events, cleanup and erasure marks. */
     static final class EntityReader extends KeyedStateReaderFunction<String, EntitySnapshot> {
         private transient MapState<Long, BufferedEvent> events;
+        private transient ValueState<byte[]> lifetime;
         private transient MapState<Long, PendingEvents> pending;
         private transient ValueState<Long> cleanupAt;
         private transient ValueState<Long> forgetThrough;
@@ -236,6 +237,7 @@ public final class SavepointMigration {
         public void open(OpenContext openContext) {
             FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
             events = state.events();
+            lifetime = state.lifetime();
             pending = state.pending();
             cleanupAt = state.cleanupAt();
             forgetThrough = state.forgetThrough();
@@ -258,6 +260,7 @@ public final class SavepointMigration {
                     waiting.keySet().stream().mapToLong(Long::longValue).toArray(), waiting.values().toArray(PendingEvents[]::new),
                     cleanupAt.value());
             snapshot.forgetThrough = forgetThrough.value();
+            snapshot.lifetime = lifetime.value();
             out.collect(snapshot);
         }
     }

@@ -76,7 +76,7 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     public void open(OpenContext openContext) {
         FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
         pending = new PendingStore(state.pending(), streaming);
-        entities = new EntityStates(features, state.events(), state.legacyHistory(), streaming, streaming ? STREAMING_CACHE : 4);
+        entities = new EntityStates(features, state, streaming, streaming ? STREAMING_CACHE : 4);
         cleanupAt = state.cleanupAt();
         forgetThrough = state.forgetThrough();
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);

@@ -18,8 +18,9 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 
 /**
- * Where the feature operator keeps each entity's {@link EntityState}. Keyed state holds only the
- * buffered events, one map entry per event under its seq: an event is one put, and one delete when
+ * Where the feature operator keeps each entity's {@link EntityState}. Keyed state holds the
+ * buffered events, one map entry per event under its seq, and (for lifetime features) one value
+ * summarising those that have left the buffer: an event is one put, and one delete when
  * it has left every window; RocksDB never rewrites a history. The windows' summaries are derived:
  * rebuilt from the entries when an entity is loaded, and kept on the heap for the most recently
  * used entities. Puts and deletes are written when a checkpoint barrier comes ({@link #flush}), so
@@ -39,6 +40,7 @@ final class EntityStates {
 
     private final FeatureGroup group;
     private final MapState<Long, BufferedEvent> events;
+    private final ValueState<byte[]> lifetime;
     private final ValueState<EntityHistory> legacyHistory;
     private final boolean persistent;
     private final int capacity;
@@ -53,11 +55,11 @@ final class EntityStates {
      *     key once, so its entities live on the heap only
      * @param capacity how many unchanged entities to keep on the heap (changed ones stay until the next flush)
      */
-    EntityStates(FeatureGroup group, MapState<Long, BufferedEvent> events, ValueState<EntityHistory> legacyHistory,
-            boolean persistent, int capacity) {
+    EntityStates(FeatureGroup group, FeatureState.Handles state, boolean persistent, int capacity) {
         this.group = group;
-        this.events = events;
-        this.legacyHistory = legacyHistory;
+        this.events = state.events();
+        this.lifetime = state.lifetime();
+        this.legacyHistory = state.legacyHistory();
         this.persistent = persistent;
         this.capacity = capacity;
     }
@@ -105,6 +107,7 @@ final class EntityStates {
             Changes c = e.getValue();
             if (c.cleared) {
                 events.clear();
+                lifetime.clear();
                 legacyHistory.clear();
             }
             for (Long seq : c.deletes) {
@@ -112,6 +115,13 @@ final class EntityStates {
             }
             for (BufferedEvent event : c.puts.values()) {
                 events.put(event.seq, event);
+            }
+            EntityState state = cache.get(e.getKey());
+            if (group.hasLifetime() && state != null) {
+                byte[] retired = group.lifetimeSnapshot(state);
+                if (retired != null) {
+                    lifetime.update(retired);
+                }
             }
         }
         changed.clear();
@@ -152,8 +162,11 @@ final class EntityStates {
         }
     }
 
-    /** Rebuilds the entity from its stored events, as the windows stood when they were written. */
+    /** Rebuilds the entity from its stored lifetime summaries and events, as they stood when written. */
     private void load(EntityState state) throws Exception {
+        if (group.hasLifetime()) {
+            group.restoreLifetime(state, lifetime.value());
+        }
         List<BufferedEvent> stored = new ArrayList<>();
         for (BufferedEvent e : events.values()) {
             stored.add(e);

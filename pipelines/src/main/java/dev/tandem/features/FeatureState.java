@@ -6,6 +6,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 
@@ -18,12 +19,12 @@ public final class FeatureState {
     private FeatureState() {}
 
     /** The state of one entity, opened from a keyed context (the operator, the bootstrap writer, the migration's reader). */
-    public record Handles(MapState<Long, BufferedEvent> events, MapState<Long, PendingEvents> pending, ValueState<Long> cleanupAt,
-            ValueState<Long> forgetThrough, ValueState<EntityHistory> legacyHistory) {
+    public record Handles(MapState<Long, BufferedEvent> events, ValueState<byte[]> lifetime, MapState<Long, PendingEvents> pending,
+            ValueState<Long> cleanupAt, ValueState<Long> forgetThrough, ValueState<EntityHistory> legacyHistory) {
         public static Handles open(RuntimeContext context) {
-            return new Handles(context.getMapState(FeatureState.events()), context.getMapState(FeatureState.pending()),
-                    context.getState(FeatureState.cleanupAt()), context.getState(FeatureState.forgetThrough()),
-                    context.getState(FeatureState.legacyHistory()));
+            return new Handles(context.getMapState(FeatureState.events()), context.getState(FeatureState.lifetime()),
+                    context.getMapState(FeatureState.pending()), context.getState(FeatureState.cleanupAt()),
+                    context.getState(FeatureState.forgetThrough()), context.getState(FeatureState.legacyHistory()));
         }
     }
 
@@ -35,6 +36,14 @@ public final class FeatureState {
     /** The entity's buffered events (its windows' contents), one entry per event under its seq. */
     public static MapStateDescriptor<Long, BufferedEvent> events() {
         return new MapStateDescriptor<>("events", Types.LONG, TypeInformation.of(BufferedEvent.class));
+    }
+
+    /**
+     * What {@code window: lifetime} features keep of the entity's events that have left its buffer
+     * (FeatureGroup#lifetimeSnapshot, versioned bytes); absent when the group has none.
+     */
+    public static ValueStateDescriptor<byte[]> lifetime() {
+        return new ValueStateDescriptor<>("lifetime", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
     /** The earlier job's whole history in one value: read once per entity, then moved into {@link #events()}. */

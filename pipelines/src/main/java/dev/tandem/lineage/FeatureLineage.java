@@ -113,7 +113,8 @@ public final class FeatureLineage {
         }
         String agg = f.agg().name().toLowerCase(Locale.ROOT) + (f.q() == null ? "" : " q=" + f.q().toPlainString());
         String window = f.windowMillis() > 0 ? " over the " + human(f.windowMillis()) + " before the event (t - w <= t' < t)"
-                : f.last() > 0 ? " over the last " + f.last() + " events before the event, within state_ttl" : "";
+                : f.last() > 0 ? " over the last " + f.last() + " events before the event, within state_ttl"
+                : f.lifetime() ? " over the entity's lifetime: every event before the event back to its last gap longer than state_ttl" : "";
         return new Node("feature", f.name(), agg + where + window + ", per " + group.name() + "; DataStream operator uid features-"
                 + group.name() + " (as-of engine: FeatureGroup)", null, null, inputs);
     }

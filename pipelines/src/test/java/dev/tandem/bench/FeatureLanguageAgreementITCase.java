@@ -26,10 +26,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every feature of the sensors spec (where filters, percentiles, first values among them), from the
+ * Every feature of the sensors spec (where filters, percentiles, first values, lifetimes among them), from the
  * batch and the streaming job, against DuckDB computing the same features from SQL generated from
- * the spec (FILTER clauses, quantile_disc, arg_min over (time, id)): on generated readings with
- * ties on time, arrival out of order within the bound, missing values and busy devices.
+ * the spec (FILTER clauses, quantile_disc, arg_min over (time, id), runs split at gaps longer than
+ * the TTL): on generated readings with ties on time, arrival out of order within the bound, missing
+ * values, busy devices and quiet spells.
  */
 class FeatureLanguageAgreementITCase {
     @RegisterExtension
@@ -112,6 +113,9 @@ class FeatureLanguageAgreementITCase {
         long clock = T0;
         for (int i = 0; i < n; i++) {
             clock += random.nextInt(3) * 10_000L;
+            if (random.nextInt(500) == 0) {
+                clock += 3_000_000L + random.nextInt(8_000_000); // a quiet spell of 50 min to 3 h: lifetimes start afresh
+            }
             long at = clock - random.nextInt(6) * 10_000L;
             String temp = random.nextInt(10) == 0 ? "null" : String.format(Locale.ROOT, "%.1f", 20 + random.nextGaussian() * 8);
             String site = random.nextInt(8) == 0 ? "null" : "\"s" + random.nextInt(4) + "\"";

@@ -64,6 +64,12 @@ class SpecCompilerTest {
         assertError(TestSpecs.SENSORS.replace("field: temp, last: 5 }", "field: temp, last: 0 }"), "avg_last5.last: 0 is not in 1..10000");
         assertError(TestSpecs.SENSORS.replace("agg: last_value, field: temp }", "agg: last_value, field: temp, last: 3 }"),
                 "last_value takes no last");
+        assertError(TestSpecs.SENSORS.replace("field: site, window: 10m }", "field: site, window: lifetime }"),
+                "features.sites_10m.window: lifetime keeps a few numbers per entity, which distinct_count cannot be computed from");
+        assertError(TestSpecs.SENSORS.replace("field: temp, window: 10m, q: 0.9 }", "field: temp, window: lifetime, q: 0.9 }"),
+                "features.p90_10m.window: lifetime keeps a few numbers per entity, which percentile cannot be computed from");
+        assertError(TestSpecs.SENSORS.replace("agg: last_value, field: temp }", "agg: last_value, field: temp, window: lifetime }"),
+                "last_value takes no window");
         assertError(": : :", "not a valid spec");
     }
 

@@ -43,7 +43,8 @@ class SpecVersionsTest {
         assertThat(changed).isNotEqualTo(yaml);
         CompiledSpec edited = SpecCompiler.compile(changed, "edited");
         assertThat(lock.problem(edited)).contains("changed").contains("new version");
-        CompiledSpec bumped = SpecCompiler.compile(changed.replace("version: 2", "version: 3"), "bumped");
-        assertThat(lock.problem(bumped)).contains("not in").contains("3: " + bumped.fingerprint);
+        int next = original.version + 1;
+        CompiledSpec bumped = SpecCompiler.compile(changed.replace("version: " + original.version, "version: " + next), "bumped");
+        assertThat(lock.problem(bumped)).contains("not in").contains(next + ": " + bumped.fingerprint);
     }
 }
