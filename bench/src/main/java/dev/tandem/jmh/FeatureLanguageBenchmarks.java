@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The feature language's forms per event, each in a group of its own beside a plain count and
  * average (the baseline, measured in the same run): where filters, last 5 and last 100, a
- * percentile over the window, and an on-demand expression per row. {@code historySize} events sit
+ * percentile over the window, a lifetime, and an on-demand expression per row. {@code historySize} events sit
  * inside the hour window; the O(1) forms should stay flat across it, the percentile grows with
  * log n.
  */
@@ -73,6 +73,12 @@ public class FeatureLanguageBenchmarks {
                 state_ttl: 1h
                 features:
                   - { name: p90_1h, agg: percentile, field: amount, window: 1h, q: 0.9 }
+              - name: lifetime
+                key: key
+                state_ttl: 1h
+                features:
+                  - { name: n_life, agg: count, window: lifetime }
+                  - { name: max_life, agg: max, field: amount, window: lifetime }
             on_demand:
               - { name: amount_vs_avg, expr: "amount / avg_1h" }
             """;
@@ -85,6 +91,7 @@ public class FeatureLanguageBenchmarks {
     private EntityFixture last5;
     private EntityFixture last100;
     private EntityFixture ranked;
+    private EntityFixture lifetime;
     private OnDemandFeatures onDemand;
     private double[] vector;
     private CleanEvent row;
@@ -111,6 +118,7 @@ public class FeatureLanguageBenchmarks {
         last5 = new EntityFixture(spec, 2, hour, historySize, templates(spec, new Random(3)));
         last100 = new EntityFixture(spec, 3, hour, historySize, templates(spec, new Random(4)));
         ranked = new EntityFixture(spec, 4, hour, historySize, templates(spec, new Random(5)));
+        lifetime = new EntityFixture(spec, 5, hour, historySize, templates(spec, new Random(6)));
         onDemand = new OnDemandFeatures(spec);
         vector = new double[spec.featureCount()];
         vector[1] = 180.0;
@@ -140,6 +148,11 @@ public class FeatureLanguageBenchmarks {
     @Benchmark
     public double[] percentileEvent() {
         return ranked.step();
+    }
+
+    @Benchmark
+    public double[] lifetimeEvent() {
+        return lifetime.step();
     }
 
     @Benchmark

@@ -52,7 +52,7 @@ public final class MicroBenchmark {
     static String languageRatios(Map<String, Double> scores) {
         StringBuilder out = new StringBuilder();
         String prefix = "FeatureLanguageBenchmarks.";
-        for (String form : List.of("whereEvent", "last5Event", "last100Event", "percentileEvent")) {
+        for (String form : List.of("whereEvent", "last5Event", "last100Event", "percentileEvent", "lifetimeEvent")) {
             Double small = scores.get(prefix + form + " (history 10)");
             Double large = scores.get(prefix + form + " (history 100000)");
             Double plain = scores.get(prefix + "plainEvent (history 100000)");

@@ -107,6 +107,16 @@ public final class Generator {
      * stream is untouched, so the history before the drift equals an undrifted run's.
      */
     public static final double DRIFT_AMOUNT_FACTOR = 3.0;
+    /**
+     * Issuers decline a few honest payments (limits, typos) and many fraudulent ones (risk rules),
+     * large amounts more often.
+     */
+    static final double DECLINE_RATE = 0.03;
+    static final double FRAUD_DECLINE_RATE = 0.30;
+    static final double LARGE_AMOUNT_USD = 1_000;
+    static final double LARGE_DECLINE_RATE = 0.05;
+    /** The authorisation outcomes draw from their own stream, so the rest of a seed's history stays as it was. */
+    private static final long OUTCOME_STREAM = 0x5EED_0DEC_11E5L;
 
     private record Label(long time, String txnId, String reason) {}
 
@@ -115,6 +125,7 @@ public final class Generator {
     private final Options options;
     private final CompiledSpec spec;
     private final SplittableRandom random;
+    private final SplittableRandom outcomes;
     private final World world;
     private final CurrencyConverter rates = CurrencyConverter.defaultTable();
     private final String partitionKey;
@@ -133,6 +144,7 @@ public final class Generator {
         this.options = options;
         this.spec = spec;
         this.random = new SplittableRandom(options.seed());
+        this.outcomes = new SplittableRandom(options.seed() ^ OUTCOME_STREAM);
         int cards = (int) Math.max(100, options.events() / 40);
         int merchants = (int) Math.max(40, options.events() / 400);
         this.world = new World(random, cards, merchants);
@@ -266,7 +278,16 @@ public final class Generator {
         r.put("country", card.home().country());
         r.put("email", card.email());
         r.put("channel", merchant.online() ? "online" : "pos");
+        r.put("status", declined(tx) ? "declined" : "approved");
         return r;
+    }
+
+    private boolean declined(Transaction tx) {
+        double rate = tx.fraud() ? FRAUD_DECLINE_RATE : DECLINE_RATE;
+        if (tx.amountUsd() > LARGE_AMOUNT_USD) {
+            rate += LARGE_DECLINE_RATE;
+        }
+        return outcomes.nextDouble() < rate;
     }
 
     private BigDecimal localAmount(double usd, String currency) {

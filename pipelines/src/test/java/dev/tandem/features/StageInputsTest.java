@@ -27,8 +27,8 @@ class StageInputsTest {
         StageInputs inputs = new StageInputs(SPEC);
 
         assertThat(kept(inputs.forStage(0, event)))
-                .as("card: its key, merchants and countries it counts, the channel its card-not-present filter reads; merchant: its key, cards")
-                .containsExactlyInAnyOrder("card_id", "merchant_id", "country", "channel");
+                .as("card: its key, merchants and countries it counts, the channel and status its filters read; merchant: its key, cards")
+                .containsExactlyInAnyOrder("card_id", "merchant_id", "country", "channel", "status");
         assertThat(kept(inputs.forStage(1, event))).as("merchant: its key, the cards it counts").containsExactlyInAnyOrder("merchant_id", "card_id");
         CleanEvent last = inputs.forStage(2, event);
         assertThat(kept(last)).as("past the last stage").isEmpty();

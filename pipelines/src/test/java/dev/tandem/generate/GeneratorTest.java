@@ -95,4 +95,31 @@ class GeneratorTest {
         }
         assertThat(manifest.labels()).isPositive();
     }
+
+    @Test
+    void issuersDeclineFraudFarMoreOftenThanHonestPayments() throws Exception {
+        generate("outcomes", 40_000, 11, 0);
+        Set<String> fraud = new HashSet<>();
+        for (String line : Files.readAllLines(dir.resolve("outcomes/labels.jsonl"))) {
+            JsonNode label = Generator.JSON.readTree(line);
+            if (label.get("reason").asText().equals("fraud")) {
+                fraud.add(label.get("txn_id").asText());
+            }
+        }
+        long[] declined = new long[2];
+        long[] total = new long[2];
+        for (String line : Files.readAllLines(dir.resolve("outcomes/transactions.jsonl"))) {
+            JsonNode n = Generator.JSON.readTree(line);
+            int f = fraud.contains(n.get("txn_id").asText()) ? 1 : 0;
+            total[f]++;
+            String status = n.get("status").asText();
+            assertThat(status).isIn("approved", "declined");
+            declined[f] += status.equals("declined") ? 1 : 0;
+        }
+        double honestRate = (double) declined[0] / total[0];
+        double fraudRate = (double) declined[1] / total[1];
+        assertThat(total[1]).as("fraudulent transactions").isGreaterThan(50);
+        assertThat(honestRate).isBetween(0.02, 0.05);
+        assertThat(fraudRate).as("fraud decline rate (honest: " + honestRate + ")").isGreaterThan(3 * honestRate);
+    }
 }
