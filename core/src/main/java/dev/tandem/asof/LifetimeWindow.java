@@ -151,6 +151,7 @@ final class LifetimeWindow {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
+            out.writeUTF(layout());
             retired.write(out);
             out.writeBoolean(retiredBefore != null);
             if (retiredBefore != null) {
@@ -162,12 +163,26 @@ final class LifetimeWindow {
         return bytes.toByteArray();
     }
 
-    /** Reads the retired runs back (before the buffered events are). */
+    /** What the summaries hold, in order: each input (text or number, slot or the event itself) under its filter. */
+    private String layout() {
+        StringBuilder out = new StringBuilder();
+        for (InputStats.Needs n : needs) {
+            out.append(out.isEmpty() ? "" : ",").append(n.text() ? "t" : "n").append(n.input()).append("|").append(n.filter());
+        }
+        return out.toString();
+    }
+
+    /** Reads the retired runs back (before the buffered events are); refuses summaries of other inputs. */
     void restore(byte[] snapshot) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(snapshot))) {
             byte format = in.readByte();
             if (format != FORMAT) {
                 throw new IllegalStateException("lifetime state of format " + format + " is newer than this job (" + FORMAT + ")");
+            }
+            String written = in.readUTF();
+            if (!written.equals(layout())) {
+                throw new IllegalStateException("lifetime state was written for other lifetime inputs (" + written + ") than this spec's ("
+                        + layout() + "): a changed feature definition needs a new spec version and a fresh state (bootstrap-state)");
             }
             retired = LifetimeSummary.read(in, needs);
             retiredBefore = in.readBoolean() ? LifetimeSummary.read(in, needs) : null;

@@ -135,6 +135,27 @@ class LifetimeWindowTest {
         assertThat(got[index(0, "first_life")]).isEqualTo(1.0);
     }
 
+    @Test
+    void summariesWrittenForOtherLifetimeInputsAreRefusedNotMisread() {
+        FeatureGroup group = FeatureGroup.of(SPEC, 0);
+        long ttl = SPEC.entities.get(0).stateTtlMillis();
+        EntityState state = group.newState();
+        for (CleanEvent e : burstyEvents(new Random(41), 200, ttl)) {
+            group.advanceTo(state, e.eventTime);
+            group.add(state, e);
+        }
+        byte[] written = group.lifetimeSnapshot(state);
+        assertThat(written).as("events have left the buffer").isNotNull();
+        // The same spec with one lifetime feature made a 10-minute one: the summaries hold one input fewer.
+        String tenMinutes = TestSpecs.SENSORS.replace("field: temp, window: lifetime, where: \"temp > 22\"",
+                "field: temp, window: 10m, where: \"temp > 22\"");
+        assertThat(tenMinutes).isNotEqualTo(TestSpecs.SENSORS);
+        CompiledSpec edited = dev.tandem.spec.SpecCompiler.compile(tenMinutes, "edited.yaml");
+        FeatureGroup changed = FeatureGroup.of(edited, 0);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> changed.restoreLifetime(changed.newState(), written))
+                .hasMessageContaining("written for other lifetime inputs");
+    }
+
     /** The entity as the streaming job stores and loads it: its lifetime summaries, then its kept events by seq. */
     private static EntityState writtenAndReadBack(FeatureGroup group, EntityState state) {
         byte[] lifetime = group.lifetimeSnapshot(state);
