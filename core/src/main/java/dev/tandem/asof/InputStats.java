@@ -46,6 +46,11 @@ final class InputStats {
 
     /** The input's value in an event, or null when it has none or does not match the filter. */
     Object valueOf(BufferedEvent e) {
+        return valueOf(needs, e);
+    }
+
+    /** An input's value in an event (the event itself for input -1), or null when it has none or does not match the filter. */
+    static Object valueOf(Needs needs, BufferedEvent e) {
         if (needs.filter() >= 0 && (e.matches & (1L << needs.filter())) == 0) {
             return null;
         }

@@ -63,7 +63,7 @@ final class LifetimeSummary {
             newest = e;
         }
         for (int i = 0; i < needs.length; i++) {
-            Object value = valueOf(i, e);
+            Object value = InputStats.valueOf(needs[i], e);
             if (value == null) {
                 continue;
             }
@@ -105,25 +105,6 @@ final class LifetimeSummary {
         LifetimeSummary c = new LifetimeSummary(needs);
         c.addAll(this, order);
         return c;
-    }
-
-    private Object valueOf(int input, BufferedEvent e) {
-        InputStats.Needs n = needs[input];
-        if (n.filter() >= 0 && (e.matches & (1L << n.filter())) == 0) {
-            return null;
-        }
-        if (n.input() < 0) {
-            return Boolean.TRUE;
-        }
-        if (n.text()) {
-            return e.texts[n.input()];
-        }
-        double v = e.numbers[n.input()];
-        return Double.isNaN(v) ? null : v;
-    }
-
-    long events() {
-        return events;
     }
 
     long count(int input) {
