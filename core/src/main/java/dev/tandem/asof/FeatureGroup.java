@@ -49,9 +49,9 @@ public final class FeatureGroup implements Serializable {
     private final InputStats.Needs[] lifetimeNeeds;
     private final Read[] reads;
 
-    private FeatureGroup(CompiledSpec spec, CompiledSpec.EntityGroup group) {
+    private FeatureGroup(CompiledSpec.EntityGroup group, EventIdOrder idOrder) {
         this.layout = new GroupLayout(group);
-        this.idOrder = spec.eventIdOrder;
+        this.idOrder = idOrder;
         this.stateTtlMillis = group.stateTtlMillis();
         List<Long> lengths = new ArrayList<>();
         List<Map<String, InputStats.Needs>> inputs = new ArrayList<>();
@@ -105,8 +105,22 @@ public final class FeatureGroup implements Serializable {
         lifetimeNeeds = lifetimeInputs.isEmpty() ? null : lifetimeInputs.values().toArray(InputStats.Needs[]::new);
     }
 
+    /** The engine of a group whose features all read the spec's source. */
     public static FeatureGroup of(CompiledSpec spec, int groupIndex) {
-        return new FeatureGroup(spec, spec.entities.get(groupIndex));
+        CompiledSpec.EntityGroup group = spec.entities.get(groupIndex);
+        if (group.readsFeatureSources()) {
+            throw new IllegalArgumentException("entity group " + group.name() + " reads feature sources: it has one engine per source");
+        }
+        return new FeatureGroup(group, spec.eventIdOrder);
+    }
+
+    /**
+     * The engine of a group's features over one source (the spec's, 0, or a feature source): it
+     * keeps that source's events of the entity, ordered by that source's ids; its features come in
+     * group order.
+     */
+    public static FeatureGroup of(CompiledSpec spec, int groupIndex, int source) {
+        return new FeatureGroup(spec.entities.get(groupIndex).over(source), spec.source(source).eventIdOrder());
     }
 
     private static InputStats.Needs needsOf(CompiledSpec.Feature f, int input, int filter) {

@@ -25,7 +25,36 @@ public class CleanEvent {
      */
     public static final String QUERY_PREFIX = "\u0000query:";
 
+    /**
+     * Ids of a feature source's events on their way to the entity groups that read them start with
+     * this, then the source's index and a colon: added to those groups' state, never rows.
+     */
+    public static final String FEED_PREFIX = "\u0000feed:";
+
     public CleanEvent() {}
+
+    /** This event of feature source {@code source}, marked for the stages that read it. */
+    public CleanEvent asFeed(int source) {
+        CleanEvent feed = new CleanEvent(FEED_PREFIX + source + ":" + eventId, eventTime, text, numbers);
+        feed.ingestTime = ingestTime;
+        return feed;
+    }
+
+    public boolean isFeed() {
+        return eventId != null && eventId.startsWith(FEED_PREFIX);
+    }
+
+    /** The feature source a feed event came from. */
+    public int feedSource() {
+        return Integer.parseInt(eventId, FEED_PREFIX.length(), eventId.indexOf(':', FEED_PREFIX.length()), 10);
+    }
+
+    /** A feed event as its source wrote it: its own id. */
+    public CleanEvent unfed() {
+        CleanEvent event = new CleanEvent(eventId.substring(eventId.indexOf(':', FEED_PREFIX.length()) + 1), eventTime, text, numbers);
+        event.ingestTime = ingestTime;
+        return event;
+    }
 
     public boolean isQuery() {
         return eventId != null && eventId.startsWith(QUERY_PREFIX);

@@ -35,15 +35,25 @@ public final class RecordCleaner {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final CompiledSpec spec;
+    /** The source whose records this cleaner reads: its fields, id and time. */
+    private final CompiledSpec.EventSource source;
     private final Pseudonymizer pseudonymizer;
     private final CurrencyConverter converter;
     private final LongSupplier wallClock;
     private final int eventIdSlot;
 
+    /** A cleaner of the spec's own source. */
     public RecordCleaner(CompiledSpec spec, String piiSecret, CurrencyConverter converter, LongSupplier wallClock) {
+        this(spec, spec.rowSource(), piiSecret, converter, wallClock);
+    }
+
+    /** A cleaner of one of the spec's sources (its feature sources too): events in the spec's slot layout. */
+    public RecordCleaner(CompiledSpec spec, CompiledSpec.EventSource source, String piiSecret, CurrencyConverter converter,
+            LongSupplier wallClock) {
         this.spec = spec;
-        this.eventIdSlot = spec.inputFields.stream()
-                .filter(f -> f.name().equals(spec.eventIdField)).findFirst().orElseThrow().slot();
+        this.source = source;
+        this.eventIdSlot = source.inputFields().stream()
+                .filter(f -> f.name().equals(source.eventIdField())).findFirst().orElseThrow().slot();
         this.pseudonymizer = new Pseudonymizer(piiSecret);
         this.converter = converter;
         this.wallClock = wallClock;
@@ -78,8 +88,8 @@ public final class RecordCleaner {
         if (line == null) {
             return refuse(Reasons.MALFORMED_JSON, "empty record", null, null, "");
         }
-        if (line.length() > spec.maxRecordBytes || (line.length() * 3L > spec.maxRecordBytes && utf8Length(line) > spec.maxRecordBytes)) {
-            return refuse(Reasons.OVERSIZED, "record is larger than " + spec.maxRecordBytes + " bytes", null, null, line);
+        if (line.length() > source.maxRecordBytes() || (line.length() * 3L > source.maxRecordBytes() && utf8Length(line) > source.maxRecordBytes())) {
+            return refuse(Reasons.OVERSIZED, "record is larger than " + source.maxRecordBytes() + " bytes", null, null, line);
         }
         JsonNode root;
         try {
@@ -126,7 +136,7 @@ public final class RecordCleaner {
             return cleanFields(root, raw);
         } catch (RuntimeException bug) {
             // One record must never stop a pipeline: a failure of the cleaning code is that record's dead letter.
-            return refuse(Reasons.CLEANING_FAILED, "the cleaner failed on this record: " + bug, textOrNull(root.get(spec.eventIdField)),
+            return refuse(Reasons.CLEANING_FAILED, "the cleaner failed on this record: " + bug, textOrNull(root.get(source.eventIdField())),
                     null, raw);
         }
     }
@@ -135,17 +145,17 @@ public final class RecordCleaner {
         String[] text = new String[spec.textSlots];
         double[] numbers = new double[spec.numberSlots];
         Arrays.fill(numbers, Double.NaN);
-        String eventId = textOrNull(root.get(spec.eventIdField));
+        String eventId = textOrNull(root.get(source.eventIdField()));
         try {
-            for (InputField field : spec.inputFields) {
+            for (InputField field : source.inputFields()) {
                 readField(field, root.get(field.name()), text, numbers);
             }
-            long eventTime = (long) numbers[spec.eventTimeSlot];
-            if (eventTime > wallClock.getAsLong() + spec.maxFutureMillis) {
+            long eventTime = (long) numbers[source.eventTimeSlot()];
+            if (eventTime > wallClock.getAsLong() + source.maxFutureMillis()) {
                 return refuse(Reasons.FUTURE_TIMESTAMP, "event time " + TimestampParser.formatUtc(eventTime)
-                        + " is beyond now + " + spec.maxFutureMillis + " ms", eventId, eventTime, raw);
+                        + " is beyond now + " + source.maxFutureMillis() + " ms", eventId, eventTime, raw);
             }
-            for (DerivedField derived : spec.derivedFields) {
+            for (DerivedField derived : source.derivedFields()) {
                 numbers[derived.slot()] = derive(derived, text, numbers);
             }
             return new Outcome(new CleanEvent(text[eventIdSlot], eventTime, text, numbers), null);
@@ -167,14 +177,14 @@ public final class RecordCleaner {
         double[] numbers = new double[spec.numberSlots];
         Arrays.fill(numbers, Double.NaN);
         try {
-            InputField timeField = spec.inputFields.stream().filter(f -> f.name().equals(spec.eventTimeField)).findFirst().orElseThrow();
+            InputField timeField = source.inputFields().stream().filter(f -> f.name().equals(source.eventTimeField())).findFirst().orElseThrow();
             JsonNode time = row.get(timeColumn);
             if (isAbsent(timeField, time)) {
                 throw new Refusal(Reasons.MISSING_FIELD, "column " + timeColumn + " (the row's time) is missing");
             }
-            numbers[spec.eventTimeSlot] = readNumber(timeField, time);
-            for (InputField field : spec.inputFields) {
-                if (field == timeField || field.name().equals(spec.eventIdField)) {
+            numbers[source.eventTimeSlot()] = readNumber(timeField, time);
+            for (InputField field : source.inputFields()) {
+                if (field == timeField || field.name().equals(source.eventIdField())) {
                     continue;
                 }
                 JsonNode node = row.get(field.name());
@@ -186,10 +196,10 @@ public final class RecordCleaner {
                 }
                 readField(field, node, text, numbers);
             }
-            for (DerivedField derived : spec.derivedFields) {
+            for (DerivedField derived : source.derivedFields()) {
                 numbers[derived.slot()] = derive(derived, text, numbers);
             }
-            return new Outcome(new CleanEvent(null, (long) numbers[spec.eventTimeSlot], text, numbers), null);
+            return new Outcome(new CleanEvent(null, (long) numbers[source.eventTimeSlot()], text, numbers), null);
         } catch (Refusal r) {
             return refuse(r.reason, r.getMessage(), null, null, raw);
         }

@@ -56,6 +56,14 @@ public enum Aggregation {
         return windowRequired && this != DISTINCT_COUNT && this != PERCENTILE;
     }
 
+    /**
+     * Whether it reads the row's own event beside its history (its value, its distance from the
+     * last event): a feature over a feature source cannot, that source's events are never rows.
+     */
+    public boolean readsTheRow() {
+        return this == VALUE || this == ZSCORE || this == RATIO_TO_AVG || this == DISTANCE_FROM_LAST;
+    }
+
     /** Integral features are written as BIGINT, the others as DOUBLE. */
     public boolean integral() {
         return integral;

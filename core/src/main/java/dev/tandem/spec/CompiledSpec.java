@@ -31,16 +31,38 @@ public final class CompiledSpec implements Serializable {
      * {@code last} the N of a last-N feature (0: a time window or none); {@code lifetime} a
      * {@code window: lifetime} feature (every earlier event the entity's state holds, windowMillis 0); {@code where} the filter of the events it aggregates (null: every event); {@code q} a
      * percentile's fraction, exact (null for other aggregations); {@code expr} an on-demand
-     * feature's expression (null for a group's features).
+     * feature's expression (null for a group's features); {@code source} the events it aggregates:
+     * 0 the spec's source, {@code s} its feature source {@code s - 1}.
      */
     public record Feature(
             String name, Aggregation agg, int slot, boolean textInput, int latSlot, int lonSlot,
-            long windowMillis, boolean lifetime, int last, FeatureExpression where, java.math.BigDecimal q, FeatureExpression expr)
+            long windowMillis, boolean lifetime, int last, FeatureExpression where, java.math.BigDecimal q, FeatureExpression expr,
+            int source)
             implements Serializable {
 
         /** An on-demand feature: computed per row from its fields and its other features. */
         static Feature onDemand(String name, FeatureExpression expr) {
-            return new Feature(name, Aggregation.ON_DEMAND, -1, false, -1, -1, 0, false, 0, null, null, expr);
+            return new Feature(name, Aggregation.ON_DEMAND, -1, false, -1, -1, 0, false, 0, null, null, expr, ROW_SOURCE);
+        }
+    }
+
+    /** The source index of the spec's own source, whose events are the rows. */
+    public static final int ROW_SOURCE = 0;
+
+    /**
+     * One stream of events as the cleaner reads it: the spec's source (index 0) or a feature
+     * source. Every source writes its fields into the same slot layout, a field name meaning the
+     * same slot in each (so a group's key is found where the group looks, whichever source the
+     * event came from).
+     */
+    public record EventSource(
+            int index, String name, String topic, String format, String filesGlob, String eventIdField, EventIdOrder eventIdOrder,
+            String eventTimeField, int eventTimeSlot, long maxOutOfOrdernessMillis, long maxFutureMillis, long idlenessMillis,
+            long maxDelayMillis, int maxRecordBytes, long dedupTtlMillis, List<InputField> inputFields, List<DerivedField> derivedFields)
+            implements Serializable {
+
+        public boolean isRowSource() {
+            return index == ROW_SOURCE;
         }
     }
 
@@ -48,6 +70,25 @@ public final class CompiledSpec implements Serializable {
     public record EntityGroup(
             String name, String keyName, int keySlot, long stateTtlMillis, List<Feature> features,
             int offset) implements Serializable {
+
+        /** The sources its features read, ascending: the as-of engine keeps each one's events apart. */
+        public int[] sources() {
+            return features.stream().mapToInt(Feature::source).distinct().sorted().toArray();
+        }
+
+        /** Whether any of its features reads a feature source. */
+        public boolean readsFeatureSources() {
+            return features.stream().anyMatch(f -> f.source() != ROW_SOURCE);
+        }
+
+        /**
+         * The group cut down to its features over {@code source}, in group order (what one as-of
+         * engine computes); the offset is no longer meaningful for the vector.
+         */
+        public EntityGroup over(int source) {
+            return new EntityGroup(name, keyName, keySlot, stateTtlMillis,
+                    features.stream().filter(f -> f.source() == source).toList(), offset);
+        }
 
         /** How far back history must reach: the longest window. */
         public long maxWindowMillis() {
@@ -90,6 +131,8 @@ public final class CompiledSpec implements Serializable {
     public final Labels labels;
     /** On-demand features, in spec order: after every group's in the vector. */
     public final List<Feature> onDemand;
+    /** The further event streams features read ({@link EventSource#index()} 1, 2, ...), in spec order. */
+    public final List<EventSource> featureSources;
 
     /** The compiled label section. */
     public record Labels(String filesGlob, String eventIdField, String timeField, long maturityMillis) implements Serializable {}
@@ -119,9 +162,36 @@ public final class CompiledSpec implements Serializable {
         this.origin = b.origin;
         this.labels = b.labels;
         this.onDemand = Collections.unmodifiableList(new ArrayList<>(b.onDemand));
+        this.featureSources = Collections.unmodifiableList(new ArrayList<>(b.featureSources));
     }
 
-    /** Every feature in output order: entity groups in spec order, features in group order. */
+    /** The spec's own source, as an {@link EventSource} like the feature sources. */
+    public EventSource rowSource() {
+        return new EventSource(ROW_SOURCE, "source", null, format, filesGlob, eventIdField, eventIdOrder, eventTimeField, eventTimeSlot,
+                maxOutOfOrdernessMillis, maxFutureMillis, idlenessMillis, 0, maxRecordBytes, dedupTtlMillis, inputFields, derivedFields);
+    }
+
+    /** The source with this index: 0 the spec's, then the feature sources. */
+    public EventSource source(int index) {
+        return index == ROW_SOURCE ? rowSource() : featureSources.get(index - 1);
+    }
+
+    /** Whether any feature reads a feature source. */
+    public boolean hasFeatureSources() {
+        return !featureSources.isEmpty();
+    }
+
+    /**
+     * Refuses a run that does not read feature sources yet, naming them: features computed without
+     * their events would be wrong, not missing.
+     */
+    public void requireNoFeatureSources(String run) {
+        if (hasFeatureSources()) {
+            throw new SpecException(origin + ": " + run + " does not read feature sources yet ("
+                    + featureSources.stream().map(EventSource::name).toList() + "); features over files (batch or streaming) do");
+        }
+    }
+
     /** Which definition computes a vector: spec name, version and fingerprint, as every output and answer records it. */
     public String featureSetVersion() {
         return name + "/v" + version + "/" + fingerprint;
@@ -132,6 +202,7 @@ public final class CompiledSpec implements Serializable {
         return inputFields.stream().filter(f -> f.outputName().equals(group.keyName())).findFirst();
     }
 
+    /** Every feature in output order: entity groups in spec order, features in group order. */
     public List<Feature> allFeatures() {
         List<Feature> all = new ArrayList<>();
         entities.forEach(e -> all.addAll(e.features()));
@@ -175,5 +246,6 @@ public final class CompiledSpec implements Serializable {
         String origin;
         Labels labels;
         final List<Feature> onDemand = new ArrayList<>();
+        final List<EventSource> featureSources = new ArrayList<>();
     }
 }

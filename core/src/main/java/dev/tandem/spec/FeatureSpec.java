@@ -9,9 +9,35 @@ import java.util.Map;
  * A feature spec as its author writes it (YAML, snake_case keys). {@link SpecCompiler} checks it
  * and turns it into the {@link CompiledSpec} that jobs run.
  */
-public record FeatureSpec(Integer version, String name, Source source, Labels labels, List<Entity> entities,
+public record FeatureSpec(Integer version, String name, Source source,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<FeatureSource> featureSources,
+        Labels labels, List<Entity> entities,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<OnDemand> onDemand)
         implements Serializable {
+
+    /**
+     * A further event stream that feeds features but gets no rows of its own (chargebacks beside
+     * the transactions that are scored). The keys of {@link Source} that say how to read and clean
+     * events, plus its {@code topic} (default: the name) and how long it may be silent
+     * ({@code idle_timeout}) before rows stop waiting for it, following the row source's event time
+     * minus {@code max_delay}.
+     */
+    public record FeatureSource(
+            String name,
+            String topic,
+            String format,
+            String files,
+            String eventId,
+            String eventTime,
+            String maxOutOfOrderness,
+            String maxFuture,
+            String idleTimeout,
+            String maxDelay,
+            Integer maxRecordBytes,
+            String dedupTtl,
+            Map<String, Field> fields,
+            List<Derived> derived)
+            implements Serializable {}
 
     /** A feature computed per row from the row's fields and the features of any group: {@code expr}, a number. */
     public record OnDemand(String name, String expr) implements Serializable {}
@@ -61,7 +87,8 @@ public record FeatureSpec(Integer version, String name, Source source, Labels la
      * {@code fields} names the latitude and longitude for distance_from_last; {@code where} filters
      * the events a windowed feature aggregates; {@code q} is a percentile's fraction; {@code last}
      * takes the N newest events instead of a time window; {@code window: lifetime} every earlier
-     * event the entity's state holds. Keys added
+     * event the entity's state holds; {@code source} names the feature source whose events it
+     * aggregates (default: the spec's source). Keys added
      * after the first release are left out of the fingerprint when absent, so a spec that does not
      * use them keeps its feature-set version.
      */
@@ -69,6 +96,7 @@ public record FeatureSpec(Integer version, String name, Source source, Labels la
             String name, String agg, String field, List<String> fields, String window,
             @JsonInclude(JsonInclude.Include.NON_NULL) String where,
             @JsonInclude(JsonInclude.Include.NON_NULL) java.math.BigDecimal q,
-            @JsonInclude(JsonInclude.Include.NON_NULL) Integer last)
+            @JsonInclude(JsonInclude.Include.NON_NULL) Integer last,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String source)
             implements Serializable {}
 }

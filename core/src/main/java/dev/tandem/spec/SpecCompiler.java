@@ -86,15 +86,21 @@ public final class SpecCompiler {
     /**
      * The definitions, hashed: the parsed spec as canonical JSON (sorted keys), so comments, layout
      * and key order do not count, and any change to a definition does. Where the events are read
-     * from (format, file names) is not a definition: the same features over JSON or Parquet are
+     * from (format, file names, a feature source's topic) is not a definition: the same features over JSON or Parquet are
      * the same feature set; nor is how a producer partitions them ({@code partition_key}).
      */
     private static String fingerprint(FeatureSpec spec) {
         try {
             FeatureSpec.Source s = spec.source();
+            List<FeatureSpec.FeatureSource> feeds = spec.featureSources() == null ? null : spec.featureSources().stream()
+                    .map(f -> f == null ? null : new FeatureSpec.FeatureSource(f.name(), null, null, null, f.eventId(), f.eventTime(),
+                            f.maxOutOfOrderness(), f.maxFuture(), f.idleTimeout(), f.maxDelay(), f.maxRecordBytes(), f.dedupTtl(),
+                            f.fields(), f.derived()))
+                    .toList();
             FeatureSpec definitions = s == null ? spec : new FeatureSpec(spec.version(), spec.name(),
                     new FeatureSpec.Source(null, null, s.eventId(), s.eventTime(), s.maxOutOfOrderness(), s.maxFuture(),
                             s.idleness(), s.maxRecordBytes(), s.dedupTtl(), s.baseCurrency(), null, s.fields(), s.derived()),
+                    feeds,
                     spec.labels() == null ? null : new FeatureSpec.Labels(null, spec.labels().eventId(), spec.labels().time(),
                             spec.labels().maturity()),
                     spec.entities(), spec.onDemand());
@@ -113,6 +119,10 @@ public final class SpecCompiler {
         private final CompiledSpec.Builder out = new CompiledSpec.Builder();
         private final Map<String, Integer> textSlot = new HashMap<>();
         private final Map<String, Integer> numberSlot = new HashMap<>();
+        /** Every source's declarations, by source index: 0 the spec's source, then the feature sources. */
+        private final List<SourceScope> sources = new java.util.ArrayList<>();
+        /** The source whose fields are being declared. */
+        private SourceScope scope;
 
         Compilation(FeatureSpec spec, String origin, String fingerprint) {
             this.spec = spec;
@@ -129,6 +139,11 @@ public final class SpecCompiler {
                 throw error("source", "is required");
             }
             compileSource(source);
+            if (spec.featureSources() != null) {
+                for (FeatureSpec.FeatureSource feed : spec.featureSources()) {
+                    out.featureSources.add(compileFeatureSource(feed));
+                }
+            }
             if (spec.labels() != null) {
                 FeatureSpec.Labels l = spec.labels();
                 out.labels = new CompiledSpec.Labels(
@@ -156,6 +171,8 @@ public final class SpecCompiler {
         }
 
         private void compileSource(FeatureSpec.Source source) {
+            scope = new SourceScope(CompiledSpec.ROW_SOURCE, "source");
+            sources.add(scope);
             out.format = source.format() == null ? "json" : source.format().toLowerCase(Locale.ROOT);
             if (!out.format.equals("json") && !out.format.equals("parquet")) {
                 throw error("source.format", "must be json or parquet, not '" + source.format() + "'");
@@ -174,33 +191,85 @@ public final class SpecCompiler {
                 throw error("source.fields", "declare the fields to read");
             }
             out.eventIdField = require(source.eventId(), "source.event_id");
+            scope.eventIdField = out.eventIdField;
             source.fields().forEach(this::compileField);
-
-            CompiledSpec.InputField id = inputField(out.eventIdField, "source.event_id");
-            if ((id.type() != FieldType.STRING && id.type() != FieldType.LONG) || !id.required() || id.pii() != Pii.NONE
-                    || id.clean() != Clean.NONE) {
-                throw error("source.event_id", "'" + id.name() + "' must be a required string or long field without clean or pii");
-            }
-            out.eventIdOrder = id.type() == FieldType.LONG ? EventIdOrder.NUMERIC : EventIdOrder.UTF8_BYTES;
+            out.eventIdOrder = eventIdOrder(out.eventIdField, "source.event_id");
             out.eventTimeField = require(source.eventTime(), "source.event_time");
-            CompiledSpec.InputField time = inputField(out.eventTimeField, "source.event_time");
-            if (time.type() != FieldType.TIMESTAMP || !time.required()) {
-                throw error("source.event_time", "'" + time.name() + "' must be a required timestamp field");
-            }
-            out.eventTimeSlot = time.slot();
+            out.eventTimeSlot = eventTimeSlot(out.eventTimeField, "source.event_time");
             if (source.partitionKey() != null) {
                 out.partitionKey = inputField(source.partitionKey(), "source.partition_key").name();
             }
+            compileDerived(source.derived());
+            out.inputFields.addAll(scope.fields);
+            out.derivedFields.addAll(scope.derived);
+        }
 
-            if (source.derived() != null) {
-                for (FeatureSpec.Derived derived : source.derived()) {
-                    compileDerived(derived);
+        /**
+         * A feature source: read and cleaned like the spec's source, its fields in the same slot
+         * layout (a name both declare is one slot, of one kind), its events never rows.
+         */
+        private CompiledSpec.EventSource compileFeatureSource(FeatureSpec.FeatureSource feed) {
+            String name = require(feed == null ? null : feed.name(), "feature_sources[].name");
+            String path = "feature_sources." + name;
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_-]*") || name.equals("source")
+                    || sources.stream().anyMatch(s -> s.name.equals(name))) {
+                throw error(path + ".name", "must be unique, letters, digits, _ and -, and not 'source'");
+            }
+            scope = new SourceScope(sources.size(), name);
+            sources.add(scope);
+            String format = feed.format() == null ? "json" : feed.format().toLowerCase(Locale.ROOT);
+            if (!format.equals("json") && !format.equals("parquet")) {
+                throw error(path + ".format", "must be json or parquet, not '" + feed.format() + "'");
+            }
+            String files = feed.files() != null ? feed.files() : name + (format.equals("json") ? "*.jsonl" : "*.parquet");
+            if (feed.fields() == null || feed.fields().isEmpty()) {
+                throw error(path + ".fields", "declare the fields to read");
+            }
+            scope.eventIdField = require(feed.eventId(), path + ".event_id");
+            feed.fields().forEach(this::compileField);
+            EventIdOrder idOrder = eventIdOrder(scope.eventIdField, path + ".event_id");
+            String timeField = require(feed.eventTime(), path + ".event_time");
+            int timeSlot = eventTimeSlot(timeField, path + ".event_time");
+            compileDerived(feed.derived());
+            long outOfOrderness = Durations.parse(orDefault(feed.maxOutOfOrderness(), "10m"), where(path + ".max_out_of_orderness")).toMillis();
+            return new CompiledSpec.EventSource(scope.index, name, orDefault(feed.topic(), name), format, files, scope.eventIdField, idOrder,
+                    timeField, timeSlot, outOfOrderness,
+                    Durations.parse(orDefault(feed.maxFuture(), "1d"), where(path + ".max_future")).toMillis(),
+                    Durations.parse(orDefault(feed.idleTimeout(), "1m"), where(path + ".idle_timeout")).toMillis(),
+                    feed.maxDelay() == null ? outOfOrderness : Durations.parse(feed.maxDelay(), where(path + ".max_delay")).toMillis(),
+                    feed.maxRecordBytes() == null ? 16_384 : feed.maxRecordBytes(),
+                    Durations.parse(orDefault(feed.dedupTtl(), "7d"), where(path + ".dedup_ttl")).toMillis(),
+                    List.copyOf(scope.fields), List.copyOf(scope.derived));
+        }
+
+        /** How the current source's ids break ties: its event id must be a required string or long. */
+        private EventIdOrder eventIdOrder(String field, String path) {
+            CompiledSpec.InputField id = inputField(field, path);
+            if ((id.type() != FieldType.STRING && id.type() != FieldType.LONG) || !id.required() || id.pii() != Pii.NONE
+                    || id.clean() != Clean.NONE) {
+                throw error(path, "'" + id.name() + "' must be a required string or long field without clean or pii");
+            }
+            return id.type() == FieldType.LONG ? EventIdOrder.NUMERIC : EventIdOrder.UTF8_BYTES;
+        }
+
+        private int eventTimeSlot(String field, String path) {
+            CompiledSpec.InputField time = inputField(field, path);
+            if (time.type() != FieldType.TIMESTAMP || !time.required()) {
+                throw error(path, "'" + time.name() + "' must be a required timestamp field");
+            }
+            return time.slot();
+        }
+
+        private void compileDerived(List<FeatureSpec.Derived> derived) {
+            if (derived != null) {
+                for (FeatureSpec.Derived d : derived) {
+                    compileDerived(d);
                 }
             }
         }
 
         private void compileField(String name, FeatureSpec.Field field) {
-            String where = where("source.fields." + name);
+            String where = where(scope.path + ".fields." + name);
             if (field == null) {
                 throw new SpecException(where + ": give at least a type");
             }
@@ -208,7 +277,7 @@ public final class SpecCompiler {
             Clean clean = field.clean() == null ? Clean.NONE : parseEnum(Clean.class, field.clean(), where + ".clean");
             Pii pii = field.pii() == null ? Pii.NONE : parseEnum(Pii.class, field.pii(), where + ".pii");
             // The event id is text even when numeric (type: long): kept exactly, as canonical decimal text.
-            boolean eventId = name.equals(out.eventIdField);
+            boolean eventId = name.equals(scope.eventIdField);
             boolean numeric = clean == Clean.AMOUNT || (clean == Clean.NONE && type.numeric() && !eventId);
             if (clean == Clean.AMOUNT && type != FieldType.STRING && type != FieldType.DOUBLE) {
                 throw new SpecException(where + ": clean: amount needs type string or double");
@@ -225,14 +294,14 @@ public final class SpecCompiler {
                 slot = declare(outputName, numeric, where);
             }
             int maxLength = field.maxLength() == null ? 1024 : field.maxLength();
-            out.inputFields.add(new CompiledSpec.InputField(
+            scope.fields.add(new CompiledSpec.InputField(
                     name, outputName, type, Boolean.TRUE.equals(field.required()), clean, pii, maxLength, numeric, slot));
         }
 
         private void compileDerived(FeatureSpec.Derived derived) {
-            String where = where("source.derived." + derived.name());
-            require(derived.name(), "source.derived[].name");
-            String fn = require(derived.fn(), "source.derived." + derived.name() + ".fn").toLowerCase(Locale.ROOT);
+            String where = where(scope.path + ".derived." + derived.name());
+            require(derived.name(), scope.path + ".derived[].name");
+            String fn = require(derived.fn(), scope.path + ".derived." + derived.name() + ".fn").toLowerCase(Locale.ROOT);
             if (!DERIVED_FUNCTIONS.contains(fn)) {
                 throw new SpecException(where + ": unknown fn '" + derived.fn() + "'; use one of " + DERIVED_FUNCTIONS);
             }
@@ -248,22 +317,18 @@ public final class SpecCompiler {
             int[] slots = new int[args.size()];
             for (int i = 0; i < slots.length; i++) {
                 boolean text = fn.equals("to_base_currency") && i == 1;
-                slots[i] = resolve(args.get(i), text, where + ".args");
+                slots[i] = resolve(scope, args.get(i), text, where + ".args");
             }
             int slot = declare(derived.name(), true, where);
-            out.derivedFields.add(new CompiledSpec.DerivedField(derived.name(), fn, List.copyOf(args), slots, slot));
+            scope.derived.add(new CompiledSpec.DerivedField(derived.name(), fn, List.copyOf(args), slots, slot));
         }
 
         private CompiledSpec.EntityGroup compileEntity(FeatureSpec.Entity entity, int offset, Set<String> featureNames) {
             String name = require(entity.name(), "entities[].name");
             String where = where("entities." + name);
             String key = require(entity.key(), "entities." + name + ".key");
-            int keySlot = resolve(key, true, where + ".key");
-            CompiledSpec.InputField keyField = out.inputFields.stream()
-                    .filter(f -> f.outputName().equals(key)).findFirst().orElse(null);
-            if (keyField != null && !keyField.required()) {
-                throw new SpecException(where + ".key: '" + key + "' must be a required field");
-            }
+            int keySlot = resolve(sources.get(CompiledSpec.ROW_SOURCE), key, true, where + ".key");
+            requireKey(sources.get(CompiledSpec.ROW_SOURCE), key, where);
             long ttl = Durations.parse(orDefault(entity.stateTtl(), "30d"), where + ".state_ttl").toMillis();
             if (entity.features() == null || entity.features().isEmpty()) {
                 throw new SpecException(where + ".features: at least one feature is required");
@@ -281,11 +346,26 @@ public final class SpecCompiler {
                 features.add(compileFeature(fname, feature, ttl, fwhere));
             }
             for (CompiledSpec.Feature f : features) {
+                if (f.source() != CompiledSpec.ROW_SOURCE) {
+                    SourceScope feed = sources.get(f.source());
+                    resolve(feed, key, true, fwhereOf(where, f) + ".source: the group's key");
+                    requireKey(feed, key, where);
+                }
                 if (f.windowMillis() > ttl) {
                     throw new SpecException(fwhereOf(where, f) + ": window is longer than state_ttl");
                 }
             }
             return new CompiledSpec.EntityGroup(name, key, keySlot, ttl, List.copyOf(features), offset);
+        }
+
+        /** A key cleaned from an input field of {@code source} must be a required field there. */
+        private void requireKey(SourceScope source, String key, String where) {
+            CompiledSpec.InputField keyField = source.fields.stream()
+                    .filter(f -> f.outputName().equals(key)).findFirst().orElse(null);
+            if (keyField != null && !keyField.required()) {
+                throw new SpecException(where + ".key: '" + key + "' must be a required field"
+                        + (source.index == CompiledSpec.ROW_SOURCE ? "" : " of feature source " + source.name));
+            }
         }
 
         private static String fwhereOf(String where, CompiledSpec.Feature f) {
@@ -296,6 +376,11 @@ public final class SpecCompiler {
             Aggregation agg = Aggregation.parse(require(feature.agg(), "agg of " + name), where);
             if (agg == Aggregation.ON_DEMAND) {
                 throw new SpecException(where + ": on-demand features are declared in the spec's on_demand list, not in a group");
+            }
+            SourceScope source = featureSource(feature.source(), where);
+            if (source.index != CompiledSpec.ROW_SOURCE && agg.readsTheRow()) {
+                throw new SpecException(where + ": " + feature.agg() + " reads the row's own event, which feature source "
+                        + source.name + " does not feed; aggregate its events over a window instead");
             }
             long window = 0;
             boolean lifetime = false;
@@ -330,24 +415,24 @@ public final class SpecCompiler {
             int lat = -1;
             int lon = -1;
             switch (agg.needs()) {
-                case NUMBER -> slot = resolve(require(feature.field(), "field of " + name), false, where + ".field");
+                case NUMBER -> slot = resolve(source, require(feature.field(), "field of " + name), false, where + ".field");
                 case OPTIONAL_FIELD -> {
                     if (feature.field() != null) {
                         text = textSlot.containsKey(feature.field());
-                        slot = resolve(feature.field(), text, where + ".field");
+                        slot = resolve(source, feature.field(), text, where + ".field");
                     }
                 }
                 case ANY_FIELD -> {
                     String f = require(feature.field(), "field of " + name);
                     text = textSlot.containsKey(f);
-                    slot = resolve(f, text, where + ".field");
+                    slot = resolve(source, f, text, where + ".field");
                 }
                 case LAT_LON -> {
                     if (feature.fields() == null || feature.fields().size() != 2) {
                         throw new SpecException(where + ".fields: give [latitude, longitude]");
                     }
-                    lat = resolve(feature.fields().get(0), false, where + ".fields");
-                    lon = resolve(feature.fields().get(1), false, where + ".fields");
+                    lat = resolve(source, feature.fields().get(0), false, where + ".fields");
+                    lon = resolve(source, feature.fields().get(1), false, where + ".fields");
                 }
                 case NOTHING -> {
                     if (feature.field() != null) {
@@ -355,14 +440,25 @@ public final class SpecCompiler {
                     }
                 }
             }
-            FeatureExpression filter = feature.where() == null ? null : filter(feature.where(), agg, window > 0 || lifetime || last > 0, where);
+            FeatureExpression filter = feature.where() == null ? null
+                    : filter(source, feature.where(), agg, window > 0 || lifetime || last > 0, where);
             return new CompiledSpec.Feature(name, agg, slot, text, lat, lon, window, lifetime, last, filter, fraction(feature.q(), agg, where),
-                    null);
+                    null, source.index);
+        }
+
+        /** The source a feature's {@code source:} names: the spec's own when absent. */
+        private SourceScope featureSource(String name, String where) {
+            if (name == null) {
+                return sources.get(CompiledSpec.ROW_SOURCE);
+            }
+            return sources.stream().skip(1).filter(s -> s.name.equals(name)).findFirst()
+                    .orElseThrow(() -> new SpecException(where + ".source: '" + name + "' is not a feature source; declared: "
+                            + sources.stream().skip(1).map(s -> s.name).toList()));
         }
 
         /** On-demand features: expressions over the row's fields and every group's features, compiled once. */
         private void compileOnDemand(List<FeatureSpec.OnDemand> onDemand, Set<String> featureNames) {
-            Map<String, FeatureExpression.Variable> names = expressionNames();
+            Map<String, FeatureExpression.Variable> names = expressionNames(sources.get(CompiledSpec.ROW_SOURCE));
             int index = 0;
             for (CompiledSpec.EntityGroup g : out.entities) {
                 for (CompiledSpec.Feature f : g.features()) {
@@ -393,13 +489,13 @@ public final class SpecCompiler {
         }
 
         /** A feature's where filter, compiled over the event's fields; only windowed features take one. */
-        private FeatureExpression filter(String expression, Aggregation agg, boolean aggregatesEvents, String where) {
+        private FeatureExpression filter(SourceScope source, String expression, Aggregation agg, boolean aggregatesEvents, String where) {
             if (!aggregatesEvents) {
                 throw new SpecException(where + ".where: " + agg.name().toLowerCase(Locale.ROOT)
                         + " takes no where (it applies to windowed and last-N features)");
             }
             try {
-                return FeatureExpression.compile(expression, FeatureExpression.Kind.FILTER, expressionNames());
+                return FeatureExpression.compile(expression, FeatureExpression.Kind.FILTER, expressionNames(source));
             } catch (IllegalArgumentException e) {
                 throw new SpecException(where + ".where: '" + expression + "' " + e.getMessage());
             }
@@ -425,10 +521,10 @@ public final class SpecCompiler {
             return q.stripTrailingZeros();
         }
 
-        /** The names expressions can read: every kept field (after as:) and derived value. */
-        private Map<String, FeatureExpression.Variable> expressionNames() {
+        /** The names expressions over {@code source}'s events can read: every kept field (after as:) and derived value. */
+        private Map<String, FeatureExpression.Variable> expressionNames(SourceScope source) {
             Map<String, FeatureExpression.Variable> names = new HashMap<>();
-            for (CompiledSpec.InputField f : out.inputFields) {
+            for (CompiledSpec.InputField f : source.fields) {
                 if (f.slot() < 0) {
                     continue;
                 }
@@ -436,30 +532,42 @@ public final class SpecCompiler {
                         : f.type() == FieldType.BOOLEAN ? FeatureExpression.Space.BOOLEAN : FeatureExpression.Space.NUMBER;
                 names.put(f.outputName(), new FeatureExpression.Variable(f.outputName(), space, f.slot()));
             }
-            for (CompiledSpec.DerivedField d : out.derivedFields) {
+            for (CompiledSpec.DerivedField d : source.derived) {
                 names.put(d.name(), new FeatureExpression.Variable(d.name(), FeatureExpression.Space.NUMBER, d.slot()));
             }
             return names;
         }
 
+        /** A field the current source declares, by its input name. */
         private CompiledSpec.InputField inputField(String name, String where) {
-            return out.inputFields.stream()
+            return scope.fields.stream()
                     .filter(f -> f.name().equals(name))
                     .findFirst()
                     .orElseThrow(() -> error(where, "'" + name + "' is not a declared field"));
         }
 
+        /**
+         * The slot of a value the current source declares. A name is declared once per source; a
+         * name another source declared already is that slot again, when it is of the same kind.
+         */
         private int declare(String name, boolean numeric, String where) {
-            if (textSlot.containsKey(name) || numberSlot.containsKey(name)) {
+            if (!scope.names.add(name)) {
                 throw new SpecException(where + ": '" + name + "' is declared twice");
             }
             Map<String, Integer> slots = numeric ? numberSlot : textSlot;
-            int slot = slots.size();
-            slots.put(name, slot);
-            return slot;
+            if ((numeric ? textSlot : numberSlot).containsKey(name)) {
+                throw new SpecException(where + ": '" + name + "' is " + (numeric ? "text" : "numeric")
+                        + " in another source; a name means one kind of value in every source");
+            }
+            return slots.computeIfAbsent(name, n -> slots.size());
         }
 
-        private int resolve(String name, boolean text, String where) {
+        /** The slot of a value {@code source} declares. */
+        private int resolve(SourceScope source, String name, boolean text, String where) {
+            if (!source.names.contains(name)) {
+                throw new SpecException(where + ": '" + name + "' is not a declared (or kept) field"
+                        + (source.index == CompiledSpec.ROW_SOURCE ? "" : " of feature source " + source.name));
+            }
             Integer slot = (text ? textSlot : numberSlot).get(name);
             if (slot == null) {
                 boolean other = (text ? numberSlot : textSlot).containsKey(name);
@@ -468,6 +576,24 @@ public final class SpecCompiler {
                                 : "is not a declared (or kept) field"));
             }
             return slot;
+        }
+
+        /** What one source declares: its fields, derived values and the names they are kept under. */
+        private static final class SourceScope {
+            final int index;
+            final String name;
+            /** Where its keys are in the spec, for messages. */
+            final String path;
+            final List<CompiledSpec.InputField> fields = new java.util.ArrayList<>();
+            final List<CompiledSpec.DerivedField> derived = new java.util.ArrayList<>();
+            final Set<String> names = new HashSet<>();
+            String eventIdField;
+
+            SourceScope(int index, String name) {
+                this.index = index;
+                this.name = name;
+                this.path = index == CompiledSpec.ROW_SOURCE ? "source" : "feature_sources." + name;
+            }
         }
 
         private <E extends Enum<E>> E parseEnum(Class<E> type, String text, String where) {

@@ -76,6 +76,71 @@ public final class TestSpecs {
               - { name: km_if_s1, expr: "site == 's1' ? km_from_last : -1" }
             """;
 
+    /**
+     * Readings scored per row, and alarms, a feature source with its own ids, time, bound and
+     * fields (its events are never rows): features over both in one group, a group over alarms
+     * only, an on-demand feature mixing them.
+     */
+    public static final String SENSOR_ALARMS = """
+            name: sensor-alarms
+            source:
+              files: "readings*.jsonl"
+              event_id: id
+              event_time: at
+              max_out_of_orderness: 1m
+              fields:
+                id:     { type: string, required: true }
+                at:     { type: timestamp, required: true }
+                device: { type: string, required: true }
+                site:   { type: string }
+                temp:   { type: double }
+            feature_sources:
+              - name: alarms
+                files: "alarms*.jsonl"
+                event_id: alarm_id
+                event_time: raised_at
+                max_out_of_orderness: 2m
+                fields:
+                  alarm_id:  { type: string, required: true }
+                  raised_at: { type: timestamp, required: true }
+                  device:    { type: string, required: true }
+                  severity:  { type: double }
+                  kind:      { type: string }
+            entities:
+              - name: device
+                key: device
+                state_ttl: 1h
+                features:
+                  - { name: n_10m,        agg: count, window: 10m }
+                  - { name: alarms_10m,   agg: count, window: 10m, source: alarms }
+                  - { name: avg_temp_10m, agg: avg, field: temp, window: 10m }
+                  - { name: severe_30m,   agg: count, window: 30m, source: alarms, where: "severity >= 3" }
+                  - { name: max_severity_30m, agg: max, field: severity, window: 30m, source: alarms }
+                  - { name: p50_severity_30m, agg: percentile, field: severity, q: 0.5, window: 30m, source: alarms }
+                  - { name: kinds_30m,    agg: distinct_count, field: kind, window: 30m, source: alarms }
+                  - { name: first_severity_30m, agg: first_value, field: severity, window: 30m, source: alarms }
+                  - { name: last_temp,    agg: last_value, field: temp }
+                  - { name: last_severity, agg: last_value, field: severity, source: alarms }
+                  - { name: since_reading, agg: time_since_last }
+                  - { name: since_alarm,  agg: time_since_last, source: alarms }
+                  - { name: avg_severity_last3, agg: avg, field: severity, last: 3, source: alarms }
+                  - { name: n_life,       agg: count, window: lifetime }
+                  - { name: alarms_life,  agg: count, window: lifetime, source: alarms }
+                  - { name: max_severity_life, agg: max, field: severity, window: lifetime, source: alarms }
+              - name: device_alarms
+                key: device
+                state_ttl: 2h
+                features:
+                  - { name: alarms_2h, agg: count, window: 2h, source: alarms }
+                  - { name: severity_sum_life_2h, agg: sum, field: severity, window: lifetime, source: alarms }
+            on_demand:
+              - { name: severe_share_30m, expr: "severe_30m / alarms_2h" }
+            """;
+
+    public static CompiledSpec sensorAlarms() {
+        return SpecCompiler.compile(SENSOR_ALARMS, "sensor-alarms.yaml");
+    }
+
     public static CompiledSpec sensors() {
         return SpecCompiler.compile(SENSORS, "sensors.yaml");
     }

@@ -23,8 +23,13 @@ final class AdmittedEvents {
     private AdmittedEvents() {}
 
     static List<CleanEvent> read(CompiledSpec spec, List<Path> files, String piiSecret) throws IOException {
-        RecordCleaner cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
-        LatenessGate gate = new LatenessGate(spec.maxOutOfOrdernessMillis);
+        return read(spec, spec.rowSource(), files, piiSecret);
+    }
+
+    /** The admitted events of one of the spec's sources (a feature source's, with its own bound and ids). */
+    static List<CleanEvent> read(CompiledSpec spec, CompiledSpec.EventSource source, List<Path> files, String piiSecret) throws IOException {
+        RecordCleaner cleaner = new RecordCleaner(spec, source, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
+        LatenessGate gate = new LatenessGate(source.maxOutOfOrdernessMillis());
         Set<String> seen = new HashSet<>();
         List<CleanEvent> admitted = new ArrayList<>();
         for (Path file : files) {

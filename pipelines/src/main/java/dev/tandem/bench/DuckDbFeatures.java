@@ -76,7 +76,16 @@ final class DuckDbFeatures implements AutoCloseable {
 
     /** Loads the events (not part of the measurement). */
     void load(List<CleanEvent> events) throws SQLException {
-        appendRows(events);
+        load(events, List.of());
+    }
+
+    /**
+     * Loads the events and those of each feature source ({@code feeds}, in spec order): a feature
+     * source's events sit in the same table with their source's number in {@code src}, and only
+     * the features over that source count them.
+     */
+    void load(List<CleanEvent> events, List<List<CleanEvent>> feeds) throws SQLException {
+        appendRows(events, feeds);
         createEventsTable();
     }
 
@@ -87,7 +96,7 @@ final class DuckDbFeatures implements AutoCloseable {
      */
     void load(List<CleanEvent> events, java.nio.file.Path spine, String rowColumn, String timeColumn, Map<Integer, String> keyColumns)
             throws SQLException {
-        appendRows(events);
+        appendRows(events, List.of());
         StringBuilder insert = new StringBuilder("INSERT INTO raw (idx, t_ms");
         StringBuilder select = new StringBuilder(" SELECT " + events.size() + " + " + rowColumn + ", " + timeColumn);
         keyColumns.forEach((slot, column) -> {
@@ -123,8 +132,14 @@ final class DuckDbFeatures implements AutoCloseable {
         };
     }
 
-    private void appendRows(List<CleanEvent> events) throws SQLException {
-        StringBuilder ddl = new StringBuilder("CREATE TABLE raw (idx INTEGER, is_event BOOLEAN, event_id "
+    private void appendRows(List<CleanEvent> events, List<List<CleanEvent>> feeds) throws SQLException {
+        for (CompiledSpec.EventSource feed : spec.featureSources) {
+            if (feed.eventIdOrder() != spec.eventIdOrder) {
+                throw new IllegalArgumentException("feature source " + feed.name() + " orders its ids otherwise than the source: "
+                        + "one event_id column cannot hold both");
+            }
+        }
+        StringBuilder ddl = new StringBuilder("CREATE TABLE raw (idx INTEGER, is_event BOOLEAN, src INTEGER, event_id "
                 + (spec.eventIdOrder.numeric() ? "BIGINT" : "VARCHAR") + ", t_ms BIGINT");
         java.util.Arrays.stream(keySlots()).forEach(k -> ddl.append(", k").append(k).append(" VARCHAR"));
         numberSlots.forEach(s -> ddl.append(", n").append(s).append(" DOUBLE"));
@@ -134,10 +149,23 @@ final class DuckDbFeatures implements AutoCloseable {
         }
         try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "raw")) {
             for (int i = 0; i < events.size(); i++) {
-                CleanEvent e = events.get(i);
+                append(appender, i, CompiledSpec.ROW_SOURCE, events.get(i));
+            }
+            // A feature source's events make no rows: negative indexes, apart from the rows' and any query rows'.
+            int fed = 0;
+            for (int f = 0; f < feeds.size(); f++) {
+                for (CleanEvent e : feeds.get(f)) {
+                    append(appender, -(++fed), f + 1, e);
+                }
+            }
+        }
+    }
+
+    private void append(DuckDBAppender appender, int index, int source, CleanEvent e) throws SQLException {
                 appender.beginRow();
-                appender.append(i);
+                appender.append(index);
                 appender.append(true);
+                appender.append(source);
                 if (spec.eventIdOrder.numeric()) {
                     appender.append(Long.parseLong(e.eventId));
                 } else {
@@ -159,8 +187,6 @@ final class DuckDbFeatures implements AutoCloseable {
                     appender.append(e.text[s]);
                 }
                 appender.endRow();
-            }
-        }
     }
 
     /** The key columns: one per key slot, however many groups share it. */
@@ -221,13 +247,16 @@ final class DuckDbFeatures implements AutoCloseable {
             String key = "k" + g.keySlot();
             String last = window(windows, key, g.stateTtlMillis());
             for (CompiledSpec.Feature f : g.features()) {
-                String frame = f.lifetime() ? lifetime(windows, runs, key, g.stateTtlMillis()) : f.windowMillis() > 0 ? window(windows, key, f.windowMillis()) : null;
+                String frame = f.lifetime() ? lifetime(windows, runs, key, g.stateTtlMillis(), f.source())
+                        : f.windowMillis() > 0 ? window(windows, key, f.windowMillis()) : null;
+                String counted = counted(f.source());
                 if (f.last() > 0) {
-                    columns.add("CAST(" + lastN(f, last) + " AS DOUBLE) AS \"" + f.name() + "\"");
+                    columns.add("CAST(" + lastN(f, last, filterSql(f)) + " AS DOUBLE) AS \"" + f.name() + "\"");
                     continue;
                 }
                 String col = f.slot() < 0 ? null : (f.textInput() ? "s" : "n") + f.slot();
-                String w = (f.where() == null ? "" : " FILTER (WHERE " + filterSql(f) + ")")
+                String filter = filterSql(f);
+                String w = (filter == null ? "" : " FILTER (WHERE " + filter + ")")
                         + (frame != null ? " OVER " + frame : "");
                 String avg = "AVG(" + col + ")" + w;
                 String std = "STDDEV_POP(" + col + ")" + w;
@@ -241,13 +270,13 @@ final class DuckDbFeatures implements AutoCloseable {
                     case DISTINCT_COUNT -> "COUNT(DISTINCT " + col + ")" + w;
                     case PERCENTILE -> "quantile_disc(" + col + ", " + f.q().toPlainString() + ")" + w;
                     // The oldest event of the window by (time, id), its value NULL or not; query rows have no key.
-                    case FIRST_VALUE -> "arg_min_null(" + col + ", CASE WHEN is_event" + (f.where() == null ? "" : " AND " + filterSql(f))
+                    case FIRST_VALUE -> "arg_min_null(" + col + ", CASE WHEN is_event" + (filter == null ? "" : " AND " + filter)
                             + " THEN (t, event_id) END) OVER " + frame;
                     case ZSCORE -> "CASE WHEN " + std + " > 0 THEN (" + col + " - " + avg + ") / " + std + " END";
                     case RATIO_TO_AVG -> "CASE WHEN " + avg + " <> 0 THEN " + col + " / " + avg + " END";
-                    case LAST_VALUE -> lastOf(col, last);
-                    case TIME_SINCE_LAST -> "(t_ms - MAX(CASE WHEN is_event THEN t_ms END) OVER " + last + ") / 1000.0";
-                    case DISTANCE_FROM_LAST -> haversine(lastOf("n" + f.latSlot(), last), lastOf("n" + f.lonSlot(), last),
+                    case LAST_VALUE -> lastOf(col, last, counted);
+                    case TIME_SINCE_LAST -> "(t_ms - MAX(CASE WHEN " + counted + " THEN t_ms END) OVER " + last + ") / 1000.0";
+                    case DISTANCE_FROM_LAST -> haversine(lastOf("n" + f.latSlot(), last, counted), lastOf("n" + f.lonSlot(), last, counted),
                             "n" + f.latSlot(), "n" + f.lonSlot());
                     case VALUE -> col;
                     case ON_DEMAND -> throw new IllegalStateException("on-demand features belong to no group");
@@ -283,10 +312,10 @@ final class DuckDbFeatures implements AutoCloseable {
      * A last-N feature: the matching events within the state TTL before the row (the same frame as
      * "last"), as a list of (time, id, value) sorted, of which the N last are aggregated.
      */
-    private static String lastN(CompiledSpec.Feature f, String ttlWindow) {
+    private static String lastN(CompiledSpec.Feature f, String ttlWindow, String filter) {
         String col = f.slot() < 0 ? "NULL" : (f.textInput() ? "s" : "n") + f.slot();
         String taken = "list_slice(list_sort(COALESCE(list({'t': t, 'id': event_id, 'v': " + col + "}) FILTER (WHERE is_event"
-                + (f.where() == null ? "" : " AND " + filterSql(f)) + ") OVER " + ttlWindow + ", [])), -" + f.last() + ", -1)";
+                + (filter == null ? "" : " AND " + filter) + ") OVER " + ttlWindow + ", [])), -" + f.last() + ", -1)";
         String values = "list_transform(" + taken + ", x -> x.v)";
         String avg = "list_avg(" + values + ")";
         String std = "list_stddev_pop(" + values + ")";
@@ -307,13 +336,28 @@ final class DuckDbFeatures implements AutoCloseable {
         };
     }
 
-    /** A feature's where filter over the events table's columns. */
-    private static String filterSql(CompiledSpec.Feature f) {
-        return ExpressionSql.of(f.where(), v -> switch (v.space()) {
-            case TEXT -> "s" + v.slot();
-            case BOOLEAN -> "(n" + v.slot() + " <> 0)";
-            default -> "n" + v.slot();
-        });
+    /**
+     * Which rows a feature aggregates beyond being events: those of its source (when the spec has
+     * feature sources) that pass its where filter, over the events table's columns; null for all.
+     */
+    private String filterSql(CompiledSpec.Feature f) {
+        List<String> conditions = new ArrayList<>();
+        if (spec.hasFeatureSources()) {
+            conditions.add("src = " + f.source());
+        }
+        if (f.where() != null) {
+            conditions.add("(" + ExpressionSql.of(f.where(), v -> switch (v.space()) {
+                case TEXT -> "s" + v.slot();
+                case BOOLEAN -> "(n" + v.slot() + " <> 0)";
+                default -> "n" + v.slot();
+            }) + ")");
+        }
+        return conditions.isEmpty() ? null : String.join(" AND ", conditions);
+    }
+
+    /** The events of one source: what "last" features and lifetime runs of its features look at. */
+    private String counted(int source) {
+        return spec.hasFeatureSources() ? "(is_event AND src = " + source + ")" : "is_event";
     }
 
     /** The named window for "the same key, t - d <= t' < t". */
@@ -324,17 +368,17 @@ final class DuckDbFeatures implements AutoCloseable {
         return name;
     }
 
-    /** The runs of one key under one state TTL. */
-    private record Run(String key, long ttl) {}
+    /** The runs of one key's events of one source ({@code counted} picks them) under one state TTL. */
+    private record Run(String key, long ttl, String counted) {}
 
     /**
      * The named window of a lifetime: the same key and run, t' < t. A run is DESIGN.md's: the
      * entity's events back to the last gap longer than the state TTL; a row gets the run of the
      * newest event before it, none when that event is more than the TTL before it.
      */
-    private static String lifetime(Map<String, String> windows, Map<String, Run> runs, String key, long ttl) {
-        String run = "run_" + key + "_" + ttl;
-        runs.putIfAbsent(run, new Run(key, ttl));
+    private String lifetime(Map<String, String> windows, Map<String, Run> runs, String key, long ttl, int source) {
+        String run = "run_" + key + "_" + ttl + "_" + source;
+        runs.putIfAbsent(run, new Run(key, ttl, counted(source)));
         String name = "w_" + run;
         windows.putIfAbsent(name, "PARTITION BY " + key + ", " + run + " ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP");
         return name;
@@ -343,7 +387,7 @@ final class DuckDbFeatures implements AutoCloseable {
     /**
      * The events table with each lifetime's run number: an event starts a run when the newest
      * earlier event of its key is more than the TTL before it; an event's run counts the starts up
-     * to its instant, a query row's those before it.
+     * to its instant, a query row's (and another source's event's) those before it.
      */
     private static String withRuns(Map<String, Run> runs) {
         if (runs.isEmpty()) {
@@ -356,17 +400,18 @@ final class DuckDbFeatures implements AutoCloseable {
             long ttl = r.ttl();
             String prev = "prev_" + run;
             String byKey = "PARTITION BY " + key + " ORDER BY t RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
-            previous.add("MAX(CASE WHEN is_event THEN t_ms END) OVER (" + byKey + " EXCLUDE GROUP) AS " + prev);
-            String starts = "SUM(CASE WHEN is_event AND (" + prev + " IS NULL OR t_ms - " + prev + " > " + ttl + ") THEN 1 ELSE 0 END)";
-            numbers.add("CASE WHEN is_event THEN " + starts + " OVER (" + byKey + ") WHEN t_ms - " + prev + " <= " + ttl + " THEN " + starts
+            String counted = r.counted();
+            previous.add("MAX(CASE WHEN " + counted + " THEN t_ms END) OVER (" + byKey + " EXCLUDE GROUP) AS " + prev);
+            String starts = "SUM(CASE WHEN " + counted + " AND (" + prev + " IS NULL OR t_ms - " + prev + " > " + ttl + ") THEN 1 ELSE 0 END)";
+            numbers.add("CASE WHEN " + counted + " THEN " + starts + " OVER (" + byKey + ") WHEN t_ms - " + prev + " <= " + ttl + " THEN " + starts
                     + " OVER (" + byKey + " EXCLUDE GROUP) END AS " + run);
         });
         return "(SELECT *, " + String.join(", ", numbers) + " FROM (SELECT *, " + String.join(", ", previous) + " FROM events)) events";
     }
 
     /** The value at the newest earlier event (ties: the larger id), NULL values included. */
-    private static String lastOf(String col, String window) {
-        return "arg_max_null(" + col + ", CASE WHEN is_event THEN (t, event_id) END) OVER " + window;
+    private static String lastOf(String col, String window, String counted) {
+        return "arg_max_null(" + col + ", CASE WHEN " + counted + " THEN (t, event_id) END) OVER " + window;
     }
 
     /** The same formula and validity rules as FeatureMath.haversineKm. */

@@ -68,6 +68,7 @@ public final class StateBootstrapJob {
     private StateBootstrapJob() {}
 
     public static Result run(Options options, CompiledSpec spec) throws Exception {
+        spec.requireNoFeatureSources("bootstrap-state");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
         DataStream<Ingested> ingested = Sources.events(env, spec, options.files(), options.piiSecret());
         FeatureWorkflow.Admitted admitted = FeatureWorkflow.admit(ingested, spec, options.erased());

@@ -37,7 +37,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private static final Comparator<CleanEvent> QUERY_ROWS_LAST = Comparator.comparing(CleanEvent::isQuery).thenComparing(e -> e.eventId);
 
     private final CompiledSpec.EntityGroup group;
-    private final FeatureGroup features;
+    /** One as-of engine per source the group's features read (one, the spec's source, for most groups). */
+    private final SourceEngine[] engines;
+    /** The engine the rows' own events are added to, or null when the group reads only feature sources. */
+    private final SourceEngine rowEngine;
     private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
@@ -48,7 +51,6 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private final boolean streaming;
 
     private transient PendingStore pending;
-    private transient EntityStates entities;
     private transient ValueState<Long> cleanupAt;
     /** After an erasure: events pending up to this instant are emitted but not kept. */
     private transient ValueState<Long> forgetThrough;
@@ -61,7 +63,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
      */
     public EntityFeatureFunction(CompiledSpec spec, int groupIndex, boolean streaming) {
         this.group = spec.entities.get(groupIndex);
-        this.features = FeatureGroup.of(spec, groupIndex);
+        this.engines = SourceEngine.of(spec, groupIndex);
+        this.rowEngine = engines[0].source == CompiledSpec.ROW_SOURCE ? engines[0] : null;
         this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
         this.groupCount = spec.entities.size();
@@ -76,7 +79,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     public void open(OpenContext openContext) {
         FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
         pending = new PendingStore(state.pending(), streaming);
-        entities = new EntityStates(features, state, streaming, streaming ? STREAMING_CACHE : 4);
+        for (SourceEngine engine : engines) {
+            FeatureState.Handles handles = engine.stateName == null ? state : state.ofFeatureSource(getRuntimeContext(), engine.stateName);
+            engine.states = new EntityStates(engine.features, handles, streaming, streaming ? STREAMING_CACHE : 4);
+        }
         cleanupAt = state.cleanupAt();
         forgetThrough = state.forgetThrough();
         lateCounter = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("dead_letters").counter(Reasons.LATE);
@@ -120,7 +126,9 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
      * past, and are not remembered either.
      */
     private void forget(String key) throws Exception {
-        entities.clear(key);
+        for (SourceEngine engine : engines) {
+            engine.states.clear(key);
+        }
         cleanupAt.clear();
         long newestPending = pending.newest(key);
         if (newestPending != Long.MIN_VALUE) {
@@ -135,18 +143,23 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         if (atInstant != null) {
             Long forgotten = forgetThrough.value();
             if (forgotten != null && time <= forgotten) {
-                emit(key, time, atInstant, features.newState(), out); // emitted, not kept
+                EntityState[] empty = new EntityState[engines.length];
+                for (int i = 0; i < engines.length; i++) {
+                    empty[i] = engines[i].features.newState();
+                }
+                emit(key, time, atInstant, empty, out); // emitted, not kept
                 if (time == forgotten) {
                     forgetThrough.clear();
                 }
                 return;
             }
-            EntityState entity = entities.get(key);
+            EntityState[] entity = new EntityState[engines.length];
+            for (int i = 0; i < engines.length; i++) {
+                entity[i] = engines[i].states.get(key);
+            }
             emit(key, time, atInstant, entity, out);
             for (CleanEvent e : atInstant.events) {
-                if (!e.isQuery()) { // a query row is read like an event of its instant, never remembered
-                    entities.added(key, features.add(entity, e));
-                }
+                add(key, e, entity);
             }
         }
         if (ctx.timerService().currentWatermark() == Long.MAX_VALUE) {
@@ -158,9 +171,28 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         }
     }
 
+    /**
+     * Remembers an event of the instant just emitted: a row's in the engine of the spec's source,
+     * a feature source's in that source's engine. A query row is read like an event of its
+     * instant, never remembered.
+     */
+    private void add(String key, CleanEvent e, EntityState[] entity) {
+        if (e.isQuery()) {
+            return;
+        }
+        int source = e.isFeed() ? e.feedSource() : CompiledSpec.ROW_SOURCE;
+        for (int i = 0; i < engines.length; i++) {
+            if (engines[i].source == source) {
+                engines[i].states.added(key, engines[i].features.add(entity[i], e.isFeed() ? e.unfed() : e));
+            }
+        }
+    }
+
     /** Writes what changed in the entities and pending events since the last checkpoint to keyed state (called before each barrier). */
     void flush(Consumer<String> setKey) throws Exception {
-        entities.flush(setKey);
+        for (SourceEngine engine : engines) {
+            engine.states.flush(setKey);
+        }
         pending.flush(setKey);
     }
 
@@ -174,28 +206,32 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
      * event-id order, query rows after the events (their ids are their own, not the spec's kind).
      * Each goes on with the vector it came with, this group's part filled in.
      */
-    private void emit(String key, long time, PendingEvents atInstant, EntityState entity, Collector<EventRow> out) {
+    private void emit(String key, long time, PendingEvents atInstant, EntityState[] entity, Collector<EventRow> out) {
         CleanEvent[] events = atInstant.events;
-        Integer[] order = new Integer[events.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
+        // A feature source's events feed the state; they are not rows.
+        Integer[] order = java.util.stream.IntStream.range(0, events.length).filter(i -> !events[i].isFeed()).boxed()
+                .toArray(Integer[]::new);
         Arrays.sort(order, (i, j) -> events[i].isQuery() || events[j].isQuery()
                 ? QUERY_ROWS_LAST.compare(events[i], events[j])
                 : idOrder.compare(events[i].eventId, events[j].eventId));
-        features.advanceTo(entity, time);
-        double[] values = new double[features.featureCount()];
+        double[][] parts = new double[engines.length][];
+        for (int s = 0; s < engines.length; s++) {
+            engines[s].features.advanceTo(entity[s], time);
+            parts[s] = new double[engines[s].features.featureCount()];
+        }
         for (int i : order) {
             CleanEvent e = events[i];
-            if (!features.featuresAsOf(entity, time, e, values)) {
-                throw new IllegalStateException("entity " + key + " cannot answer its own event's instant " + time);
-            }
             FeatureVector vector = atInstant.vector(i);
             if (vector == null) {
                 vector = new FeatureVector(e.eventId, e.eventTime, -1, new String[groupCount], new double[featureCount], 0);
                 vector.ingestTime = e.ingestTime;
             }
-            System.arraycopy(values, 0, vector.values, offset, values.length);
+            for (int s = 0; s < engines.length; s++) {
+                if (!engines[s].features.featuresAsOf(entity[s], time, e, parts[s])) {
+                    throw new IllegalStateException("entity " + key + " cannot answer its own event's instant " + time);
+                }
+                engines[s].scatter(parts[s], vector.values, offset);
+            }
             vector.keys[groupIndex] = key;
             vector.parts++;
             if (groupIndex == groupCount - 1) {
@@ -210,13 +246,21 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
      * for any feature (newest + TTL, since windows are no longer than the TTL).
      */
     private void scheduleOrClean(String key, OnTimerContext ctx) throws Exception {
-        EntityState entity = entities.get(key);
-        if (entity.isEmpty()) {
+        long newest = Long.MIN_VALUE;
+        for (SourceEngine engine : engines) {
+            EntityState entity = engine.states.get(key);
+            if (!entity.isEmpty()) {
+                newest = Math.max(newest, entity.newestTime());
+            }
+        }
+        if (newest == Long.MIN_VALUE) {
             return;
         }
-        long expiry = entity.newestTime() + group.stateTtlMillis() + 1;
+        long expiry = newest + group.stateTtlMillis() + 1;
         if (expiry <= ctx.timestamp()) {
-            entities.clear(key);
+            for (SourceEngine engine : engines) {
+                engine.states.clear(key);
+            }
             cleanupAt.clear();
         } else {
             ctx.timerService().registerEventTimeTimer(expiry);

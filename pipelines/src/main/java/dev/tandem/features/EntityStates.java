@@ -108,7 +108,9 @@ final class EntityStates {
             if (c.cleared) {
                 events.clear();
                 lifetime.clear();
-                legacyHistory.clear();
+                if (legacyHistory != null) {
+                    legacyHistory.clear();
+                }
             }
             for (Long seq : c.deletes) {
                 events.remove(seq);
@@ -193,7 +195,7 @@ final class EntityStates {
 
     /** The earlier job's whole-history value, as entries (ids were not kept: its order settles ties). */
     private List<BufferedEvent> migrated() throws Exception {
-        EntityHistory history = legacyHistory.value();
+        EntityHistory history = legacyHistory == null ? null : legacyHistory.value();
         List<BufferedEvent> moved = new ArrayList<>();
         if (history == null) {
             return moved;

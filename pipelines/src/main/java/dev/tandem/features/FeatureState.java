@@ -26,6 +26,25 @@ public final class FeatureState {
                     context.getMapState(FeatureState.pending()), context.getState(FeatureState.cleanupAt()),
                     context.getState(FeatureState.forgetThrough()), context.getState(FeatureState.legacyHistory()));
         }
+
+        /**
+         * These handles with the events and lifetime summaries a group keeps of feature source
+         * {@code source}'s events (named after it); no earlier job kept any, so none to migrate.
+         */
+        public Handles ofFeatureSource(RuntimeContext context, String source) {
+            return new Handles(context.getMapState(FeatureState.events(source)), context.getState(FeatureState.lifetime(source)),
+                    pending, cleanupAt, forgetThrough, null);
+        }
+    }
+
+    /** A group's events of feature source {@code source}, as {@link #events()} holds the spec's source's. */
+    public static MapStateDescriptor<Long, BufferedEvent> events(String source) {
+        return new MapStateDescriptor<>("events@" + source, Types.LONG, TypeInformation.of(BufferedEvent.class));
+    }
+
+    /** What lifetime features over feature source {@code source} keep, as {@link #lifetime()} for the spec's source. */
+    public static ValueStateDescriptor<byte[]> lifetime(String source) {
+        return new ValueStateDescriptor<>("lifetime@" + source, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     }
 
     /** Events waiting for the watermark to pass their instant, by instant. */

@@ -21,10 +21,15 @@ public final class IngestionWatermarks {
     private IngestionWatermarks() {}
 
     public static WatermarkStrategy<Ingested> of(CompiledSpec spec) {
-        long bound = spec.maxOutOfOrdernessMillis;
+        return of(spec.rowSource());
+    }
+
+    /** A topic's watermarks, by its source's bound; a partition silent for the source's idleness stops holding them back. */
+    public static WatermarkStrategy<Ingested> of(CompiledSpec.EventSource source) {
+        long bound = source.maxOutOfOrdernessMillis();
         WatermarkStrategy<Ingested> strategy = WatermarkStrategy.<Ingested>forGenerator(context -> new BehindNewestEvent(bound))
                 .withTimestampAssigner(EVENT_TIME);
-        return strategy.withIdleness(Duration.ofMillis(spec.idlenessMillis));
+        return strategy.withIdleness(Duration.ofMillis(source.idlenessMillis()));
     }
 
     /**
@@ -34,8 +39,8 @@ public final class IngestionWatermarks {
      * input. A reader takes one file after another, so each file's watermark also stays behind the
      * earliest event of the files handed out after it ({@code limits}, by file name).
      */
-    public static WatermarkStrategy<Ingested> perFile(CompiledSpec spec, Map<String, Long> limits) {
-        long bound = spec.maxOutOfOrdernessMillis;
+    public static WatermarkStrategy<Ingested> perFile(CompiledSpec.EventSource source, Map<String, Long> limits) {
+        long bound = source.maxOutOfOrdernessMillis();
         Map<String, Long> byFile = new HashMap<>(limits);
         return WatermarkStrategy.<Ingested>forGenerator(context -> new BehindNewestEvent(bound, byFile)).withTimestampAssigner(EVENT_TIME);
     }

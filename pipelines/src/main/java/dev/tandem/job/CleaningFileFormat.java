@@ -23,12 +23,20 @@ public final class CleaningFileFormat<T> implements BulkFormat<Ingested, FileSou
     private final BulkFormat<T, FileSourceSplit> records;
     private final RecordFormat<T> format;
     private final CompiledSpec spec;
+    private final CompiledSpec.EventSource source;
     private final String piiSecret;
 
     public CleaningFileFormat(BulkFormat<T, FileSourceSplit> records, RecordFormat<T> format, CompiledSpec spec, String piiSecret) {
+        this(records, format, spec, spec.rowSource(), piiSecret);
+    }
+
+    /** Records of one of the spec's sources (a feature source's too). */
+    public CleaningFileFormat(BulkFormat<T, FileSourceSplit> records, RecordFormat<T> format, CompiledSpec spec,
+            CompiledSpec.EventSource source, String piiSecret) {
         this.records = records;
         this.format = format;
         this.spec = spec;
+        this.source = source;
         this.piiSecret = piiSecret;
     }
 
@@ -43,7 +51,7 @@ public final class CleaningFileFormat<T> implements BulkFormat<Ingested, FileSou
     }
 
     private Reader<Ingested> cleaning(Reader<T> reader, FileSourceSplit split) {
-        RecordCleaner cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
+        RecordCleaner cleaner = new RecordCleaner(spec, source, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
         String partition = split.path().getName();
         return MappedReader.of(reader, record -> Ingested.of(format.clean(cleaner, record), partition));
     }

@@ -122,22 +122,59 @@ public final class FeatureWorkflow {
      * partition, run chained behind the source at the job's parallelism; everything after is keyed.
      */
     public static Outputs define(DataStream<Ingested> ingested, CompiledSpec spec, Options options) {
+        return define(ingested, List.of(), spec, options);
+    }
+
+    /**
+     * The workflow over the spec's source and its feature sources ({@code feeds}, one stream per
+     * {@link CompiledSpec#featureSources} entry, in order). Each feature source is admitted like the
+     * source (its own lateness per partition and duplicates); its events join the stages of the
+     * groups that read it, which add them to the entity's state and make no row of them.
+     */
+    public static Outputs define(DataStream<Ingested> ingested, List<DataStream<Ingested>> feeds, CompiledSpec spec, Options options) {
+        if (feeds.size() != spec.featureSources.size()) {
+            throw new IllegalArgumentException("the spec has " + spec.featureSources.size() + " feature sources, the run reads "
+                    + feeds.size());
+        }
         Admitted admitted = admit(ingested, spec, options.erased());
         DataStream<CleanEvent> unique = admitted.events();
         DataStream<DeadLetter> deadLetters = admitted.deadLetters();
+        List<DataStream<CleanEvent>> fed = new ArrayList<>();
+        for (int f = 0; f < feeds.size(); f++) {
+            Admitted feed = admit(feeds.get(f), spec, spec.featureSources.get(f), options.erased());
+            fed.add(feed.events());
+            deadLetters = deadLetters.union(feed.deadLetters());
+        }
         boolean streaming = isStreaming(ingested);
         // One keyed stage per entity group, in a chain: each fills its part of the vector and passes the row on.
         StageInputs inputs = new StageInputs(spec);
         DataStream<EventRow> rows = unique.map(e -> EventRow.of(inputs.forStage(0, e)), ROW).name("event-rows").uid("event-rows");
         List<DataStream<EventRow>> groupRows = new ArrayList<>();
         for (int i = 0; i < spec.entities.size(); i++) {
-            SingleOutputStreamOperator<EventRow> stage = entityFeatures(rows, spec, i, options.erasures(), streaming);
+            DataStream<EventRow> stageInput = withFeeds(rows, fed, spec, i, inputs);
+            SingleOutputStreamOperator<EventRow> stage = entityFeatures(stageInput, spec, i, options.erasures(), streaming);
             deadLetters = deadLetters.union(stage.getSideOutput(DeadLetters.TAG));
             groupRows.add(stage);
             rows = stage;
         }
         DataStream<FeatureVector> vectors = rows.map(row -> row.vector, VECTOR).name("vectors").uid("vectors");
         return checkQuality(new Outputs(vectors, deadLetters, null, null, null, groupRows), unique, options);
+    }
+
+    /** A stage's rows and the events of each feature source its group reads, marked as feed ({@link CleanEvent#asFeed}). */
+    private static DataStream<EventRow> withFeeds(DataStream<EventRow> rows, List<DataStream<CleanEvent>> fed, CompiledSpec spec,
+            int index, StageInputs inputs) {
+        DataStream<EventRow> input = rows;
+        String group = spec.entities.get(index).name();
+        for (int source : spec.entities.get(index).sources()) {
+            if (source != CompiledSpec.ROW_SOURCE) {
+                String name = Sources.suffix(spec.source(source));
+                input = input.union(fed.get(source - 1)
+                        .map(e -> EventRow.of(inputs.forStage(index, e).asFeed(source)), ROW)
+                        .name("feed-" + group + name).uid("feed-" + group + name));
+            }
+        }
+        return input;
     }
 
     /**
@@ -151,19 +188,26 @@ public final class FeatureWorkflow {
      * (chained behind the source), then duplicates out (keyed by event id).
      */
     public static Admitted admit(DataStream<Ingested> ingested, CompiledSpec spec, ErasedEntities erased) {
+        return admit(ingested, spec, spec.rowSource(), erased);
+    }
+
+    /** Ingestion of one of the spec's sources; a feature source's operators have uids of their own ("clean@NAME"). */
+    public static Admitted admit(DataStream<Ingested> ingested, CompiledSpec spec, CompiledSpec.EventSource source, ErasedEntities erased) {
         // At the source's parallelism, so both stay chained to it: a partition's records in its order.
         int readers = ingested.getParallelism();
+        String suffix = Sources.suffix(source);
         SingleOutputStreamOperator<Ingested> cleaned = ingested
                 .process(new CleaningOutcomes(erased), INGESTED)
-                .name("clean-outcomes").uid(CLEAN_UID).setParallelism(readers);
+                .name("clean-outcomes" + suffix).uid(CLEAN_UID + suffix).setParallelism(readers);
         SingleOutputStreamOperator<CleanEvent> timed = cleaned
-                .process(new OrderingGateFunction(spec.maxOutOfOrdernessMillis), CLEAN_EVENT)
-                .name("ordering-gate").uid(ORDERING_GATE_UID).setParallelism(readers);
+                .process(new OrderingGateFunction(source.maxOutOfOrdernessMillis()), CLEAN_EVENT)
+                .name("ordering-gate" + suffix).uid(ORDERING_GATE_UID + suffix).setParallelism(readers);
         SingleOutputStreamOperator<CleanEvent> unique = timed
                 .keyBy(event -> event.eventId, Types.STRING)
-                .process(new DeduplicateFunction(spec.dedupTtlMillis), CLEAN_EVENT)
-                .name("deduplicate").uid(DEDUPLICATE_UID);
-        DataStream<CleanEvent> events = unique.transform("never-idle", CLEAN_EVENT, new NeverIdle<CleanEvent>()).uid("never-idle");
+                .process(new DeduplicateFunction(source.dedupTtlMillis()), CLEAN_EVENT)
+                .name("deduplicate" + suffix).uid(DEDUPLICATE_UID + suffix);
+        DataStream<CleanEvent> events = unique.transform("never-idle" + suffix, CLEAN_EVENT, new NeverIdle<CleanEvent>())
+                .uid("never-idle" + suffix);
         return new Admitted(events, cleaned.getSideOutput(DeadLetters.TAG)
                 .union(timed.getSideOutput(DeadLetters.TAG), unique.getSideOutput(DeadLetters.TAG)), cleaned);
     }

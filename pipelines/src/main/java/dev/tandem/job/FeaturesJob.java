@@ -64,7 +64,11 @@ public final class FeaturesJob {
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
-        FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, workflow);
+        List<List<Path>> feedFiles = new java.util.ArrayList<>();
+        for (CompiledSpec.EventSource feed : spec.featureSources) {
+            feedFiles.add(InputFiles.find(options.input(), feed.filesGlob()));
+        }
+        FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, feedFiles, workflow);
         writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
         writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
         QualityFiles.write(outputs, spec, workflow.quality(), options.output());
@@ -103,7 +107,17 @@ public final class FeaturesJob {
     /** The workflow over input files in the spec's format, cleaned where they are read. */
     public static FeatureWorkflow.Outputs defineOver(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files,
             FeatureWorkflow.Options workflow) throws IOException {
-        return FeatureWorkflow.define(Sources.events(env, spec, files, workflow.piiSecret()), spec, workflow);
+        return defineOver(env, spec, files, List.of(), workflow);
+    }
+
+    /** The workflow over input files of the spec's source and of each feature source ({@code feedFiles}, in spec order). */
+    public static FeatureWorkflow.Outputs defineOver(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files,
+            List<List<Path>> feedFiles, FeatureWorkflow.Options workflow) throws IOException {
+        List<DataStream<dev.tandem.ingest.Ingested>> feeds = new java.util.ArrayList<>();
+        for (int f = 0; f < feedFiles.size(); f++) {
+            feeds.add(Sources.events(env, spec, spec.featureSources.get(f), feedFiles.get(f), workflow.piiSecret()));
+        }
+        return FeatureWorkflow.define(Sources.events(env, spec, files, workflow.piiSecret()), feeds, spec, workflow);
     }
 
     /**

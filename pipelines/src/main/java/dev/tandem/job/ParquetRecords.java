@@ -23,7 +23,11 @@ public final class ParquetRecords implements RecordFormat<GenericRecord> {
     private final List<String> fields;
 
     public ParquetRecords(CompiledSpec spec) {
-        this.fields = spec.inputFields.stream().map(CompiledSpec.InputField::name).toList();
+        this(spec.rowSource());
+    }
+
+    public ParquetRecords(CompiledSpec.EventSource source) {
+        this.fields = source.inputFields().stream().map(CompiledSpec.InputField::name).toList();
     }
 
     @Override

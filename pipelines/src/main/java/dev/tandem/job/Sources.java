@@ -43,27 +43,45 @@ public final class Sources {
      */
     public static DataStream<Ingested> events(StreamExecutionEnvironment env, CompiledSpec spec, List<Path> files, String piiSecret)
             throws IOException {
-        CleaningFileFormat<?> format = cleaningFormat(spec, files, piiSecret);
+        return events(env, spec, spec.rowSource(), files, piiSecret);
+    }
+
+    /** Events of one of the spec's sources from files, as {@link #events(StreamExecutionEnvironment, CompiledSpec, List, String)}. */
+    public static DataStream<Ingested> events(StreamExecutionEnvironment env, CompiledSpec spec, CompiledSpec.EventSource eventSource,
+            List<Path> files, String piiSecret) throws IOException {
+        CleaningFileFormat<?> format = cleaningFormat(spec, eventSource, files, piiSecret);
         FileSource.FileSourceBuilder<Ingested> source = FileSource.forBulkFileFormat(format, paths(files));
         WatermarkStrategy<Ingested> watermarks = WatermarkStrategy.noWatermarks();
         if (env.getConfiguration().get(ExecutionOptions.RUNTIME_MODE) == RuntimeExecutionMode.STREAMING) {
             Map<String, Long> earliest = files.size() > 1 ? FileEventTimes.earliest(files, format) : Map.of();
             source.setSplitAssigner(EarliestFirstAssigner.provider(earliest));
-            watermarks = IngestionWatermarks.perFile(spec, FileEventTimes.watermarkLimits(earliest));
+            watermarks = IngestionWatermarks.perFile(eventSource, FileEventTimes.watermarkLimits(earliest));
         }
         // A reader per file at most: a reader without a file finishes at once, and while some of the
         // source's subtasks are finished no checkpoint completes (the ordering gate keeps union state).
         int readers = Math.min(files.size(), env.getParallelism());
-        return env.fromSource(source.build(), watermarks, "event-files").uid("source").setParallelism(readers);
+        return env.fromSource(source.build(), watermarks, "event-files" + suffix(eventSource)).uid(sourceUid(eventSource))
+                .setParallelism(readers);
     }
 
-    private static CleaningFileFormat<?> cleaningFormat(CompiledSpec spec, List<Path> files, String piiSecret) throws IOException {
-        if (spec.format.equals("parquet")) {
+    /** The uid of a source's reader: "source" for the spec's own (the savepoint contract), "source@NAME" for a feature source. */
+    public static String sourceUid(CompiledSpec.EventSource source) {
+        return "source" + suffix(source);
+    }
+
+    /** What operators of a feature source's ingestion add to their names and uids ("@NAME"); nothing for the spec's source. */
+    public static String suffix(CompiledSpec.EventSource source) {
+        return source.isRowSource() ? "" : "@" + source.name();
+    }
+
+    private static CleaningFileFormat<?> cleaningFormat(CompiledSpec spec, CompiledSpec.EventSource source, List<Path> files,
+            String piiSecret) throws IOException {
+        if (source.format().equals("parquet")) {
             Schema schema = ParquetSchemas.read(files.get(0));
             return new CleaningFileFormat<GenericRecord>(new StreamFormatAdapter<>(AvroParquetReaders.forGenericRecord(schema)),
-                    new ParquetRecords(spec), spec, piiSecret);
+                    new ParquetRecords(source), spec, source, piiSecret);
         }
-        return new CleaningFileFormat<>(new StreamFormatAdapter<>(new TextLines()), RecordFormat.JSON_LINES, spec, piiSecret);
+        return new CleaningFileFormat<>(new StreamFormatAdapter<>(new TextLines()), RecordFormat.JSON_LINES, spec, source, piiSecret);
     }
 
     /** Events from a topic, one partition per Kafka partition (see {@link #kafka} for offsets and bounds). */

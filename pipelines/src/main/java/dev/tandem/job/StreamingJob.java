@@ -141,6 +141,7 @@ public final class StreamingJob {
     /** The job's graph, sources to sinks, without touching Kafka or PostgreSQL (to execute, or to inspect). */
     static StreamExecutionEnvironment graph(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline, Configuration extra)
             throws Exception {
+        spec.requireNoFeatureSources("the streaming job over Kafka");
         Configuration conf = configuration(options);
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);

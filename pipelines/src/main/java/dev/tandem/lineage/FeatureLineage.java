@@ -96,20 +96,21 @@ public final class FeatureLineage {
     }
 
     private Node feature(CompiledSpec.EntityGroup group, CompiledSpec.Feature f) {
+        CompiledSpec.EventSource events = spec.source(f.source());
         List<Node> inputs = new ArrayList<>();
         inputs.add(new Node("entity_key", group.keyName(), "events are keyed by " + group.keyName(), null, null,
-                List.of(textValue(group.keySlot()))));
+                List.of(textValue(events, group.keySlot()))));
         if (f.latSlot() >= 0) {
-            inputs.add(numberValue(f.latSlot()));
-            inputs.add(numberValue(f.lonSlot()));
+            inputs.add(numberValue(events, f.latSlot()));
+            inputs.add(numberValue(events, f.lonSlot()));
         } else if (f.slot() >= 0) {
-            inputs.add(f.textInput() ? textValue(f.slot()) : numberValue(f.slot()));
+            inputs.add(f.textInput() ? textValue(events, f.slot()) : numberValue(events, f.slot()));
         }
-        inputs.add(timeField());
-        String where = "";
+        inputs.add(timeField(events));
+        String where = events.isRowSource() ? "" : " of feature source " + events.name();
         if (f.where() != null) {
-            inputs.add(new Node("filter", f.name() + ".where", f.where().source(), null, null, reads(f.where())));
-            where = " of the events where " + f.where().source();
+            inputs.add(new Node("filter", f.name() + ".where", f.where().source(), null, null, reads(events, f.where())));
+            where += " of the events where " + f.where().source();
         }
         String agg = f.agg().name().toLowerCase(Locale.ROOT) + (f.q() == null ? "" : " q=" + f.q().toPlainString());
         String window = f.windowMillis() > 0 ? " over the " + human(f.windowMillis()) + " before the event (t - w <= t' < t)"
@@ -122,64 +123,65 @@ public final class FeatureLineage {
     /** An on-demand feature: its expression over the row's fields and other features, computed where the vector is complete. */
     private Node onDemand(CompiledSpec.Feature f) {
         return new Node("on_demand", f.name(), f.expr().source() + ", per row once every group's features are in"
-                + " (OnDemandFeatures: the jobs' last stage, the feature server)", null, null, reads(f.expr()));
+                + " (OnDemandFeatures: the jobs' last stage, the feature server)", null, null, reads(spec.rowSource(), f.expr()));
     }
 
-    /** What an expression reads: fields (down to their sources) and features (their lineage). */
-    private List<Node> reads(dev.tandem.expr.FeatureExpression e) {
+    /** What an expression over {@code events}' fields reads: fields (down to their sources) and features (their lineage). */
+    private List<Node> reads(CompiledSpec.EventSource events, dev.tandem.expr.FeatureExpression e) {
         List<Node> inputs = new ArrayList<>();
         for (dev.tandem.expr.FeatureExpression.Variable v : e.reads()) {
             inputs.add(switch (v.space()) {
                 case FEATURE -> of(v.name());
-                case TEXT -> textValue(v.slot());
-                case NUMBER, BOOLEAN -> numberValue(v.slot());
+                case TEXT -> textValue(events, v.slot());
+                case NUMBER, BOOLEAN -> numberValue(events, v.slot());
             });
         }
         return inputs;
     }
 
-    private Node numberValue(int slot) {
-        for (CompiledSpec.DerivedField d : spec.derivedFields) {
+    private Node numberValue(CompiledSpec.EventSource events, int slot) {
+        for (CompiledSpec.DerivedField d : events.derivedFields()) {
             if (d.slot() == slot) {
                 List<Node> args = new ArrayList<>();
                 for (int i = 0; i < d.args().size(); i++) {
                     boolean text = d.fn().equals("to_base_currency") && i == 1;
-                    args.add(text ? textValue(d.argSlots()[i]) : numberValue(d.argSlots()[i]));
+                    args.add(text ? textValue(events, d.argSlots()[i]) : numberValue(events, d.argSlots()[i]));
                 }
                 Class<?> udf = DERIVED_UDFS.get(d.fn());
                 return new Node("derived", d.name(), d.fn() + "(" + String.join(", ", d.args()) + ")",
                         udf == null ? null : sqlName(udf), udf == null ? null : udf.getName(), args);
             }
         }
-        if (slot == spec.eventTimeSlot) {
-            return timeField();
+        if (slot == events.eventTimeSlot()) {
+            return timeField(events);
         }
-        for (CompiledSpec.InputField in : spec.inputFields) {
+        for (CompiledSpec.InputField in : events.inputFields()) {
             if (in.numeric() && in.slot() == slot) {
-                return field(in);
+                return field(events, in);
             }
         }
-        throw new IllegalStateException("no field in number slot " + slot);
+        throw new IllegalStateException("no field of " + events.name() + " in number slot " + slot);
     }
 
-    private Node textValue(int slot) {
-        for (CompiledSpec.InputField in : spec.inputFields) {
+    private Node textValue(CompiledSpec.EventSource events, int slot) {
+        for (CompiledSpec.InputField in : events.inputFields()) {
             if (!in.numeric() && in.slot() == slot) {
-                return field(in);
+                return field(events, in);
             }
         }
-        throw new IllegalStateException("no field in text slot " + slot);
+        throw new IllegalStateException("no field of " + events.name() + " in text slot " + slot);
     }
 
-    private Node timeField() {
-        CompiledSpec.InputField time = spec.inputFields.stream().filter(in -> in.name().equals(spec.eventTimeField)).findFirst().orElseThrow();
+    private Node timeField(CompiledSpec.EventSource events) {
+        CompiledSpec.InputField time = events.inputFields().stream().filter(in -> in.name().equals(events.eventTimeField()))
+                .findFirst().orElseThrow();
         return new Node("event_time", time.name(), "event time, parsed to UTC", sqlName(ParseTimestamp.class),
-                ParseTimestamp.class.getName(), List.of(source(time)));
+                ParseTimestamp.class.getName(), List.of(source(events, time)));
     }
 
     /** A cleaned (and maybe pseudonymised) field, from its source field. */
-    private Node field(CompiledSpec.InputField in) {
-        Node node = source(in);
+    private Node field(CompiledSpec.EventSource events, CompiledSpec.InputField in) {
+        Node node = source(events, in);
         Class<?> clean = switch (in.clean()) {
             case AMOUNT -> ParseAmount.class;
             case CURRENCY -> NormalizeCurrency.class;
@@ -205,9 +207,11 @@ public final class FeatureLineage {
         return node;
     }
 
-    private static Node source(CompiledSpec.InputField in) {
-        return new Node("source_field", in.name(), "source field, " + in.type().name().toLowerCase(Locale.ROOT)
-                + (in.required() ? ", required" : ""), null, null, List.of());
+    /** A raw field: named as it is in the spec's source, NAME.field in feature source NAME. */
+    private static Node source(CompiledSpec.EventSource events, CompiledSpec.InputField in) {
+        return new Node("source_field", events.isRowSource() ? in.name() : events.name() + "." + in.name(),
+                (events.isRowSource() ? "source field, " : "field of feature source " + events.name() + ", ")
+                        + in.type().name().toLowerCase(Locale.ROOT) + (in.required() ? ", required" : ""), null, null, List.of());
     }
 
     private static String sqlName(Class<?> udf) {

@@ -52,6 +52,7 @@ public final class SpineTrainingJob {
         if (options.streaming()) {
             throw new IllegalArgumentException("a training set from a spine is a batch job");
         }
+        spec.requireNoFeatureSources("a training set from a spine");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
         List<Path> eventFiles = InputFiles.find(options.input(), spec.filesGlob);
         FeatureWorkflow.Admitted admitted = FeatureWorkflow.admit(Sources.events(env, spec, eventFiles, options.piiSecret()), spec, erased);

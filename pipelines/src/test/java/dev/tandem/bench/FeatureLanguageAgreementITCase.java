@@ -59,7 +59,42 @@ class FeatureLanguageAgreementITCase {
                     .forEach((index, row) -> duckdb.put(events.get(index).eventId, row));
         }
         assertThat(duckdb).hasSizeGreaterThan(3_500);
+        assertAgreement(spec, duckdb);
+    }
 
+    /**
+     * Features over a feature source (alarms, never rows) beside features over the readings, in the
+     * same group and in a group of its own: each reading's row counts the alarms before its instant,
+     * with the alarms' own ids breaking their ties, their own lateness bound and their own lifetime
+     * runs. DuckDB holds both in one table, each feature filtering on its source.
+     */
+    @Test
+    void featuresOverAFeatureSourceAgreeWithDuckDb() throws Exception {
+        CompiledSpec spec = TestSpecs.sensorAlarms();
+        Path input = dir.resolve("in");
+        Random random = new Random(20261208);
+        writeReadings(input.resolve("readings.jsonl"), 3_000, random);
+        writeAlarms(input.resolve("alarms.jsonl"), 1_200, random);
+        FeatureRuns.run("batch", input, dir.resolve("batch"), spec);
+        FeatureRuns.run("streaming", input, dir.resolve("streaming"), spec);
+
+        List<CleanEvent> events = AdmittedEvents.read(spec, InputFiles.find(input, spec.filesGlob), FeatureRuns.SECRET);
+        CompiledSpec.EventSource alarms = spec.featureSources.get(0);
+        List<CleanEvent> raised = AdmittedEvents.read(spec, alarms, InputFiles.find(input, alarms.filesGlob()), FeatureRuns.SECRET);
+        assertThat(raised).hasSizeGreaterThan(1_000);
+        Map<String, Double[]> duckdb = new HashMap<>();
+        try (DuckDbFeatures engine = new DuckDbFeatures(spec, 2)) {
+            engine.load(events, List.of(raised));
+            engine.compute();
+            engine.values(IntStream.range(0, events.size()).boxed().toList())
+                    .forEach((index, row) -> duckdb.put(events.get(index).eventId, row));
+        }
+        assertThat(duckdb).hasSameSizeAs(events);
+        assertAgreement(spec, duckdb);
+    }
+
+    /** Every row of the batch and the streaming run equals DuckDB's, and every feature has a value on most rows. */
+    private void assertAgreement(CompiledSpec spec, Map<String, Double[]> duckdb) throws Exception {
         List<CompiledSpec.Feature> features = spec.allFeatures();
         for (String mode : List.of("batch", "streaming")) {
             Map<String, Integer> differing = new TreeMap<>();
@@ -90,6 +125,27 @@ class FeatureLanguageAgreementITCase {
             assertThat(features).allSatisfy(f -> assertThat(valued.getOrDefault(f.name(), 0)).as(f.name() + " rows with a value")
                     .isGreaterThan(rows[0] / 2));
         }
+    }
+
+    /**
+     * Alarms of the same devices over the same hours, on the readings' 10 s grid (ties with
+     * readings and among themselves), up to 100 s out of order, bursts and hour-long quiet spells,
+     * some severities missing.
+     */
+    private static void writeAlarms(Path file, int n, Random random) throws Exception {
+        StringBuilder lines = new StringBuilder();
+        long clock = T0;
+        for (int i = 0; i < n; i++) {
+            clock += random.nextInt(4) == 0 ? 0 : random.nextInt(12) * 10_000L;
+            if (random.nextInt(200) == 0) {
+                clock += 3_600_000L + random.nextInt(4_000_000);
+            }
+            long at = clock - random.nextInt(11) * 10_000L;
+            String severity = random.nextInt(8) == 0 ? "null" : String.valueOf(1 + random.nextInt(5));
+            lines.append(String.format(Locale.ROOT, "{\"alarm_id\":\"a%05d\",\"raised_at\":%d,\"device\":\"d%d\",\"severity\":%s,"
+                    + "\"kind\":\"k%d\"}%n", i, at, random.nextInt(3), severity, random.nextInt(4)));
+        }
+        Files.writeString(file, lines);
     }
 
     /**

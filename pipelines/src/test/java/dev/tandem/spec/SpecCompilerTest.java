@@ -73,6 +73,45 @@ class SpecCompilerTest {
         assertError(": : :", "not a valid spec");
     }
 
+    @Test
+    void compilesFeatureSourcesIntoTheSameSlots() {
+        CompiledSpec spec = TestSpecs.sensorAlarms();
+        CompiledSpec.EventSource alarms = spec.featureSources.get(0);
+        assertThat(alarms.index()).isEqualTo(1);
+        assertThat(alarms.topic()).isEqualTo("alarms");
+        assertThat(alarms.maxOutOfOrdernessMillis()).isEqualTo(120_000);
+        assertThat(alarms.maxDelayMillis()).as("max_delay defaults to the source's own bound").isEqualTo(120_000);
+        // A name both sources declare is one slot: the group's key is where the group looks, whichever source.
+        int rowDevice = spec.inputFields.stream().filter(f -> f.name().equals("device")).findFirst().orElseThrow().slot();
+        int alarmDevice = alarms.inputFields().stream().filter(f -> f.name().equals("device")).findFirst().orElseThrow().slot();
+        assertThat(alarmDevice).isEqualTo(rowDevice).isEqualTo(spec.entities.get(0).keySlot());
+        assertThat(spec.entities.get(0).sources()).containsExactly(0, 1);
+        assertThat(spec.entities.get(1).sources()).containsExactly(1);
+        assertThat(spec.entities.get(0).over(1).features()).extracting(CompiledSpec.Feature::name).startsWith("alarms_10m", "severe_30m");
+    }
+
+    @Test
+    void explainsWhatIsWrongWithAFeatureSource() {
+        String spec = TestSpecs.SENSOR_ALARMS;
+        assertError(spec.replace("source: alarms, where", "source: alarm, where"),
+                "features.severe_30m.source: 'alarm' is not a feature source; declared: [alarms]");
+        assertError(spec.replace("agg: max, field: severity, window: 30m, source: alarms",
+                "agg: max, field: temp, window: 30m, source: alarms"), "'temp' is not a declared (or kept) field of feature source alarms");
+        assertError(spec.replace("where: \"severity >= 3\"", "where: \"temp >= 3\""), "features.severe_30m.where:");
+        assertError(spec.replace("      device:    { type: string, required: true }", "      unit:      { type: string, required: true }"),
+                "'device' is not a declared (or kept) field of feature source alarms");
+        assertError(spec.replace("device:    { type: string, required: true }", "device:    { type: string }"),
+                "'device' must be a required field of feature source alarms");
+        assertError(spec.replace("severity:  { type: double }", "severity:  { type: double }\n      temp:      { type: string }"),
+                "'temp' is numeric in another source");
+        assertError(spec.replace("{ name: last_severity, agg: last_value, field: severity, source: alarms }",
+                "{ name: last_severity, agg: zscore, field: severity, window: 30m, source: alarms }"),
+                "features.last_severity: zscore reads the row's own event, which feature source alarms does not feed");
+        assertError(spec.replace("- name: alarms\n", "- name: source\n"), "feature_sources.source.name: must be unique");
+        assertError(spec.replace("event_id: alarm_id", "event_id: alarm"), "feature_sources.alarms.event_id: 'alarm' is not a declared field");
+        assertError(spec.replace("event_time: raised_at", "event_time: kind"), "feature_sources.alarms.event_time: 'kind' must be a required timestamp");
+    }
+
     private static void assertError(String yaml, String message) {
         assertThatThrownBy(() -> SpecCompiler.compile(yaml, "test.yaml"))
                 .isInstanceOf(SpecException.class)

@@ -50,6 +50,7 @@ public final class ServingState {
      * entity); never less than {@code max_out_of_orderness}, which out-of-order arrival needs.
      */
     public ServingState(CompiledSpec spec, long lookbackMillis) {
+        spec.requireNoFeatureSources("the feature server");
         if (lookbackMillis < spec.maxOutOfOrdernessMillis) {
             throw new IllegalArgumentException("the lookback (" + lookbackMillis + " ms) must cover max_out_of_orderness ("
                     + spec.maxOutOfOrdernessMillis + " ms): events arrive that far out of order");
