@@ -24,6 +24,12 @@ public final class Reasons {
      * are fixed per reason, count it under {@link #MALFORMED_JSON}.
      */
     public static final String CLEANING_FAILED = "cleaning_failed";
+    /**
+     * A feature source's event that came after the source had been idle and the rows had gone on
+     * without it: behind the watermark the rows followed. Timing-dependent (a replay may admit it).
+     * Not in {@link #ALL}: quality windows count it under {@link #LATE}.
+     */
+    public static final String LATE_IDLE = "late_idle";
 
     public static final List<String> ALL = List.of(
             MALFORMED_JSON, OVERSIZED, MISSING_FIELD, WRONG_TYPE, INVALID_AMOUNT, INVALID_CURRENCY,

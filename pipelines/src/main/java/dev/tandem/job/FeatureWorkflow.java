@@ -12,6 +12,7 @@ import dev.tandem.ingest.CleaningOutcomes;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.DeduplicateFunction;
+import dev.tandem.ingest.FeedWatermarks;
 import dev.tandem.ingest.Ingested;
 import dev.tandem.ingest.NeverIdle;
 import dev.tandem.ingest.OrderingGateFunction;
@@ -87,27 +88,34 @@ public final class FeatureWorkflow {
 
     /**
      * What a run adds to the logic: the PII key, the quality plan, the training baseline to score
-     * drift against (or null), entities erased before the run (left out), and erasures arriving
-     * while it runs (null for bounded runs over files).
+     * drift against (or null), entities erased before the run (left out), erasures arriving
+     * while it runs (null for bounded runs over files), and whether a feature source that goes
+     * quiet is followed past ({@link FeedWatermarks}: over Kafka; files end, so they never stall).
      */
     public record Options(
-            String piiSecret, QualityPlan quality, DriftBaseline baseline, ErasedEntities erased, DataStream<Erasure> erasures) {
+            String piiSecret, QualityPlan quality, DriftBaseline baseline, ErasedEntities erased, DataStream<Erasure> erasures,
+            boolean idleFeedsFollowRows) {
 
         /** The expectations kept beside the spec, no drift baseline, nothing erased. */
         public static Options of(CompiledSpec spec, String piiSecret) {
-            return new Options(piiSecret, QualityPlan.load(spec), null, ErasedEntities.none(), null);
+            return new Options(piiSecret, QualityPlan.load(spec), null, ErasedEntities.none(), null, false);
         }
 
         public Options withBaseline(DriftBaseline baseline) {
-            return new Options(piiSecret, quality, baseline, erased, erasures);
+            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows);
         }
 
         public Options withErased(ErasedEntities erased) {
-            return new Options(piiSecret, quality, baseline, erased, erasures);
+            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows);
         }
 
         public Options withErasures(DataStream<Erasure> erasures) {
-            return new Options(piiSecret, quality, baseline, erased, erasures);
+            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows);
+        }
+
+        /** Feature sources that go quiet for their idle_timeout follow the rows' event time minus their max_delay. */
+        public Options withIdleFeedsFollowingRows() {
+            return new Options(piiSecret, quality, baseline, erased, erasures, true);
         }
     }
 
@@ -141,9 +149,20 @@ public final class FeatureWorkflow {
         DataStream<DeadLetter> deadLetters = admitted.deadLetters();
         List<DataStream<CleanEvent>> fed = new ArrayList<>();
         for (int f = 0; f < feeds.size(); f++) {
-            Admitted feed = admit(feeds.get(f), spec, spec.featureSources.get(f), options.erased());
-            fed.add(feed.events());
+            CompiledSpec.EventSource source = spec.featureSources.get(f);
+            Admitted feed = admit(feeds.get(f), spec, source, options.erased());
             deadLetters = deadLetters.union(feed.deadLetters());
+            DataStream<CleanEvent> events = feed.events();
+            if (options.idleFeedsFollowRows()) {
+                String suffix = Sources.suffix(source);
+                // Only the rows' watermarks cross: no row passes the filter.
+                DataStream<CleanEvent> rowTime = unique.filter(e -> false).name("row-watermarks" + suffix).uid("row-watermarks" + suffix);
+                SingleOutputStreamOperator<CleanEvent> followed = events.connect(rowTime)
+                        .transform("feed-watermarks" + suffix, CLEAN_EVENT, new FeedWatermarks(source)).uid("feed-watermarks" + suffix);
+                deadLetters = deadLetters.union(followed.getSideOutput(DeadLetters.TAG));
+                events = followed;
+            }
+            fed.add(events);
         }
         boolean streaming = isStreaming(ingested);
         // One keyed stage per entity group, in a chain: each fills its part of the vector and passes the row on.

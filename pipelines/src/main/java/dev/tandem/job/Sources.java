@@ -87,9 +87,16 @@ public final class Sources {
     /** Events from a topic, one partition per Kafka partition (see {@link #kafka} for offsets and bounds). */
     public static DataStream<Ingested> events(StreamExecutionEnvironment env, CompiledSpec spec, String bootstrap, String topic,
             String groupId, boolean bounded, String piiSecret) {
+        return events(env, spec, spec.rowSource(), bootstrap, topic, groupId, bounded, piiSecret);
+    }
+
+    /** Events of one of the spec's sources from its topic, as the spec's own (a feature source's reader has uid "source@NAME"). */
+    public static DataStream<Ingested> events(StreamExecutionEnvironment env, CompiledSpec spec, CompiledSpec.EventSource eventSource,
+            String bootstrap, String topic, String groupId, boolean bounded, String piiSecret) {
         KafkaSourceBuilder<Ingested> source = topic(KafkaSource.<Ingested>builder(), bootstrap, topic, groupId, bounded)
-                .setDeserializer(new CleaningDeserializer(spec, piiSecret));
-        return env.fromSource(source.build(), IngestionWatermarks.of(spec), "event-topic").uid("source");
+                .setDeserializer(new CleaningDeserializer(spec, eventSource, piiSecret));
+        return env.fromSource(source.build(), IngestionWatermarks.of(eventSource), "event-topic" + suffix(eventSource))
+                .uid(sourceUid(eventSource));
     }
 
     /** Plain lines of files, read in order by one reader (labels). */

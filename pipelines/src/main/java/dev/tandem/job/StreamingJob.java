@@ -141,24 +141,29 @@ public final class StreamingJob {
     /** The job's graph, sources to sinks, without touching Kafka or PostgreSQL (to execute, or to inspect). */
     static StreamExecutionEnvironment graph(StreamingJobOptions options, CompiledSpec spec, DriftBaseline baseline, Configuration extra)
             throws Exception {
-        spec.requireNoFeatureSources("the streaming job over Kafka");
         Configuration conf = configuration(options);
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
 
         DataStream<Ingested> events = Sources.events(env, spec, options.bootstrapServers(), options.transactionsTopic(),
                 options.groupId(), options.bounded(), options.piiSecret());
+        List<DataStream<Ingested>> feeds = new java.util.ArrayList<>();
+        for (CompiledSpec.EventSource feed : spec.featureSources) {
+            feeds.add(Sources.events(env, spec, feed, options.bootstrapServers(), options.topicOf(feed), options.groupId(),
+                    options.bounded(), options.piiSecret()));
+        }
         DataStream<String> labelRecords = Sources.kafka(env, options.bootstrapServers(), options.labelsTopic(),
                 options.groupId(), options.bounded(), "label-source");
 
         FeatureWorkflow.Options workflow = FeatureWorkflow.Options.of(spec, options.piiSecret()).withBaseline(baseline)
                 .withErasures(ErasureSource.read(env, options.bootstrapServers(), options.erasuresTopic(), options.groupId(),
-                        options.bounded()));
+                        options.bounded()))
+                .withIdleFeedsFollowingRows();
         QualityPlan quality = workflow.quality();
         if (baseline != null) {
             baseline.checkAgainst(quality, OnlineStoreSchema.featureSetVersion(spec));
         }
-        FeatureWorkflow.Outputs outputs = withLagAlerts(FeatureWorkflow.define(events, spec, workflow), events, quality, options);
+        FeatureWorkflow.Outputs outputs = withLagAlerts(FeatureWorkflow.define(events, feeds, spec, workflow), events, quality, options);
         writeOnlineStore(outputs.groupRows(), spec, options);
         writeFeatureTopic(outputs.features(), spec, options);
         writeQuality(outputs, spec, quality, options);

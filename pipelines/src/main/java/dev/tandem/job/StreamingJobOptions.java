@@ -43,6 +43,16 @@ public record StreamingJobOptions(
                 piiSecret, null, DEFAULT_RESTART_ATTEMPTS);
     }
 
+    /**
+     * The topic of a feature source: its {@code topic:} behind the prefix the transactions topic
+     * has (the {@code --topic-prefix} every topic of a run shares).
+     */
+    public String topicOf(dev.tandem.spec.CompiledSpec.EventSource feed) {
+        String events = dev.tandem.kafka.Topics.TRANSACTIONS;
+        String prefix = transactionsTopic.endsWith(events) ? transactionsTopic.substring(0, transactionsTopic.length() - events.length()) : "";
+        return prefix + feed.topic();
+    }
+
     /** The same job, started from a savepoint or retained checkpoint. */
     public StreamingJobOptions restoringFrom(String path) {
         return new StreamingJobOptions(bootstrapServers, groupId, transactionsTopic, labelsTopic, featuresTopic, deadLettersTopic,

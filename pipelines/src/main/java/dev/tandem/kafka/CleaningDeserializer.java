@@ -27,17 +27,24 @@ public final class CleaningDeserializer implements KafkaRecordDeserializationSch
     private static final long serialVersionUID = 1L;
 
     private final CompiledSpec spec;
+    private final CompiledSpec.EventSource source;
     private final String piiSecret;
     private transient RecordCleaner cleaner;
 
     public CleaningDeserializer(CompiledSpec spec, String piiSecret) {
+        this(spec, spec.rowSource(), piiSecret);
+    }
+
+    /** Records of one of the spec's sources (a feature source's too). */
+    public CleaningDeserializer(CompiledSpec spec, CompiledSpec.EventSource source, String piiSecret) {
         this.spec = spec;
+        this.source = source;
         this.piiSecret = piiSecret;
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
+        cleaner = new RecordCleaner(spec, source, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
     }
 
     @Override

@@ -51,8 +51,9 @@ public class WindowQuality {
                 }
             }
             default -> {
-                // Workflow dead letters always carry one of Reasons.ALL; anything else is counted, not lost.
-                int reason = Reasons.ALL.indexOf(o.reason);
+                // Workflow dead letters carry one of Reasons.ALL, or a finer kind of one; anything else is counted, not lost.
+                String counted = Reasons.LATE_IDLE.equals(o.reason) ? Reasons.LATE : o.reason;
+                int reason = Reasons.ALL.indexOf(counted);
                 rejectedByReason[reason < 0 ? Reasons.ALL.indexOf(Reasons.MALFORMED_JSON) : reason]++;
             }
         }

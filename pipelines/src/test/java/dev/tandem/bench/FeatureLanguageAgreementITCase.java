@@ -5,16 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.InputFiles;
 import dev.tandem.job.FeatureRuns;
+import dev.tandem.job.SensorHistory;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.parity.ParityChecker;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.TestSpecs;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -37,8 +36,6 @@ class FeatureLanguageAgreementITCase {
     static final MiniClusterExtension FLINK = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
-    private static final long T0 = 1_700_000_000_000L;
-
     @TempDir
     Path dir;
 
@@ -46,7 +43,7 @@ class FeatureLanguageAgreementITCase {
     void batchAndStreamingAgreeWithDuckDbOnEveryValue() throws Exception {
         CompiledSpec spec = TestSpecs.sensors();
         Path input = dir.resolve("in");
-        writeReadings(input.resolve("readings.jsonl"), 4_000, new Random(20261207));
+        SensorHistory.writeReadings(input.resolve("readings.jsonl"), 4_000, new Random(20261207));
         FeatureRuns.run("batch", input, dir.resolve("batch"), spec);
         FeatureRuns.run("streaming", input, dir.resolve("streaming"), spec);
 
@@ -73,8 +70,8 @@ class FeatureLanguageAgreementITCase {
         CompiledSpec spec = TestSpecs.sensorAlarms();
         Path input = dir.resolve("in");
         Random random = new Random(20261208);
-        writeReadings(input.resolve("readings.jsonl"), 3_000, random);
-        writeAlarms(input.resolve("alarms.jsonl"), 1_200, random);
+        SensorHistory.writeReadings(input.resolve("readings.jsonl"), 3_000, random);
+        SensorHistory.writeAlarms(input.resolve("alarms.jsonl"), 1_200, random);
         FeatureRuns.run("batch", input, dir.resolve("batch"), spec);
         FeatureRuns.run("streaming", input, dir.resolve("streaming"), spec);
 
@@ -128,27 +125,6 @@ class FeatureLanguageAgreementITCase {
     }
 
     /**
-     * Alarms of the same devices over the same hours, on the readings' 10 s grid (ties with
-     * readings and among themselves), up to 100 s out of order, bursts and hour-long quiet spells,
-     * some severities missing.
-     */
-    private static void writeAlarms(Path file, int n, Random random) throws Exception {
-        StringBuilder lines = new StringBuilder();
-        long clock = T0;
-        for (int i = 0; i < n; i++) {
-            clock += random.nextInt(4) == 0 ? 0 : random.nextInt(12) * 10_000L;
-            if (random.nextInt(200) == 0) {
-                clock += 3_600_000L + random.nextInt(4_000_000);
-            }
-            long at = clock - random.nextInt(11) * 10_000L;
-            String severity = random.nextInt(8) == 0 ? "null" : String.valueOf(1 + random.nextInt(5));
-            lines.append(String.format(Locale.ROOT, "{\"alarm_id\":\"a%05d\",\"raised_at\":%d,\"device\":\"d%d\",\"severity\":%s,"
-                    + "\"kind\":\"k%d\"}%n", i, at, random.nextInt(3), severity, random.nextInt(4)));
-        }
-        Files.writeString(file, lines);
-    }
-
-    /**
      * Equal up to the parity check's relative tolerance, or within 1e-9 of each other: a z-score of an
      * event at its window's mean is exactly 0 from Tandem's exact sums and about 1e-16 from DuckDB's
      * floating-point ones (the values here are tens).
@@ -156,29 +132,5 @@ class FeatureLanguageAgreementITCase {
     private static boolean agree(Double expected, Double actual) {
         return ParityChecker.equal(expected, actual)
                 || expected != null && actual != null && Math.abs(expected - actual) <= 1e-9;
-    }
-
-    /**
-     * Readings of a few busy devices on a 10 s grid (many ties), up to 50 s out of order, some values
-     * missing. Temperatures stay well away from a zero sum: near it, DuckDB's floating-point sum and
-     * Tandem's exact one differ in every digit, and both are right to within the rounding of the inputs.
-     */
-    private static void writeReadings(Path file, int n, Random random) throws Exception {
-        Files.createDirectories(file.getParent());
-        StringBuilder lines = new StringBuilder();
-        long clock = T0;
-        for (int i = 0; i < n; i++) {
-            clock += random.nextInt(3) * 10_000L;
-            if (random.nextInt(500) == 0) {
-                clock += 3_000_000L + random.nextInt(8_000_000); // a quiet spell of 50 min to 3 h: lifetimes start afresh
-            }
-            long at = clock - random.nextInt(6) * 10_000L;
-            String temp = random.nextInt(10) == 0 ? "null" : String.format(Locale.ROOT, "%.1f", 20 + random.nextGaussian() * 8);
-            String site = random.nextInt(8) == 0 ? "null" : "\"s" + random.nextInt(4) + "\"";
-            lines.append(String.format(Locale.ROOT, "{\"id\":\"r%05d\",\"at\":%d,\"device\":\"d%d\",\"site\":%s,\"temp\":%s,"
-                    + "\"lat\":%.3f,\"lon\":%.3f}%n", i, at, random.nextInt(3), site, temp,
-                    random.nextDouble() * 10, random.nextDouble() * 10));
-        }
-        Files.writeString(file, lines);
     }
 }
