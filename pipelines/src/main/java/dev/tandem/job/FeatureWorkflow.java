@@ -140,37 +140,17 @@ public final class FeatureWorkflow {
      * groups that read it, which add them to the entity's state and make no row of them.
      */
     public static Outputs define(DataStream<Ingested> ingested, List<DataStream<Ingested>> feeds, CompiledSpec spec, Options options) {
-        if (feeds.size() != spec.featureSources.size()) {
-            throw new IllegalArgumentException("the spec has " + spec.featureSources.size() + " feature sources, the run reads "
-                    + feeds.size());
-        }
         Admitted admitted = admit(ingested, spec, options.erased());
         DataStream<CleanEvent> unique = admitted.events();
-        DataStream<DeadLetter> deadLetters = admitted.deadLetters();
-        List<DataStream<CleanEvent>> fed = new ArrayList<>();
-        for (int f = 0; f < feeds.size(); f++) {
-            CompiledSpec.EventSource source = spec.featureSources.get(f);
-            Admitted feed = admit(feeds.get(f), spec, source, options.erased());
-            deadLetters = deadLetters.union(feed.deadLetters());
-            DataStream<CleanEvent> events = feed.events();
-            if (options.idleFeedsFollowRows()) {
-                String suffix = Sources.suffix(source);
-                // Only the rows' watermarks cross: no row passes the filter.
-                DataStream<CleanEvent> rowTime = unique.filter(e -> false).name("row-watermarks" + suffix).uid("row-watermarks" + suffix);
-                SingleOutputStreamOperator<CleanEvent> followed = events.connect(rowTime)
-                        .transform("feed-watermarks" + suffix, CLEAN_EVENT, new FeedWatermarks(source)).uid("feed-watermarks" + suffix);
-                deadLetters = deadLetters.union(followed.getSideOutput(DeadLetters.TAG));
-                events = followed;
-            }
-            fed.add(events);
-        }
+        FeatureSources fed = admitFeatureSources(feeds, unique, spec, options);
+        DataStream<DeadLetter> deadLetters = fed.withDeadLetters(admitted.deadLetters());
         boolean streaming = isStreaming(ingested);
         // One keyed stage per entity group, in a chain: each fills its part of the vector and passes the row on.
         StageInputs inputs = new StageInputs(spec);
         DataStream<EventRow> rows = unique.map(e -> EventRow.of(inputs.forStage(0, e)), ROW).name("event-rows").uid("event-rows");
         List<DataStream<EventRow>> groupRows = new ArrayList<>();
         for (int i = 0; i < spec.entities.size(); i++) {
-            DataStream<EventRow> stageInput = withFeeds(rows, fed, spec, i, inputs);
+            DataStream<EventRow> stageInput = fed.into(rows, spec, i, inputs);
             SingleOutputStreamOperator<EventRow> stage = entityFeatures(stageInput, spec, i, options.erasures(), streaming);
             deadLetters = deadLetters.union(stage.getSideOutput(DeadLetters.TAG));
             groupRows.add(stage);
@@ -180,20 +160,66 @@ public final class FeatureWorkflow {
         return checkQuality(new Outputs(vectors, deadLetters, null, null, null, groupRows), unique, options);
     }
 
-    /** A stage's rows and the events of each feature source its group reads, marked as feed ({@link CleanEvent#asFeed}). */
-    private static DataStream<EventRow> withFeeds(DataStream<EventRow> rows, List<DataStream<CleanEvent>> fed, CompiledSpec spec,
-            int index, StageInputs inputs) {
-        DataStream<EventRow> input = rows;
-        String group = spec.entities.get(index).name();
-        for (int source : spec.entities.get(index).sources()) {
-            if (source != CompiledSpec.ROW_SOURCE) {
-                String name = Sources.suffix(spec.source(source));
-                input = input.union(fed.get(source - 1)
-                        .map(e -> EventRow.of(inputs.forStage(index, e).asFeed(source)), ROW)
-                        .name("feed-" + group + name).uid("feed-" + group + name));
+    /**
+     * The admitted events of each feature source (in spec order) and what their ingestion refused.
+     * Feature sources make no rows: their events join the stages of the groups that read them.
+     */
+    public record FeatureSources(List<DataStream<CleanEvent>> events, List<DataStream<DeadLetter>> refused) {
+
+        /** {@code deadLetters} and what the feature sources' ingestion refused. */
+        public DataStream<DeadLetter> withDeadLetters(DataStream<DeadLetter> deadLetters) {
+            for (DataStream<DeadLetter> more : refused) {
+                deadLetters = deadLetters.union(more);
             }
+            return deadLetters;
         }
-        return input;
+
+        /** A stage's rows and the events of each feature source its group reads, marked as feed ({@link CleanEvent#asFeed}). */
+        public DataStream<EventRow> into(DataStream<EventRow> rows, CompiledSpec spec, int index, StageInputs inputs) {
+            DataStream<EventRow> input = rows;
+            String group = spec.entities.get(index).name();
+            for (int source : spec.entities.get(index).sources()) {
+                if (source != CompiledSpec.ROW_SOURCE) {
+                    String name = Sources.suffix(spec.source(source));
+                    input = input.union(events.get(source - 1)
+                            .map(e -> EventRow.of(inputs.forStage(index, e).asFeed(source)), ROW)
+                            .name("feed-" + group + name).uid("feed-" + group + name));
+                }
+            }
+            return input;
+        }
+    }
+
+    /**
+     * Ingestion of each feature source (one stream per {@link CompiledSpec#featureSources} entry),
+     * like the source's; over Kafka ({@link Options#idleFeedsFollowRows}) a quiet source's event
+     * time follows {@code rows}' ({@link FeedWatermarks}).
+     */
+    public static FeatureSources admitFeatureSources(List<DataStream<Ingested>> feeds, DataStream<CleanEvent> rows, CompiledSpec spec,
+            Options options) {
+        if (feeds.size() != spec.featureSources.size()) {
+            throw new IllegalArgumentException("the spec has " + spec.featureSources.size() + " feature sources, the run reads "
+                    + feeds.size());
+        }
+        List<DataStream<CleanEvent>> fed = new ArrayList<>();
+        List<DataStream<DeadLetter>> refused = new ArrayList<>();
+        for (int f = 0; f < feeds.size(); f++) {
+            CompiledSpec.EventSource source = spec.featureSources.get(f);
+            Admitted feed = admit(feeds.get(f), spec, source, options.erased());
+            refused.add(feed.deadLetters());
+            DataStream<CleanEvent> events = feed.events();
+            if (options.idleFeedsFollowRows()) {
+                String suffix = Sources.suffix(source);
+                // Only the rows' watermarks cross: no row passes the filter.
+                DataStream<CleanEvent> rowTime = rows.filter(e -> false).name("row-watermarks" + suffix).uid("row-watermarks" + suffix);
+                SingleOutputStreamOperator<CleanEvent> followed = events.connect(rowTime)
+                        .transform("feed-watermarks" + suffix, CLEAN_EVENT, new FeedWatermarks(source)).uid("feed-watermarks" + suffix);
+                refused.add(followed.getSideOutput(DeadLetters.TAG));
+                events = followed;
+            }
+            fed.add(events);
+        }
+        return new FeatureSources(fed, refused);
     }
 
     /**

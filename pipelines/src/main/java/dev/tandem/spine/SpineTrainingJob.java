@@ -3,9 +3,11 @@ package dev.tandem.spine;
 import dev.tandem.erasure.ErasedEntities;
 import dev.tandem.features.EventRow;
 import dev.tandem.features.FeatureVector;
+import dev.tandem.features.StageInputs;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
+import dev.tandem.ingest.Ingested;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
 import dev.tandem.job.FeaturesJobOptions;
@@ -52,10 +54,16 @@ public final class SpineTrainingJob {
         if (options.streaming()) {
             throw new IllegalArgumentException("a training set from a spine is a batch job");
         }
-        spec.requireNoFeatureSources("a training set from a spine");
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
         List<Path> eventFiles = InputFiles.find(options.input(), spec.filesGlob);
         FeatureWorkflow.Admitted admitted = FeatureWorkflow.admit(Sources.events(env, spec, eventFiles, options.piiSecret()), spec, erased);
+        List<DataStream<Ingested>> feeds = new java.util.ArrayList<>();
+        for (CompiledSpec.EventSource feed : spec.featureSources) {
+            feeds.add(Sources.events(env, spec, feed, InputFiles.find(options.input(), feed.filesGlob()), options.piiSecret()));
+        }
+        FeatureWorkflow.FeatureSources fed = FeatureWorkflow.admitFeatureSources(feeds, admitted.events(), spec,
+                FeatureWorkflow.Options.of(spec, options.piiSecret()).withErased(erased));
+        StageInputs stageInputs = new StageInputs(spec);
 
         SingleOutputStreamOperator<SpineRow> rows = env
                 .fromSource(spineSource(spec, layout, spineFiles, options.piiSecret()), WatermarkStrategy.noWatermarks(), "spine-files")
@@ -63,13 +71,14 @@ public final class SpineTrainingJob {
                 .process(new SpineOutcomes(erased), TypeInformation.of(SpineRow.class)).name("spine-outcomes").uid("spine-outcomes");
         DataStream<CleanEvent> queries = rows.map(SpineRow::asQuery, TypeInformation.of(CleanEvent.class)).name("spine-queries").uid("spine-queries");
 
-        DataStream<DeadLetter> deadLetters = admitted.deadLetters().union(rows.getSideOutput(DeadLetters.TAG));
+        DataStream<DeadLetter> deadLetters = fed.withDeadLetters(admitted.deadLetters().union(rows.getSideOutput(DeadLetters.TAG)));
         // Each asked group on its own (a spine row names only some groups): its stage's answers to the query rows.
         DataStream<EventRow> rowsIn = admitted.events().union(queries).map(EventRow::of, TypeInformation.of(EventRow.class))
                 .name("spine-event-rows").uid("spine-event-rows");
         DataStream<FeatureVector> answers = null;
         for (int g : layout.groups()) {
-            SingleOutputStreamOperator<EventRow> features = FeatureWorkflow.entityFeatures(rowsIn, spec, g, null, false);
+            SingleOutputStreamOperator<EventRow> features = FeatureWorkflow.entityFeatures(fed.into(rowsIn, spec, g, stageInputs), spec, g,
+                    null, false);
             deadLetters = deadLetters.union(features.getSideOutput(DeadLetters.TAG));
             int group = g;
             CompiledSpec.EntityGroup entities = spec.entities.get(g);

@@ -333,4 +333,44 @@ class SpineTrainingSetITCase {
         assertThat(differences).isEmpty();
         assertThat(rows.values()).filteredOn(r -> r.get("temp_vs_avg_10m") != null).hasSizeGreaterThan(readings.size() / 2);
     }
+
+    @Test
+    void featuresOverAFeatureSourceInASpineRowEqualTheirBatchRow() throws Exception {
+        Path spec = Files.writeString(dir.resolve("sensor-alarms.yaml"), dev.tandem.spec.TestSpecs.SENSOR_ALARMS);
+        CompiledSpec alarms = dev.tandem.spec.TestSpecs.sensorAlarms();
+        Path input = dir.resolve("history");
+        Random random = new Random(9);
+        dev.tandem.job.SensorHistory.writeReadings(input.resolve("readings.jsonl"), 1_000, random);
+        dev.tandem.job.SensorHistory.writeAlarms(input.resolve("alarms.jsonl"), 400, random);
+        Path secret = Files.writeString(dir.resolve("secret"), SECRET);
+        assertThat(CliRuns.run("features", "--mode", "batch", "--input", input.toString(), "--output",
+                dir.resolve("alarm-batch").toString(), "--spec", spec.toString(), "--pii-secret-file", secret.toString())).isZero();
+        Map<String, GenericRecord> batch = new HashMap<>();
+        new FeatureTable(dir.resolve("alarm-batch")).forEach(r -> batch.put(r.get(FeatureTableSchema.EVENT_ID).toString(), r));
+
+        // Every admitted reading asked at its own instant: the alarms before it, as its own row counted them.
+        List<String> spine = Files.readAllLines(input.resolve("readings.jsonl")).stream()
+                .map(line -> line.replace("{\"id\":", "{\"label_id\":")).toList();
+        Path spineFile = Files.write(dir.resolve("alarm-spine.jsonl"), spine, StandardCharsets.UTF_8);
+        Map<String, GenericRecord> rows = spineRun(input, spineFile, "--spec", spec.toString());
+
+        List<String> differences = new ArrayList<>();
+        int[] compared = {0};
+        batch.forEach((id, b) -> {
+            GenericRecord row = rows.get(id);
+            assertThat(row).as(id).isNotNull();
+            compared[0]++;
+            for (CompiledSpec.Feature f : alarms.allFeatures()) {
+                Object x = row.get(f.name());
+                Object y = b.get(f.name());
+                boolean same = x == null || y == null ? x == y : f.agg().integral() ? x.equals(y) : ParityChecker.equal((Double) x, (Double) y);
+                if (!same) {
+                    differences.add(id + "." + f.name() + " spine " + x + " batch " + y);
+                }
+            }
+        });
+        assertThat(differences).isEmpty();
+        assertThat(compared[0]).isGreaterThan(900);
+        assertThat(rows.values()).filteredOn(r -> ((Long) r.get("alarms_2h")) > 0).hasSizeGreaterThan(compared[0] / 2);
+    }
 }
