@@ -59,6 +59,11 @@ public final class RecordCleaner {
         this.wallClock = wallClock;
     }
 
+    /** The source whose records this cleaner reads. */
+    public CompiledSpec.EventSource source() {
+        return source;
+    }
+
     /** The outcome for one record: exactly one of {@code event} and {@code deadLetter} is set. */
     public record Outcome(CleanEvent event, DeadLetter deadLetter) {}
 

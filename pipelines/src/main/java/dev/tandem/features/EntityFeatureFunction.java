@@ -1,7 +1,7 @@
 package dev.tandem.features;
 
 import dev.tandem.asof.EntityState;
-import dev.tandem.asof.FeatureGroup;
+import dev.tandem.asof.GroupEngines;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
@@ -19,7 +19,7 @@ import org.apache.flink.util.Collector;
 
 /**
  * One entity group's stage of the feature chain, keyed by the group's entity key: each event's row
- * gets the group's features as of its own time, from the as-of engine ({@link FeatureGroup}), and
+ * gets the group's features as of its own time, from the as-of engines ({@link GroupEngines}: one per source it reads), and
  * goes on to the next group's stage with the vector filled so far (the last stage's rows hold the
  * complete vector). Each event waits in state until the watermark passes its time; then all events
  * of that instant are read against the entity's state (which holds only earlier events), in
@@ -38,9 +38,9 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
 
     private final CompiledSpec.EntityGroup group;
     /** One as-of engine per source the group's features read (one, the spec's source, for most groups). */
-    private final SourceEngine[] engines;
-    /** The engine the rows' own events are added to, or null when the group reads only feature sources. */
-    private final SourceEngine rowEngine;
+    private final GroupEngines engines;
+    /** Each engine's name in keyed state: null for the spec's source (the original names), else its feature source's. */
+    private final String[] stateNames;
     private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
@@ -51,6 +51,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private final boolean streaming;
 
     private transient PendingStore pending;
+    /** Each engine's entities, by engine. */
+    private transient EntityStates[] entities;
     private transient ValueState<Long> cleanupAt;
     /** After an erasure: events pending up to this instant are emitted but not kept. */
     private transient ValueState<Long> forgetThrough;
@@ -63,8 +65,11 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
      */
     public EntityFeatureFunction(CompiledSpec spec, int groupIndex, boolean streaming) {
         this.group = spec.entities.get(groupIndex);
-        this.engines = SourceEngine.of(spec, groupIndex);
-        this.rowEngine = engines[0].source == CompiledSpec.ROW_SOURCE ? engines[0] : null;
+        this.engines = GroupEngines.of(spec, groupIndex);
+        this.stateNames = new String[engines.size()];
+        for (int i = 0; i < stateNames.length; i++) {
+            stateNames[i] = engines.source(i) == CompiledSpec.ROW_SOURCE ? null : spec.source(engines.source(i)).name();
+        }
         this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
         this.groupCount = spec.entities.size();
@@ -79,9 +84,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     public void open(OpenContext openContext) {
         FeatureState.Handles state = FeatureState.Handles.open(getRuntimeContext());
         pending = new PendingStore(state.pending(), streaming);
-        for (SourceEngine engine : engines) {
-            FeatureState.Handles handles = engine.stateName == null ? state : state.ofFeatureSource(getRuntimeContext(), engine.stateName);
-            engine.states = new EntityStates(engine.features, handles, streaming, streaming ? STREAMING_CACHE : 4);
+        entities = new EntityStates[engines.size()];
+        for (int i = 0; i < entities.length; i++) {
+            FeatureState.Handles handles = stateNames[i] == null ? state : state.ofFeatureSource(getRuntimeContext(), stateNames[i]);
+            entities[i] = new EntityStates(engines.engine(i), handles, streaming, streaming ? STREAMING_CACHE : 4);
         }
         cleanupAt = state.cleanupAt();
         forgetThrough = state.forgetThrough();
@@ -126,8 +132,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
      * past, and are not remembered either.
      */
     private void forget(String key) throws Exception {
-        for (SourceEngine engine : engines) {
-            engine.states.clear(key);
+        for (EntityStates states : entities) {
+            states.clear(key);
         }
         cleanupAt.clear();
         long newestPending = pending.newest(key);
@@ -143,19 +149,15 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         if (atInstant != null) {
             Long forgotten = forgetThrough.value();
             if (forgotten != null && time <= forgotten) {
-                EntityState[] empty = new EntityState[engines.length];
-                for (int i = 0; i < engines.length; i++) {
-                    empty[i] = engines[i].features.newState();
-                }
-                emit(key, time, atInstant, empty, out); // emitted, not kept
+                emit(key, time, atInstant, engines.newStates(0), out); // emitted, not kept
                 if (time == forgotten) {
                     forgetThrough.clear();
                 }
                 return;
             }
-            EntityState[] entity = new EntityState[engines.length];
-            for (int i = 0; i < engines.length; i++) {
-                entity[i] = engines[i].states.get(key);
+            EntityState[] entity = new EntityState[engines.size()];
+            for (int i = 0; i < entity.length; i++) {
+                entity[i] = entities[i].get(key);
             }
             emit(key, time, atInstant, entity, out);
             for (CleanEvent e : atInstant.events) {
@@ -180,18 +182,16 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         if (e.isQuery()) {
             return;
         }
-        int source = e.isFeed() ? e.feedSource() : CompiledSpec.ROW_SOURCE;
-        for (int i = 0; i < engines.length; i++) {
-            if (engines[i].source == source) {
-                engines[i].states.added(key, engines[i].features.add(entity[i], e.isFeed() ? e.unfed() : e));
-            }
+        int i = engines.indexOf(e.isFeed() ? e.feedSource() : CompiledSpec.ROW_SOURCE);
+        if (i >= 0) {
+            entities[i].added(key, engines.engine(i).add(entity[i], e.isFeed() ? e.unfed() : e));
         }
     }
 
     /** Writes what changed in the entities and pending events since the last checkpoint to keyed state (called before each barrier). */
     void flush(Consumer<String> setKey) throws Exception {
-        for (SourceEngine engine : engines) {
-            engine.states.flush(setKey);
+        for (EntityStates states : entities) {
+            states.flush(setKey);
         }
         pending.flush(setKey);
     }
@@ -214,10 +214,10 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         Arrays.sort(order, (i, j) -> events[i].isQuery() || events[j].isQuery()
                 ? QUERY_ROWS_LAST.compare(events[i], events[j])
                 : idOrder.compare(events[i].eventId, events[j].eventId));
-        double[][] parts = new double[engines.length][];
-        for (int s = 0; s < engines.length; s++) {
-            engines[s].features.advanceTo(entity[s], time);
-            parts[s] = new double[engines[s].features.featureCount()];
+        double[][] parts = new double[engines.size()][];
+        for (int s = 0; s < parts.length; s++) {
+            engines.engine(s).advanceTo(entity[s], time);
+            parts[s] = new double[engines.engine(s).featureCount()];
         }
         for (int i : order) {
             CleanEvent e = events[i];
@@ -226,11 +226,11 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
                 vector = new FeatureVector(e.eventId, e.eventTime, -1, new String[groupCount], new double[featureCount], 0);
                 vector.ingestTime = e.ingestTime;
             }
-            for (int s = 0; s < engines.length; s++) {
-                if (!engines[s].features.featuresAsOf(entity[s], time, e, parts[s])) {
+            for (int s = 0; s < parts.length; s++) {
+                if (!engines.engine(s).featuresAsOf(entity[s], time, e, parts[s])) {
                     throw new IllegalStateException("entity " + key + " cannot answer its own event's instant " + time);
                 }
-                engines[s].scatter(parts[s], vector.values, offset);
+                engines.scatter(s, parts[s], vector.values, offset);
             }
             vector.keys[groupIndex] = key;
             vector.parts++;
@@ -246,20 +246,18 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
      * for any feature (newest + TTL, since windows are no longer than the TTL).
      */
     private void scheduleOrClean(String key, OnTimerContext ctx) throws Exception {
-        long newest = Long.MIN_VALUE;
-        for (SourceEngine engine : engines) {
-            EntityState entity = engine.states.get(key);
-            if (!entity.isEmpty()) {
-                newest = Math.max(newest, entity.newestTime());
-            }
+        EntityState[] entity = new EntityState[entities.length];
+        for (int i = 0; i < entity.length; i++) {
+            entity[i] = entities[i].get(key);
         }
+        long newest = GroupEngines.newestTime(entity);
         if (newest == Long.MIN_VALUE) {
             return;
         }
         long expiry = newest + group.stateTtlMillis() + 1;
         if (expiry <= ctx.timestamp()) {
-            for (SourceEngine engine : engines) {
-                engine.states.clear(key);
+            for (EntityStates states : entities) {
+                states.clear(key);
             }
             cleanupAt.clear();
         } else {

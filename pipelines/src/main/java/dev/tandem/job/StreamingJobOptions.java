@@ -48,9 +48,7 @@ public record StreamingJobOptions(
      * has (the {@code --topic-prefix} every topic of a run shares).
      */
     public String topicOf(dev.tandem.spec.CompiledSpec.EventSource feed) {
-        String events = dev.tandem.kafka.Topics.TRANSACTIONS;
-        String prefix = transactionsTopic.endsWith(events) ? transactionsTopic.substring(0, transactionsTopic.length() - events.length()) : "";
-        return prefix + feed.topic();
+        return dev.tandem.kafka.TopicNames.of(feed, transactionsTopic);
     }
 
     /** The same job, started from a savepoint or retained checkpoint. */

@@ -19,7 +19,7 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
  * time, which is where end-to-end freshness is measured from.
  */
 public final class Topics {
-    public static final String TRANSACTIONS = "transactions";
+    public static final String TRANSACTIONS = TopicNames.EVENTS;
     public static final String LABELS = "labels";
     public static final String FEATURES = "features";
     public static final String DEAD_LETTERS = "dead-letters";

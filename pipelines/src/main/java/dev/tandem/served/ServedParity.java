@@ -67,6 +67,7 @@ public final class ServedParity {
 
     public static Report compare(CompiledSpec spec, ServedLogReader.ServedLog log, Path batchOutput, IngestedEvents ingested)
             throws IOException {
+        spec.requireNoFeatureSources("parity --served"); // its explanations read the events topic's offsets only
         Map<String, Vector> rows = batchRows(spec, batchOutput);
         DeadLetterLog deadLetters = DeadLetterLog.read(batchOutput);
         Report report = new Report();

@@ -12,11 +12,14 @@ public final class ServingHistory {
     private ServingHistory() {}
 
     public static HistoryBootstrap of(CompiledSpec spec, Path history, String piiSecret) {
-        if (!spec.format.equals("parquet")) {
-            return HistoryBootstrap.of(spec, history, piiSecret);
-        }
-        ParquetRecords rows = new ParquetRecords(spec);
-        return HistoryBootstrap.of(spec, history, piiSecret,
-                (file, cleaner, action) -> OutputFiles.forEachParquetRow(List.of(file), row -> action.accept(rows.clean(cleaner, row))));
+        return HistoryBootstrap.of(spec, history, piiSecret, (file, cleaner, action) -> {
+            CompiledSpec.EventSource source = cleaner.source(); // each source's files in its own format
+            if (!source.format().equals("parquet")) {
+                HistoryBootstrap.jsonLines(file, cleaner, action);
+                return;
+            }
+            ParquetRecords rows = new ParquetRecords(source);
+            OutputFiles.forEachParquetRow(List.of(file), row -> action.accept(rows.clean(cleaner, row)));
+        });
     }
 }

@@ -30,8 +30,12 @@ public final class ServingSetup {
     public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
             ServeTokens tokens, String host, int port, long lookbackMillis, StateBootstrap history) throws Exception {
         // The server may start before the job or the first producer: the topics it reads must exist.
-        Topics.ensure(bootstrap, Map.of(topicPrefix + Topics.TRANSACTIONS, Topics.DEFAULT_INPUT_PARTITIONS,
+        Map<String, Integer> topics = new java.util.HashMap<>(Map.of(topicPrefix + Topics.TRANSACTIONS, Topics.DEFAULT_INPUT_PARTITIONS,
                 topicPrefix + servedLog, Topics.DEFAULT_INPUT_PARTITIONS));
+        for (CompiledSpec.EventSource feed : spec.featureSources) {
+            topics.put(dev.tandem.kafka.TopicNames.of(feed, topicPrefix + Topics.TRANSACTIONS), Topics.DEFAULT_INPUT_PARTITIONS);
+        }
+        Topics.ensure(bootstrap, topics);
         ErasureTopic.ensure(bootstrap, topicPrefix + Topics.ERASURES);
         return FeatureServer.start(new FeatureServer.Config(spec, OnlineStoreSchema.featureSetVersion(spec),
                 KafkaClientProperties.forBootstrap(bootstrap), topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.ERASURES,

@@ -2,17 +2,39 @@ package dev.tandem.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.kafka.HistoryReplayer;
+import dev.tandem.kafka.KafkaClientProperties;
+import dev.tandem.kafka.TopicNames;
+import dev.tandem.parity.FeatureTable;
+import dev.tandem.parity.ParityChecker;
+import dev.tandem.serve.FeatureServer;
+import dev.tandem.serve.ServeTokens;
+import dev.tandem.served.FeatureClient;
+import dev.tandem.served.ServingSetup;
 import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.parity.OnlineStoreParity;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.TestSpecs;
 import dev.tandem.store.OnlineStoreSchema;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
 import java.util.Random;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -25,7 +47,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A feature source over Kafka: readings on the events topic, alarms on their own topic (its
  * {@code topic:} behind the run's prefix, two partitions), the streaming job with RocksDB and
  * exactly-once sinks. Every reading's vector on the features topic, and the online store, equal
- * the batch run over the same files: the rows waited for the alarms' event time.
+ * the batch run over the same files: the rows waited for the alarms' event time. The feature
+ * server reads the alarms' topic too, and answers each reading with its batch row.
  */
 @ExtendWith(LocalServers.class)
 class FeatureSourceOverKafkaITCase {
@@ -34,6 +57,7 @@ class FeatureSourceOverKafkaITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
 
     private static final String PREFIX = "feature-source-";
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
@@ -67,5 +91,82 @@ class FeatureSourceOverKafkaITCase {
                 assertThat(group.entities()).isPositive();
             }
         }
+    }
+
+    /**
+     * The feature server reads the alarms topic beside the events topic: the alarms are on their
+     * topic when it starts, the readings are sent in event-time order, each scored before it is
+     * sent, and every answer equals the reading's batch row (a lookback of a year keeps every
+     * alarm, so a reading behind the newest alarm is answered exactly).
+     */
+    @Test
+    void theServerAnswersEachReadingWithItsBatchRowAlarmsIncluded() throws Exception {
+        CompiledSpec spec = TestSpecs.sensorAlarms();
+        Path history = dir.resolve("history");
+        Random random = new Random(20261210);
+        SensorHistory.writeReadings(history.resolve("readings.jsonl"), 600, random);
+        SensorHistory.writeAlarms(history.resolve("alarms.jsonl"), 300, random);
+        FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
+        Map<String, GenericRecord> rows = new HashMap<>();
+        new FeatureTable(dir.resolve("batch")).forEach(r -> rows.put(r.get(FeatureTableSchema.EVENT_ID).toString(), r));
+
+        String bootstrap = LocalServers.get().kafka().bootstrapServers();
+        String prefix = "served-alarms-";
+        String alarmsTopic = TopicNames.of(spec.featureSources.get(0), prefix + Topics.TRANSACTIONS);
+        Topics.ensure(bootstrap, Map.of(prefix + Topics.TRANSACTIONS, 1, alarmsTopic, 1));
+        new HistoryReplayer(bootstrap, 0).replay(history.resolve("alarms.jsonl"), alarmsTopic, 0);
+        List<String> readings = new ArrayList<>(Files.readAllLines(history.resolve("readings.jsonl")));
+        readings.sort(Comparator.comparingLong(FeatureSourceOverKafkaITCase::time));
+
+        List<String> differences = new ArrayList<>();
+        int compared = 0;
+        try (FeatureServer server = ServingSetup.start(spec, bootstrap, prefix, ServingSetup.SERVED_LOG, FeatureRuns.SECRET,
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, "token")), "127.0.0.1", 0, Duration.ofDays(365).toMillis(), null);
+                KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientProperties.forBootstrap(bootstrap),
+                        new StringSerializer(), new StringSerializer())) {
+            for (long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); !server.isReady() && System.nanoTime() < deadline; ) {
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+            assertThat(server.isReady()).as("caught up with both topics").isTrue();
+            FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), "token");
+            for (String line : readings) {
+                FeatureClient.Response answer = client.score(line);
+                String id = answer.body().path("event_id").asText(null);
+                if (answer.status() == 200 && rows.containsKey(id)) {
+                    compared++;
+                    differences.addAll(differences(spec, answer.body(), rows.get(id)));
+                }
+                RecordMetadata sent = producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, line)).get(10, TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (server.appliedOffsets().getOrDefault(0, 0L) <= sent.offset() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+        assertThat(compared).as("readings with a batch row, answered").isGreaterThan(rows.size() * 9 / 10);
+        assertThat(differences).isEmpty();
+    }
+
+    private static long time(String reading) {
+        try {
+            return JSON.readTree(reading).path("at").asLong();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> differences(CompiledSpec spec, JsonNode answer, GenericRecord row) {
+        List<String> out = new ArrayList<>();
+        for (CompiledSpec.Feature f : spec.allFeatures()) {
+            JsonNode served = answer.path("features").get(f.name());
+            Object batch = row.get(f.name());
+            boolean same = batch == null ? served == null || served.isNull()
+                    : served != null && !served.isNull() && (f.agg().integral() ? served.asLong() == (Long) batch
+                            : ParityChecker.equal(served.asDouble(), (Double) batch));
+            if (!same) {
+                out.add(answer.path("event_id").asText() + "." + f.name() + " served " + served + " batch " + batch);
+            }
+        }
+        return out;
     }
 }

@@ -1,6 +1,7 @@
 package dev.tandem.serve;
 
 import dev.tandem.ingest.RecordCleaner;
+import dev.tandem.kafka.TopicNames;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.logic.CurrencyConverter;
 import java.nio.ByteBuffer;
@@ -24,7 +25,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Feeds the server's state from the event topic as records arrive: every partition read from its
+ * Feeds the server's state from the event topic (and each feature source's topic) as records arrive: every partition read from its
  * beginning (the topic's retention must cover the longest window, or the state starts from a
  * bootstrap), each record cleaned by the same cleaner and key the jobs use, and applied at once —
  * at least once, idempotently (an event already held is dropped by id); a {@link StateBootstrap}, when
@@ -45,6 +46,8 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
 
     private final ServingState state;
     private final RecordCleaner cleaner;
+    /** Each feature source's topic, with the source's index and cleaner. */
+    private final Map<String, FeatureTopic> featureTopics = new java.util.HashMap<>();
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String topic;
     private final String erasuresTopic;
@@ -62,6 +65,9 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
     private volatile long lastContactAt = System.currentTimeMillis();
     private volatile long lagRecords;
     private long nextProbeAt;
+
+    /** A feature source's topic: which source its records are, and the cleaner of that source. */
+    private record FeatureTopic(int source, RecordCleaner cleaner) {}
 
     public EventFeed(ServingState state, Properties kafka, String topic, String erasuresTopic, String piiSecret, StateBootstrap bootstrap,
             FeedListener listener) {
@@ -83,6 +89,18 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
         if (events.isEmpty()) {
             consumer.close();
             throw new IllegalStateException("the event topic " + topic + " does not exist: create it (or start the streaming job) first");
+        }
+        for (CompiledSpec.EventSource feed : spec.featureSources) {
+            String feedTopic = TopicNames.of(feed, topic);
+            List<TopicPartition> partitions = partitionsOf(feedTopic);
+            if (partitions.isEmpty()) {
+                consumer.close();
+                throw new IllegalStateException("the topic " + feedTopic + " of feature source " + feed.name() + " does not exist: "
+                        + "create it (or start the streaming job) first");
+            }
+            events.addAll(partitions);
+            featureTopics.put(feedTopic, new FeatureTopic(feed.index(),
+                    new RecordCleaner(spec, feed, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis)));
         }
         if (erasuresTopic != null) {
             erasures.addAll(partitionsOf(erasuresTopic));
@@ -147,10 +165,13 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
                     nextProbeAt = lastPollAt + PROBE_EVERY.toMillis();
                 }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
+                    FeatureTopic feed = featureTopics.get(r.topic());
                     if (r.topic().equals(topic)) {
-                        apply(r);
+                        apply(r, cleaner, CompiledSpec.ROW_SOURCE);
                         applied.put(r.partition(), r.offset() + 1);
                         listener.applied(System.currentTimeMillis() - r.timestamp());
+                    } else if (feed != null) {
+                        apply(r, feed.cleaner(), feed.source());
                     } else {
                         erase(r);
                     }
@@ -197,7 +218,8 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
         }
     }
 
-    private void apply(ConsumerRecord<byte[], byte[]> r) {
+    /** Cleans a record of source {@code source} and applies it under its topic partition's name. */
+    private void apply(ConsumerRecord<byte[], byte[]> r, RecordCleaner cleaner, int source) {
         if (r.value() == null) {
             state.countRefused("malformed_json");
             return;
@@ -215,7 +237,7 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
             state.countRefused(outcome.deadLetter().reason);
             return;
         }
-        state.apply(outcome.event(), ServingState.partitionName(r.topic(), r.partition()));
+        state.apply(outcome.event(), ServingState.partitionName(r.topic(), r.partition()), source);
     }
 
     /** A tombstone keyed {@code group:key} (the pseudonymised key): the entity is forgotten. */

@@ -2,6 +2,7 @@ package dev.tandem.serve;
 
 import dev.tandem.ingest.InputFiles;
 import dev.tandem.ingest.RecordCleaner;
+import dev.tandem.kafka.TopicNames;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.logic.CurrencyConverter;
 import java.io.BufferedReader;
@@ -32,11 +33,12 @@ public final class HistoryBootstrap implements StateBootstrap {
     }
 
     private final CompiledSpec spec;
-    private final List<Path> files;
+    /** The history's files of each source, by source index (0 the spec's source, then the feature sources). */
+    private final List<List<Path>> files;
     private final String piiSecret;
     private final RecordReader reader;
 
-    private HistoryBootstrap(CompiledSpec spec, List<Path> files, String piiSecret, RecordReader reader) {
+    private HistoryBootstrap(CompiledSpec spec, List<List<Path>> files, String piiSecret, RecordReader reader) {
         this.spec = spec;
         this.files = files;
         this.piiSecret = piiSecret;
@@ -45,7 +47,7 @@ public final class HistoryBootstrap implements StateBootstrap {
 
     /** A JSON-lines history; a Parquet spec needs {@link #of(CompiledSpec, Path, String, RecordReader)}. */
     public static HistoryBootstrap of(CompiledSpec spec, Path history, String piiSecret) {
-        if (spec.format.equals("parquet")) {
+        if (spec.format.equals("parquet") || spec.featureSources.stream().anyMatch(f -> f.format().equals("parquet"))) {
             throw new IllegalArgumentException("the server image reads a JSON-lines history; start a server from a Parquet "
                     + "history with ./tandem serve --history");
         }
@@ -53,26 +55,37 @@ public final class HistoryBootstrap implements StateBootstrap {
     }
 
     public static HistoryBootstrap of(CompiledSpec spec, Path history, String piiSecret, RecordReader reader) {
-        return new HistoryBootstrap(spec, InputFiles.find(history, spec.filesGlob), piiSecret, reader);
+        List<List<Path>> files = new java.util.ArrayList<>();
+        files.add(InputFiles.find(history, spec.filesGlob));
+        for (CompiledSpec.EventSource feed : spec.featureSources) {
+            files.add(InputFiles.find(history, feed.filesGlob()));
+        }
+        return new HistoryBootstrap(spec, files, piiSecret, reader);
     }
 
     @Override
     public void load(ServingState state, String topic) throws IOException {
-        RecordCleaner cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
-        for (int i = 0; i < files.size(); i++) {
-            String partition = ServingState.partitionName(topic, i);
-            reader.forEach(files.get(i), cleaner, outcome -> {
-                if (outcome.event() == null) {
-                    state.countRefused(outcome.deadLetter().reason);
-                } else {
-                    state.apply(outcome.event(), partition);
-                }
-            });
+        for (int source = 0; source < files.size(); source++) {
+            CompiledSpec.EventSource from = spec.source(source);
+            RecordCleaner cleaner = new RecordCleaner(spec, from, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
+            String sourceTopic = from.isRowSource() ? topic : TopicNames.of(from, topic);
+            List<Path> sourceFiles = files.get(source);
+            for (int i = 0; i < sourceFiles.size(); i++) {
+                String partition = ServingState.partitionName(sourceTopic, i);
+                int index = source;
+                reader.forEach(sourceFiles.get(i), cleaner, outcome -> {
+                    if (outcome.event() == null) {
+                        state.countRefused(outcome.deadLetter().reason);
+                    } else {
+                        state.apply(outcome.event(), partition, index);
+                    }
+                });
+            }
         }
     }
 
     /** As the batch job reads text: UTF-8 with unreadable bytes replaced, a leading byte-order mark dropped. */
-    private static void jsonLines(Path file, RecordCleaner cleaner, Consumer<RecordCleaner.Outcome> action) throws IOException {
+    public static void jsonLines(Path file, RecordCleaner cleaner, Consumer<RecordCleaner.Outcome> action) throws IOException {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(Files.newInputStream(file), StandardCharsets.UTF_8))) {
             String line = in.readLine();
             if (line != null && line.startsWith("\uFEFF")) {

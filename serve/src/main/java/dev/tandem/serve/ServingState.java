@@ -2,7 +2,7 @@ package dev.tandem.serve;
 
 import dev.tandem.asof.BufferedEvent;
 import dev.tandem.asof.EntityState;
-import dev.tandem.asof.FeatureGroup;
+import dev.tandem.asof.GroupEngines;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.LatenessGate;
 import dev.tandem.spec.CompiledSpec;
@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * still answered exactly. Applying is single-threaded (the feed); reads come from any thread.
  */
 public final class ServingState {
-    /** One group's engine and its entities. */
-    private record Group(CompiledSpec.EntityGroup spec, FeatureGroup engine, Map<String, EntityState> entities, Set<String> erased) {}
+    /** One group's engines (one per source its features read) and its entities, each a state per engine. */
+    private record Group(CompiledSpec.EntityGroup spec, GroupEngines engines, Map<String, EntityState[]> entities, Set<String> erased) {}
 
     /** Features of one group as of an instant, and the newest event they took into account. */
     public record GroupAnswer(String group, String key, double[] values, String newestEventId, long newestEventTime) {}
@@ -37,11 +37,19 @@ public final class ServingState {
     private final LinkedHashMap<String, Long> keptIds = new LinkedHashMap<>();
     private final Map<String, Long> counts = new ConcurrentHashMap<>();
     private final long lookbackMillis;
+    /** How long ids are kept for deduplication: the longest dedup_ttl of the sources. */
+    private final long dedupTtlMillis;
     private long newestEventTime = Long.MIN_VALUE;
 
-    /** State that answers exactly as far back as events may arrive out of order ({@code max_out_of_orderness}). */
+    /** State that answers exactly as far back as events may arrive out of order ({@code max_out_of_orderness}, of any source). */
     public ServingState(CompiledSpec spec) {
-        this(spec, spec.maxOutOfOrdernessMillis);
+        this(spec, widestBound(spec));
+    }
+
+    /** The largest max_out_of_orderness of the spec's sources: events of each arrive that far out of order. */
+    private static long widestBound(CompiledSpec spec) {
+        return spec.featureSources.stream().mapToLong(CompiledSpec.EventSource::maxOutOfOrdernessMillis)
+                .reduce(spec.maxOutOfOrdernessMillis, Math::max);
     }
 
     /**
@@ -50,15 +58,16 @@ public final class ServingState {
      * entity); never less than {@code max_out_of_orderness}, which out-of-order arrival needs.
      */
     public ServingState(CompiledSpec spec, long lookbackMillis) {
-        spec.requireNoFeatureSources("the feature server");
-        if (lookbackMillis < spec.maxOutOfOrdernessMillis) {
+        if (lookbackMillis < widestBound(spec)) {
             throw new IllegalArgumentException("the lookback (" + lookbackMillis + " ms) must cover max_out_of_orderness ("
-                    + spec.maxOutOfOrdernessMillis + " ms): events arrive that far out of order");
+                    + widestBound(spec) + " ms): events arrive that far out of order");
         }
         this.spec = spec;
         this.lookbackMillis = lookbackMillis;
+        this.dedupTtlMillis = spec.featureSources.stream().mapToLong(CompiledSpec.EventSource::dedupTtlMillis)
+                .reduce(spec.dedupTtlMillis, Math::max);
         for (int g = 0; g < spec.entities.size(); g++) {
-            groups.add(new Group(spec.entities.get(g), FeatureGroup.of(spec, g), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet()));
+            groups.add(new Group(spec.entities.get(g), GroupEngines.of(spec, g), new ConcurrentHashMap<>(), ConcurrentHashMap.newKeySet()));
         }
     }
 
@@ -82,28 +91,45 @@ public final class ServingState {
      * erased entity (any of its keys) are not, as in the jobs.
      */
     public String apply(CleanEvent event, String partition) {
+        return apply(event, partition, CompiledSpec.ROW_SOURCE);
+    }
+
+    /**
+     * Applies a cleaned event of source {@code source} (0 the spec's, else a feature source) read
+     * from {@code partition}, by that source's lateness bound and duplicates; it reaches the groups
+     * whose features read that source.
+     */
+    public String apply(CleanEvent event, String partition, int source) {
+        CompiledSpec.EventSource from = spec.source(source);
         for (Group g : groups) {
-            if (g.erased().contains(event.text[g.spec().keySlot()])) {
+            String key = event.text[g.spec().keySlot()];
+            if (key != null && g.erased().contains(key)) {
                 return count("erased");
             }
         }
         long newest = newestPerPartition.getOrDefault(partition, Long.MIN_VALUE);
-        if (LatenessGate.isLate(event.eventTime, newest, spec.maxOutOfOrdernessMillis)) {
+        if (LatenessGate.isLate(event.eventTime, newest, from.maxOutOfOrdernessMillis())) {
             return count("late");
         }
         newestPerPartition.put(partition, Math.max(newest, event.eventTime));
-        Long kept = keptIds.get(event.eventId);
-        if (kept != null && Math.abs(kept - event.eventTime) <= spec.dedupTtlMillis) {
+        String id = source == CompiledSpec.ROW_SOURCE ? event.eventId : source + ":" + event.eventId; // ids are per source
+        Long kept = keptIds.get(id);
+        if (kept != null && Math.abs(kept - event.eventTime) <= from.dedupTtlMillis()) {
             return count("duplicate");
         }
-        keptIds.put(event.eventId, event.eventTime);
+        keptIds.put(id, event.eventTime);
         newestEventTime = Math.max(newestEventTime, event.eventTime);
         for (Group g : groups) {
+            int engine = g.engines().indexOf(source);
+            if (engine < 0) {
+                continue;
+            }
             String key = event.text[g.spec().keySlot()];
-            EntityState state = g.entities().computeIfAbsent(key, k -> g.engine().newState(lookbackMillis));
-            synchronized (state) {
-                g.engine().add(state, event);
-                g.engine().advanceTo(state, state.newestTime());
+            EntityState[] states = g.entities().computeIfAbsent(key, k -> g.engines().newStates(lookbackMillis));
+            synchronized (states) {
+                EntityState state = states[engine];
+                g.engines().engine(engine).add(state, event);
+                g.engines().engine(engine).advanceTo(state, state.newestTime());
             }
         }
         forgetExpired();
@@ -131,18 +157,20 @@ public final class ServingState {
 
     private GroupAnswer answer(int index, String key, CleanEvent probe, long asOf) {
         Group g = groups.get(index);
-        FeatureGroup engine = g.engine();
-        double[] values = new double[engine.featureCount()];
-        EntityState state = key == null ? null : g.entities().get(key);
-        if (state == null) {
-            state = engine.newState();
+        GroupEngines engines = g.engines();
+        double[] values = new double[engines.featureCount()];
+        EntityState[] states = key == null ? null : g.entities().get(key);
+        if (states == null) {
+            states = engines.newStates(0);
         }
-        BufferedEvent newest;
-        synchronized (state) {
-            if (!engine.featuresAsOf(state, asOf, probe, values)) {
+        BufferedEvent newest = null;
+        synchronized (states) {
+            if (!engines.featuresAsOf(states, asOf, probe, values, 0)) {
                 return null;
             }
-            newest = engine.newestTakenIntoAccount(state, asOf);
+            // The newest event of the spec's source taken into account (the group's first engine's when it reads none).
+            int rows = Math.max(0, engines.indexOf(CompiledSpec.ROW_SOURCE));
+            newest = engines.engine(rows).newestTakenIntoAccount(states[rows], asOf);
         }
         return new GroupAnswer(g.spec().name(), key, values, newest == null ? null : newest.id,
                 newest == null ? Long.MIN_VALUE : newest.time);
@@ -198,7 +226,7 @@ public final class ServingState {
     private void forgetExpired() {
         while (!keptIds.isEmpty()) {
             Map.Entry<String, Long> oldest = keptIds.entrySet().iterator().next();
-            if (oldest.getValue() >= newestEventTime - spec.dedupTtlMillis) {
+            if (oldest.getValue() >= newestEventTime - dedupTtlMillis) {
                 break;
             }
             keptIds.remove(oldest.getKey());
@@ -207,10 +235,10 @@ public final class ServingState {
             return; // sweep the entities every 16k events
         }
         for (Group g : groups) {
-            long horizon = newestEventTime - g.engine().stateTtlMillis();
+            long horizon = newestEventTime - g.spec().stateTtlMillis();
             g.entities().entrySet().removeIf(e -> {
                 synchronized (e.getValue()) {
-                    return e.getValue().isEmpty() || e.getValue().newestTime() < horizon;
+                    return GroupEngines.newestTime(e.getValue()) < horizon;
                 }
             });
         }
