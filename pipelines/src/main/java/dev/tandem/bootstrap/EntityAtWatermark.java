@@ -2,7 +2,7 @@ package dev.tandem.bootstrap;
 
 import dev.tandem.asof.BufferedEvent;
 import dev.tandem.asof.EntityState;
-import dev.tandem.asof.FeatureGroup;
+import dev.tandem.asof.GroupEngines;
 import dev.tandem.features.FeatureVector;
 import dev.tandem.features.PendingEvents;
 import dev.tandem.ingest.CleanEvent;
@@ -49,7 +49,10 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
     static final String BUFFERED = "tandem-bootstrap-buffered-events";
     static final String PENDING = "tandem-bootstrap-pending-events";
 
-    private final FeatureGroup features;
+    /** The group's engines, one per source it reads; feature sources' events come marked as feed ({@link CleanEvent#asFeed}). */
+    private final GroupEngines engines;
+    /** Each engine's feature source name (null for the spec's source). */
+    private final String[] feedNames;
     private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
@@ -60,14 +63,18 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
 
     private transient MapState<Long, PendingEvents> instants;
     private transient String currentKey;
-    private transient EntityState current;
+    private transient EntityState[] current;
     private transient FeatureVector lastSettled;
     private transient LongCounter entities;
     private transient LongCounter buffered;
     private transient LongCounter pending;
 
     public EntityAtWatermark(CompiledSpec spec, int groupIndex) {
-        this.features = FeatureGroup.of(spec, groupIndex);
+        this.engines = GroupEngines.of(spec, groupIndex);
+        this.feedNames = new String[engines.size()];
+        for (int i = 0; i < feedNames.length; i++) {
+            feedNames[i] = engines.source(i) == CompiledSpec.ROW_SOURCE ? null : spec.source(engines.source(i)).name();
+        }
         this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
         this.groupCount = spec.entities.size();
@@ -118,7 +125,7 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         String key = ctx.getCurrentKey();
         if (!key.equals(currentKey)) {
             currentKey = key;
-            current = features.newState();
+            current = engines.newStates(0);
         }
         long watermark = watermark(ctx.getBroadcastState(WATERMARK));
         if (time == Long.MAX_VALUE) {
@@ -133,23 +140,29 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         }
         CleanEvent[] events = instants.get(time).events;
         instants.remove(time);
-        // As the feature operator's timer does: the instant's events in id order, each added once.
-        Arrays.sort(events, (a, b) -> idOrder.compare(a.eventId, b.eventId));
-        features.advanceTo(current, time);
-        lastSettled = vectorOf(key, events[events.length - 1], time);
+        // As the feature operator's timer does: the instant's rows in id order (a feature source's events make none), each added once.
+        CleanEvent[] rows = Arrays.stream(events).filter(e -> !e.isFeed()).sorted((a, b) -> idOrder.compare(a.eventId, b.eventId))
+                .toArray(CleanEvent[]::new);
+        for (int i = 0; i < current.length; i++) {
+            engines.engine(i).advanceTo(current[i], time);
+        }
+        if (rows.length > 0) {
+            lastSettled = vectorOf(key, rows[rows.length - 1], time);
+        }
         for (CleanEvent e : events) {
-            features.add(current, e);
+            int engine = engines.indexOf(e.isFeed() ? e.feedSource() : CompiledSpec.ROW_SOURCE);
+            if (engine >= 0) {
+                engines.engine(engine).add(current[engine], e.isFeed() ? e.unfed() : e);
+            }
         }
     }
 
     /** The event's row for this group (the newest of an instant is the one with the largest id). */
     private FeatureVector vectorOf(String key, CleanEvent event, long time) {
-        double[] values = new double[features.featureCount()];
-        if (!features.featuresAsOf(current, time, event, values)) {
+        double[] vector = new double[vectorLength];
+        if (!engines.featuresAsOf(current, time, event, vector, offset)) {
             throw new IllegalStateException("entity " + key + " cannot answer its own event's instant " + time);
         }
-        double[] vector = new double[vectorLength];
-        System.arraycopy(values, 0, vector, offset, values.length);
         String[] keys = new String[groupCount];
         keys[groupIndex] = key;
         FeatureVector row = new FeatureVector(event.eventId, event.eventTime, groupIndex, keys, vector, 1);
@@ -170,21 +183,30 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
     private void emit(String key, long watermark, Collector<EntitySnapshot> out) throws Exception {
         BufferedEvent[] kept = new BufferedEvent[0];
         byte[] lifetime = null;
+        List<EntitySnapshot.FeedSnapshot> feeds = new ArrayList<>();
         Long cleanupAt = null;
-        if (!current.isEmpty()) {
-            long expiry = current.newestTime() + stateTtlMillis + 1;
-            if (expiry > watermark) {
-                kept = current.kept();
-                lifetime = features.lifetimeSnapshot(current);
-                cleanupAt = expiry;
+        long newest = GroupEngines.newestTime(current);
+        if (newest != Long.MIN_VALUE && newest + stateTtlMillis + 1 > watermark) {
+            cleanupAt = newest + stateTtlMillis + 1;
+            for (int i = 0; i < current.length; i++) {
+                byte[] summary = engines.engine(i).lifetimeSnapshot(current[i]);
+                if (feedNames[i] == null) {
+                    kept = current[i].kept();
+                    lifetime = summary;
+                } else {
+                    feeds.add(new EntitySnapshot.FeedSnapshot(feedNames[i], current[i].kept(), summary));
+                }
             }
         }
         Map<Long, PendingEvents> waiting = new TreeMap<>();
-        if (groupIndex == 0) {
-            // Events behind the watermark wait in the chain's first stage only: the later groups get
-            // them from the stage before, once it has passed them on.
-            for (Map.Entry<Long, PendingEvents> e : instants.entries()) {
-                waiting.put(e.getKey(), e.getValue());
+        for (Map.Entry<Long, PendingEvents> e : instants.entries()) {
+            // Rows behind the watermark wait in the chain's first stage only: the later groups get
+            // them from the stage before, once it has passed them on. A feature source's events wait
+            // in every stage that reads them (each gets them from the source).
+            CleanEvent[] waitingHere = Arrays.stream(e.getValue().events).filter(ev -> groupIndex == 0 || ev.isFeed())
+                    .toArray(CleanEvent[]::new);
+            if (waitingHere.length > 0) {
+                waiting.put(e.getKey(), new PendingEvents(waitingHere, null));
             }
         }
         instants.clear();
@@ -194,9 +216,10 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
         EntitySnapshot snapshot = new EntitySnapshot(key, kept, waiting.keySet().stream().mapToLong(Long::longValue).toArray(),
                 waiting.values().toArray(PendingEvents[]::new), cleanupAt);
         snapshot.lifetime = lifetime;
+        snapshot.feeds = feeds.toArray(EntitySnapshot.FeedSnapshot[]::new);
         if (!snapshot.isEmpty()) {
             entities.add(1L);
-            buffered.add((long) kept.length);
+            buffered.add((long) kept.length + feeds.stream().mapToLong(f -> f.events.length).sum());
             List<CleanEvent> all = new ArrayList<>();
             waiting.values().forEach(p -> all.addAll(Arrays.asList(p.events)));
             pending.add((long) all.size());

@@ -19,6 +19,23 @@ public class EntitySnapshot {
     public Long cleanupAt;
     /** After an erasure: events pending up to this instant are emitted but not kept (null: none). */
     public Long forgetThrough;
+    /** What the entity keeps of each feature source its group reads, apart from the spec's source's. */
+    public FeedSnapshot[] feeds = new FeedSnapshot[0];
+
+    /** One feature source's events of the entity and what its lifetime features keep of older ones (null: none). A Flink POJO. */
+    public static class FeedSnapshot {
+        public String source;
+        public BufferedEvent[] events;
+        public byte[] lifetime;
+
+        public FeedSnapshot() {}
+
+        public FeedSnapshot(String source, BufferedEvent[] events, byte[] lifetime) {
+            this.source = source;
+            this.events = events;
+            this.lifetime = lifetime;
+        }
+    }
 
     public EntitySnapshot() {}
 
@@ -35,10 +52,11 @@ public class EntitySnapshot {
         EntitySnapshot kept = new EntitySnapshot(key, events, new long[0], new PendingEvents[0], cleanupAt);
         kept.lifetime = lifetime;
         kept.forgetThrough = forgetThrough;
+        kept.feeds = feeds;
         return kept;
     }
 
     public boolean isEmpty() {
-        return events.length == 0 && pendingTimes.length == 0;
+        return events.length == 0 && pendingTimes.length == 0 && java.util.Arrays.stream(feeds).allMatch(f -> f.events.length == 0);
     }
 }

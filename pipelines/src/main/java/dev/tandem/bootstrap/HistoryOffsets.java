@@ -53,10 +53,15 @@ public final class HistoryOffsets {
      * topic still has it, equal to the file's last line.
      */
     public static HistoryOffsets check(String bootstrap, String topic, List<Path> files, CompiledSpec spec) throws Exception {
+        return check(bootstrap, topic, files, spec.rowSource());
+    }
+
+    /** As {@link #check(String, String, List, CompiledSpec)}, for the files of one of the spec's sources (a feature source's too). */
+    public static HistoryOffsets check(String bootstrap, String topic, List<Path> files, CompiledSpec.EventSource source) throws Exception {
         Map<Integer, Long> next = new TreeMap<>();
         Map<Integer, String> lastLines = new HashMap<>();
         for (int i = 0; i < files.size(); i++) {
-            if (spec.format.equals("parquet")) {
+            if (source.format().equals("parquet")) {
                 next.put(i, parquetRows(files.get(i)));
             } else {
                 String[] last = new String[1];

@@ -7,11 +7,13 @@ import dev.tandem.ingest.Ingested;
 import dev.tandem.ingest.OrderingGateFunction;
 import dev.tandem.ingest.PartitionTime;
 import dev.tandem.job.FeatureWorkflow;
+import dev.tandem.kafka.TopicNames;
 import dev.tandem.job.Sources;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSink;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,7 +58,14 @@ public final class StateBootstrapJob {
      * the online store to give each entity its row as of its newest settled event (null: none).
      */
     public record Options(List<Path> files, Path savepoint, String transactionsTopic, int parallelism, String piiSecret,
-            ErasedEntities erased, OnlineStoreSink.Database onlineStore) {}
+            ErasedEntities erased, OnlineStoreSink.Database onlineStore, List<List<Path>> featureSourceFiles) {
+
+        /** A bootstrap of a spec without feature sources. */
+        public Options(List<Path> files, Path savepoint, String transactionsTopic, int parallelism, String piiSecret,
+                ErasedEntities erased, OnlineStoreSink.Database onlineStore) {
+            this(files, savepoint, transactionsTopic, parallelism, piiSecret, erased, onlineStore, List.of());
+        }
+    }
 
     /**
      * What was written, from the job's accumulators: per partition its newest event time, the
@@ -68,29 +77,55 @@ public final class StateBootstrapJob {
     private StateBootstrapJob() {}
 
     public static Result run(Options options, CompiledSpec spec) throws Exception {
-        spec.requireNoFeatureSources("bootstrap-state");
+        if (options.featureSourceFiles().size() != spec.featureSources.size()) {
+            throw new IllegalArgumentException("bootstrap-state needs the history of each feature source "
+                    + spec.featureSources.stream().map(CompiledSpec.EventSource::name).toList());
+        }
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(configuration(options));
-        DataStream<Ingested> ingested = Sources.events(env, spec, options.files(), options.piiSecret());
-        FeatureWorkflow.Admitted admitted = FeatureWorkflow.admit(ingested, spec, options.erased());
-
-        DataStream<PartitionTime> newest = newestPerPartition(admitted.cleaned(), topicPartitions(options));
-        BroadcastStream<Long> watermark = newest
-                .map(p -> p.time - spec.maxOutOfOrdernessMillis - 1, Types.LONG).name("bootstrap-partition-watermark")
+        SavepointWriter savepoint = SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(true), StreamingJob.MAX_PARALLELISM);
+        // Each source's ingestion state; the watermark is the least over every source's partitions.
+        List<FeatureWorkflow.Admitted> admitted = new ArrayList<>();
+        Map<String, Long> boundByTopic = new HashMap<>();
+        DataStream<Long> partitionWatermarks = null;
+        for (int s = 0; s <= spec.featureSources.size(); s++) {
+            CompiledSpec.EventSource source = spec.source(s);
+            List<Path> files = s == CompiledSpec.ROW_SOURCE ? options.files() : options.featureSourceFiles().get(s - 1);
+            String topic = source.isRowSource() ? options.transactionsTopic() : TopicNames.of(source, options.transactionsTopic());
+            FeatureWorkflow.Admitted ingested = FeatureWorkflow.admit(Sources.events(env, spec, source, files, options.piiSecret()), spec,
+                    source, options.erased());
+            admitted.add(ingested);
+            DataStream<PartitionTime> newest = newestPerPartition(ingested.cleaned(), topicPartitions(files, topic), Sources.suffix(source));
+            long bound = source.maxOutOfOrdernessMillis();
+            boundByTopic.put(topic, bound);
+            DataStream<Long> watermarks = newest.map(p -> p.time - bound - 1, Types.LONG).name("bootstrap-partition-watermark"
+                    + Sources.suffix(source));
+            partitionWatermarks = partitionWatermarks == null ? watermarks : partitionWatermarks.union(watermarks);
+            String suffix = Sources.suffix(source);
+            savepoint.withOperator(OperatorIdentifier.forUid(FeatureWorkflow.CLEAN_UID + suffix),
+                            OperatorTransformation.bootstrapWith(newest).transform(new PartitionTimesWriter(CleaningOutcomes.NEWEST_STATE)))
+                    .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.ORDERING_GATE_UID + suffix),
+                            OperatorTransformation.bootstrapWith(newest).transform(new PartitionTimesWriter(OrderingGateFunction.NEWEST_STATE)))
+                    .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.DEDUPLICATE_UID + suffix),
+                            OperatorTransformation.bootstrapWith(keptEventTimes(ingested.events(), suffix))
+                                    .keyBy(kept -> kept.f0, Types.STRING).transform(new KeptEventTimeWriter(source.dedupTtlMillis())));
+        }
+        BroadcastStream<Long> watermark = partitionWatermarks
                 .keyBy(w -> 0, Types.INT).reduce(Math::min).name("bootstrap-watermark").setParallelism(1)
                 .broadcast(EntityAtWatermark.WATERMARK);
-
-        SavepointWriter savepoint = SavepointWriter.newSavepoint(env, new EmbeddedRocksDBStateBackend(true), StreamingJob.MAX_PARALLELISM)
-                .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.CLEAN_UID),
-                        OperatorTransformation.bootstrapWith(newest).transform(new PartitionTimesWriter(CleaningOutcomes.NEWEST_STATE)))
-                .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.ORDERING_GATE_UID),
-                        OperatorTransformation.bootstrapWith(newest).transform(new PartitionTimesWriter(OrderingGateFunction.NEWEST_STATE)))
-                .withOperator(OperatorIdentifier.forUid(FeatureWorkflow.DEDUPLICATE_UID),
-                        OperatorTransformation.bootstrapWith(keptEventTimes(admitted.events()))
-                                .keyBy(kept -> kept.f0, Types.STRING).transform(new KeptEventTimeWriter(spec.dedupTtlMillis)));
         for (int g = 0; g < spec.entities.size(); g++) {
             int keySlot = spec.entities.get(g).keySlot();
             String name = spec.entities.get(g).name();
-            SingleOutputStreamOperator<EntitySnapshot> entities = admitted.events()
+            DataStream<CleanEvent> events = admitted.get(CompiledSpec.ROW_SOURCE).events();
+            List<String> feedNames = new ArrayList<>();
+            for (int source : spec.entities.get(g).sources()) {
+                if (source != CompiledSpec.ROW_SOURCE) {
+                    String feed = spec.source(source).name();
+                    feedNames.add(feed);
+                    events = events.union(admitted.get(source).events().map(e -> e.asFeed(source), TypeInformation.of(CleanEvent.class))
+                            .name("bootstrap-feed-" + name + "@" + feed));
+                }
+            }
+            SingleOutputStreamOperator<EntitySnapshot> entities = events
                     .keyBy(e -> e.text[keySlot], Types.STRING)
                     .connect(watermark)
                     .process(new EntityAtWatermark(spec, g), TypeInformation.of(EntitySnapshot.class))
@@ -100,11 +135,11 @@ public final class StateBootstrapJob {
                         .sinkTo(OnlineStoreSink.forGroup(spec, g, options.onlineStore().options())).name("online-store-" + name);
             }
             savepoint.withOperator(OperatorIdentifier.forUid(FeatureWorkflow.featuresUid(name)),
-                    OperatorTransformation.bootstrapWith(entities).keyBy(s -> s.key, Types.STRING).transform(new EntityStateWriter()));
+                    OperatorTransformation.bootstrapWith(entities).keyBy(s -> s.key, Types.STRING).transform(new EntityStateWriter(feedNames)));
         }
         savepoint.write(options.savepoint().toUri().toString());
         JobExecutionResult result = env.execute("tandem-bootstrap-state-" + spec.name);
-        return result(result, spec);
+        return result(result, spec, boundByTopic);
     }
 
     static Configuration configuration(Options options) {
@@ -118,29 +153,31 @@ public final class StateBootstrapJob {
     }
 
     /** File i (in name order) is partition i of the topic the job will read, named as its Kafka source names it. */
-    private static Map<String, String> topicPartitions(Options options) {
+    private static Map<String, String> topicPartitions(List<Path> files, String topic) {
         Map<String, String> names = new HashMap<>();
-        for (int i = 0; i < options.files().size(); i++) {
-            names.put(options.files().get(i).getFileName().toString(), options.transactionsTopic() + "-" + i);
+        for (int i = 0; i < files.size(); i++) {
+            names.put(files.get(i).getFileName().toString(), topic + "-" + i);
         }
         return names;
     }
 
     /** The newest clean event time of each partition (the lateness gate's and the watermark's starting point). */
-    private static DataStream<PartitionTime> newestPerPartition(DataStream<Ingested> cleaned, Map<String, String> topicPartitions) {
+    private static DataStream<PartitionTime> newestPerPartition(DataStream<Ingested> cleaned, Map<String, String> topicPartitions,
+            String suffix) {
         return cleaned
                 .map(r -> new PartitionTime(topicPartitions.get(r.partition), r.event.eventTime), TypeInformation.of(PartitionTime.class))
-                .name("bootstrap-partition-times")
+                .name("bootstrap-partition-times" + suffix)
                 .keyBy(p -> p.partition, Types.STRING)
-                .reduce((a, b) -> a.time >= b.time ? a : b).name("bootstrap-newest-per-partition")
-                .map(new BootstrapCounts.NewestTimes()).name("bootstrap-report-newest");
+                .reduce((a, b) -> a.time >= b.time ? a : b).name("bootstrap-newest-per-partition" + suffix)
+                .map(new BootstrapCounts.NewestTimes()).name("bootstrap-report-newest" + suffix);
     }
 
-    private static DataStream<Tuple2<String, Long>> keptEventTimes(DataStream<CleanEvent> unique) {
-        return unique.map(new BootstrapCounts.KeptEventTimes(), Types.TUPLE(Types.STRING, Types.LONG)).name("bootstrap-kept-event-times");
+    private static DataStream<Tuple2<String, Long>> keptEventTimes(DataStream<CleanEvent> unique, String suffix) {
+        return unique.map(new BootstrapCounts.KeptEventTimes(), Types.TUPLE(Types.STRING, Types.LONG))
+                .name("bootstrap-kept-event-times" + suffix);
     }
 
-    private static Result result(JobExecutionResult job, CompiledSpec spec) {
+    private static Result result(JobExecutionResult job, CompiledSpec spec, Map<String, Long> boundByTopic) {
         Map<String, Long> entities = new HashMap<>();
         Map<String, Long> buffered = new HashMap<>();
         Map<String, Long> pending = new HashMap<>();
@@ -155,7 +192,10 @@ public final class StateBootstrapJob {
                 newest.put(name.substring(BootstrapCounts.NEWEST_PREFIX.length()), (Long) value);
             }
         });
-        long watermark = newest.values().stream().mapToLong(t -> t - spec.maxOutOfOrdernessMillis - 1).min().orElse(Long.MIN_VALUE);
+        // A partition is named topic-i; each topic's events trail by their source's bound.
+        long watermark = newest.entrySet().stream()
+                .mapToLong(p -> p.getValue() - boundByTopic.get(p.getKey().substring(0, p.getKey().lastIndexOf('-'))) - 1).min()
+                .orElse(Long.MIN_VALUE);
         return new Result(newest, watermark, counter(job, BootstrapCounts.EVENT_IDS), entities, buffered, pending);
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.tandem.bootstrap.HistoryOffsets;
 import dev.tandem.bootstrap.StateBootstrapJob;
 import dev.tandem.ingest.InputFiles;
+import dev.tandem.kafka.TopicNames;
 import dev.tandem.kafka.Topics;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
@@ -73,8 +74,12 @@ final class BootstrapStateCommand implements Callable<Integer> {
         }
         CompiledSpec compiled = FeaturesRun.compile(spec);
         List<Path> files;
+        List<List<Path>> feedFiles = new java.util.ArrayList<>();
         try {
             files = InputFiles.find(history, compiled.filesGlob);
+            for (CompiledSpec.EventSource feed : compiled.featureSources) {
+                feedFiles.add(InputFiles.find(history, feed.filesGlob()));
+            }
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
@@ -88,6 +93,12 @@ final class BootstrapStateCommand implements Callable<Integer> {
         String secret = pii.required("bootstrap-state"); // the job's pseudonyms must be the stream's
         String topic = topicPrefix + Topics.TRANSACTIONS;
         HistoryOffsets offsets = HistoryOffsets.check(bootstrap, topic, files, compiled); // before any work
+        Map<String, HistoryOffsets> feedOffsets = new LinkedHashMap<>();
+        for (int f = 0; f < feedFiles.size(); f++) {
+            CompiledSpec.EventSource feed = compiled.featureSources.get(f);
+            String feedTopic = TopicNames.of(feed, topic);
+            feedOffsets.put(feedTopic, HistoryOffsets.check(bootstrap, feedTopic, feedFiles.get(f), feed));
+        }
         OnlineStoreSink.Database online = noOnlineStore ? null : new OnlineStoreSink.Database(store.jdbcUrl(), store.user, store.password());
         if (online != null) {
             try (Connection c = OnlineStoreConnections.open(online.url(), online.user(), online.password())) {
@@ -96,9 +107,13 @@ final class BootstrapStateCommand implements Callable<Integer> {
         }
         long t0 = System.nanoTime();
         StateBootstrapJob.Result result = StateBootstrapJob.run(new StateBootstrapJob.Options(files, savepoint.toAbsolutePath(), topic,
-                parallelism, secret, FeaturesRun.erased(compiled, erasures.log()), online), compiled);
+                parallelism, secret, FeaturesRun.erased(compiled, erasures.log()), online, feedFiles), compiled);
         double seconds = (System.nanoTime() - t0) / 1e9;
         offsets.commit(bootstrap, groupId, topic);
+        for (Map.Entry<String, HistoryOffsets> feed : feedOffsets.entrySet()) {
+            feed.getValue().commit(bootstrap, groupId, feed.getKey());
+            System.out.println("consumer group " + groupId + " starts " + feed.getKey() + " at offsets " + feed.getValue().next());
+        }
         writeSummary(compiled, files, topic, offsets, result, seconds);
         System.out.printf("bootstrapped %s from %d files in %.1f s: watermark %s; %,d event ids%n", compiled.name, files.size(), seconds,
                 Instant.ofEpochMilli(result.watermark()), result.eventIds());
