@@ -52,8 +52,8 @@ class FeatureSourceBootstrapITCase {
         CompiledSpec spec = TestSpecs.sensorAlarms();
         Path all = dir.resolve("all");
         Random random = new Random(20261211);
-        SensorHistory.writeReadings(all.resolve("readings.jsonl"), 1_500, random);
-        SensorHistory.writeAlarms(all.resolve("alarms.jsonl"), 600, random);
+        SensorHistory.writeReadings(all.resolve("readings.jsonl"), 1_000, random);
+        SensorHistory.writeAlarms(all.resolve("alarms.jsonl"), 400, random);
         Path history = Files.createDirectories(dir.resolve("history"));
         for (String file : List.of("readings.jsonl", "alarms.jsonl")) {
             List<String> lines = Files.readAllLines(all.resolve(file), StandardCharsets.UTF_8);
@@ -61,6 +61,10 @@ class FeatureSourceBootstrapITCase {
         }
         StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, true, dir.resolve("checkpoints").toUri(), "rocksdb");
         String alarmsTopic = TopicNames.of(spec.featureSources.get(0), options.transactionsTopic());
+        // This test's topics and group afresh (a rerun on the same broker must not read an earlier run's records).
+        Topics.delete(options.bootstrapServers(), options.transactionsTopic(), alarmsTopic, options.featuresTopic(),
+                options.deadLettersTopic());
+        Topics.deleteConsumerGroup(options.bootstrapServers(), options.groupId());
         Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), 1, options.labelsTopic(), 1, alarmsTopic, 1));
         new HistoryReplayer(options.bootstrapServers(), 0).replay(all.resolve("readings.jsonl"), options.transactionsTopic(), 0);
         new HistoryReplayer(options.bootstrapServers(), 0).replay(all.resolve("alarms.jsonl"), alarmsTopic, 0);
@@ -79,19 +83,19 @@ class FeatureSourceBootstrapITCase {
         StreamingJob.start(options.restoringFrom(savepoint.toUri().toString()), spec).getJobExecutionResult().get(5, TimeUnit.MINUTES);
 
         Path batchAll = dir.resolve("batch-all");
-        Path batchHistory = dir.resolve("batch-history");
         FeatureRuns.run("batch", all, batchAll, spec);
-        FeatureRuns.run("batch", history, batchHistory, spec);
         Set<String> expected = new HashSet<>();
         new FeatureTable(batchAll).forEach(row -> expected.add(row.get("event_id").toString()));
+        assertThat(expected).as("the generated readings, admitted").hasSizeGreaterThan(950);
+        // The history's readings up to the watermark were settled by it: their rows are the bootstrap's, not the job's.
         Set<String> settled = new HashSet<>();
-        new FeatureTable(batchHistory).forEach(row -> {
-            Object time = row.get("event_time");
-            if ((time instanceof Instant instant ? instant.toEpochMilli() : (Long) time) <= watermark) {
-                settled.add(row.get("event_id").toString());
+        for (String line : Files.readAllLines(history.resolve("readings.jsonl"))) {
+            JsonNode reading = JSON.readTree(line);
+            if (reading.path("at").asLong() <= watermark) {
+                settled.add(reading.path("id").asText());
             }
-        });
-        assertThat(settled).as("the history settles most of its readings").hasSizeGreaterThan(700);
+        }
+        assertThat(settled).as("readings the history settles").hasSizeGreaterThan(50);
         expected.removeAll(settled);
 
         Map<String, Integer> copies = FeatureTopicAssertions.vectorsMatchBatch(options.bootstrapServers(), options.featuresTopic(),

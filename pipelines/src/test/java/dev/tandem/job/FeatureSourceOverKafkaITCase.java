@@ -67,13 +67,17 @@ class FeatureSourceOverKafkaITCase {
         CompiledSpec spec = TestSpecs.sensorAlarms();
         Path history = dir.resolve("history");
         Random random = new Random(20261209);
-        SensorHistory.writeReadings(history.resolve("readings.jsonl"), 2_000, random);
-        SensorHistory.writeAlarms(history.resolve("alarms.jsonl"), 800, random);
+        SensorHistory.writeReadings(history.resolve("readings.jsonl"), 1_200, random);
+        SensorHistory.writeAlarms(history.resolve("alarms.jsonl"), 500, random);
         RunSummary batch = FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
 
         StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, true, dir.resolve("checkpoints").toUri(), "rocksdb");
         String alarmsTopic = options.topicOf(spec.featureSources.get(0));
         assertThat(alarmsTopic).isEqualTo(PREFIX + "alarms");
+        // This test's topics and group afresh (a rerun on the same broker must not read an earlier run's records).
+        Topics.delete(options.bootstrapServers(), options.transactionsTopic(), alarmsTopic, options.featuresTopic(),
+                options.deadLettersTopic());
+        Topics.deleteConsumerGroup(options.bootstrapServers(), options.groupId());
         Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), 2, options.labelsTopic(), 1, alarmsTopic, 2));
         new HistoryReplayer(options.bootstrapServers(), 0).replay(history.resolve("readings.jsonl"), options.transactionsTopic(), 0);
         new HistoryReplayer(options.bootstrapServers(), 0).replay(history.resolve("alarms.jsonl"), alarmsTopic, 1);
@@ -104,8 +108,8 @@ class FeatureSourceOverKafkaITCase {
         CompiledSpec spec = TestSpecs.sensorAlarms();
         Path history = dir.resolve("history");
         Random random = new Random(20261210);
-        SensorHistory.writeReadings(history.resolve("readings.jsonl"), 600, random);
-        SensorHistory.writeAlarms(history.resolve("alarms.jsonl"), 300, random);
+        SensorHistory.writeReadings(history.resolve("readings.jsonl"), 300, random);
+        SensorHistory.writeAlarms(history.resolve("alarms.jsonl"), 150, random);
         FeatureRuns.run("batch", history, dir.resolve("batch"), spec);
         Map<String, GenericRecord> rows = new HashMap<>();
         new FeatureTable(dir.resolve("batch")).forEach(r -> rows.put(r.get(FeatureTableSchema.EVENT_ID).toString(), r));
@@ -113,6 +117,7 @@ class FeatureSourceOverKafkaITCase {
         String bootstrap = LocalServers.get().kafka().bootstrapServers();
         String prefix = "served-alarms-";
         String alarmsTopic = TopicNames.of(spec.featureSources.get(0), prefix + Topics.TRANSACTIONS);
+        Topics.delete(bootstrap, prefix + Topics.TRANSACTIONS, alarmsTopic);
         Topics.ensure(bootstrap, Map.of(prefix + Topics.TRANSACTIONS, 1, alarmsTopic, 1));
         new HistoryReplayer(bootstrap, 0).replay(history.resolve("alarms.jsonl"), alarmsTopic, 0);
         List<String> readings = new ArrayList<>(Files.readAllLines(history.resolve("readings.jsonl")));
