@@ -93,7 +93,8 @@ public final class RecordCleaner {
         if (line == null) {
             return refuse(Reasons.MALFORMED_JSON, "empty record", null, null, "");
         }
-        if (line.length() > source.maxRecordBytes() || (line.length() * 3L > source.maxRecordBytes() && utf8Length(line) > source.maxRecordBytes())) {
+        int maxBytes = source.maxRecordBytes();
+        if (line.length() > maxBytes || (line.length() * 3L > maxBytes && utf8Length(line) > maxBytes)) {
             return refuse(Reasons.OVERSIZED, "record is larger than " + source.maxRecordBytes() + " bytes", null, null, line);
         }
         JsonNode root;
@@ -182,7 +183,8 @@ public final class RecordCleaner {
         double[] numbers = new double[spec.numberSlots];
         Arrays.fill(numbers, Double.NaN);
         try {
-            InputField timeField = source.inputFields().stream().filter(f -> f.name().equals(source.eventTimeField())).findFirst().orElseThrow();
+            InputField timeField = source.inputFields().stream().filter(f -> f.name().equals(source.eventTimeField()))
+                    .findFirst().orElseThrow();
             JsonNode time = row.get(timeColumn);
             if (isAbsent(timeField, time)) {
                 throw new Refusal(Reasons.MISSING_FIELD, "column " + timeColumn + " (the row's time) is missing");

@@ -231,9 +231,10 @@ public final class SpecCompiler {
             String timeField = require(feed.eventTime(), path + ".event_time");
             int timeSlot = eventTimeSlot(timeField, path + ".event_time");
             compileDerived(feed.derived());
-            long outOfOrderness = Durations.parse(orDefault(feed.maxOutOfOrderness(), "10m"), where(path + ".max_out_of_orderness")).toMillis();
-            return new CompiledSpec.EventSource(scope.index, name, orDefault(feed.topic(), name), format, files, scope.eventIdField, idOrder,
-                    timeField, timeSlot, outOfOrderness,
+            long outOfOrderness = Durations.parse(orDefault(feed.maxOutOfOrderness(), "10m"), where(path + ".max_out_of_orderness"))
+                    .toMillis();
+            return new CompiledSpec.EventSource(scope.index, name, orDefault(feed.topic(), name), format, files, scope.eventIdField,
+                    idOrder, timeField, timeSlot, outOfOrderness,
                     Durations.parse(orDefault(feed.maxFuture(), "1d"), where(path + ".max_future")).toMillis(),
                     Durations.parse(orDefault(feed.idleTimeout(), "1m"), where(path + ".idle_timeout")).toMillis(),
                     feed.maxDelay() == null ? outOfOrderness : Durations.parse(feed.maxDelay(), where(path + ".max_delay")).toMillis(),

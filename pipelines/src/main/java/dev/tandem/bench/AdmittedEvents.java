@@ -27,7 +27,8 @@ final class AdmittedEvents {
     }
 
     /** The admitted events of one of the spec's sources (a feature source's, with its own bound and ids). */
-    static List<CleanEvent> read(CompiledSpec spec, CompiledSpec.EventSource source, List<Path> files, String piiSecret) throws IOException {
+    static List<CleanEvent> read(CompiledSpec spec, CompiledSpec.EventSource source, List<Path> files, String piiSecret)
+            throws IOException {
         RecordCleaner cleaner = new RecordCleaner(spec, source, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
         LatenessGate gate = new LatenessGate(source.maxOutOfOrdernessMillis());
         Set<String> seen = new HashSet<>();

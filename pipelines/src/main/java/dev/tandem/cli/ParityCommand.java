@@ -1,6 +1,7 @@
 package dev.tandem.cli;
 
 import dev.tandem.store.OnlineStoreConnections;
+import dev.tandem.kafka.TopicNames;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.parity.OnlineStoreParity;
@@ -14,6 +15,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -90,7 +94,12 @@ final class ParityCommand implements Callable<Integer> {
         }
         ServedLogReader.ServedLog log = ServedLogReader.read(served, bootstrap);
         String eventsTopic = topicPrefix + Topics.TRANSACTIONS;
-        IngestedEvents ingested = IngestedEvents.read(compiled, TopicReader.readAll(bootstrap, eventsTopic), pii.orDevelopmentKey());
+        Map<String, List<TopicReader.Entry>> feeds = new LinkedHashMap<>();
+        for (CompiledSpec.EventSource feed : compiled.featureSources) {
+            String topic = TopicNames.of(feed, eventsTopic);
+            feeds.put(topic, TopicReader.readAll(bootstrap, topic));
+        }
+        IngestedEvents ingested = IngestedEvents.read(compiled, TopicReader.readAll(bootstrap, eventsTopic), feeds, pii.orDevelopmentKey());
         ServedParity.Report report = ServedParity.compare(compiled, log, left, ingested);
         out().println("parity: served answers in " + served + " vs batch rows in " + left + " (events from " + eventsTopic + ")");
         out().print(report.render());

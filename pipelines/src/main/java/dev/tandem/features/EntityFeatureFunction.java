@@ -112,8 +112,9 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         if (event.eventTime <= ctx.timerService().currentWatermark()) {
             // The ordering gate admits nothing behind the watermark; this is a safety net, never silent.
             lateCounter.inc();
+            String id = event.isFeed() ? event.unfed().eventId : event.eventId; // a feature source's event under its own id
             ctx.output(DeadLetters.TAG, new DeadLetter(Reasons.STAGE_FEATURES, Reasons.LATE,
-                    "event arrived behind the watermark of entity group " + group.name(), event.eventId, event.eventTime, null));
+                    "event arrived behind the watermark of entity group " + group.name(), id, event.eventTime, null));
             return;
         }
         String key = ctx.getCurrentKey();

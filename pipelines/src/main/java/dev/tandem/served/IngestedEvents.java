@@ -11,12 +11,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The event topic as the server read it: each clean event's id, time, entity keys and where it is
- * (partition, offset), so a served answer's applied offsets say which events it had.
+ * The event topic (and each feature source's topic) as the server read it: each clean event's id,
+ * time, entity keys, source and where it is (topic, partition, offset), so a served answer's
+ * applied offsets say which events it had.
  */
 public final class IngestedEvents {
     /** One event of the topic as ingestion cleans it, with its keys per entity group (by the spec's group order). */
-    public record Ingested(CleanEvent event, String[] keys, int partition, long offset) {
+    public record Ingested(CleanEvent event, String[] keys, int partition, long offset, int source, String topic) {
         public String id() {
             return event.eventId;
         }
@@ -35,26 +36,52 @@ public final class IngestedEvents {
 
     /** Reads the topic and cleans every record as ingestion does (the same PII key gives the same pseudonyms). */
     public static IngestedEvents read(CompiledSpec spec, List<TopicReader.Entry> records, String piiSecret) {
+        return read(spec, records, Map.of(), piiSecret);
+    }
+
+    /**
+     * The event topic's records and each feature source topic's ({@code feeds}: by topic, in the
+     * order of the spec's feature sources); a feature source's events reach the groups that read it.
+     */
+    public static IngestedEvents read(CompiledSpec spec, List<TopicReader.Entry> records, Map<String, List<TopicReader.Entry>> feeds,
+            String piiSecret) {
+        if (!feeds.isEmpty() && feeds.size() != spec.featureSources.size()) {
+            throw new IllegalArgumentException("the spec has " + spec.featureSources.size() + " feature sources, given " + feeds.size());
+        }
         IngestedEvents events = new IngestedEvents(spec);
-        RecordCleaner cleaner = new RecordCleaner(spec, piiSecret, CurrencyConverter.defaultTable(), System::currentTimeMillis);
+        events.add(spec, CompiledSpec.ROW_SOURCE, null, records, piiSecret);
+        int source = 1;
+        for (Map.Entry<String, List<TopicReader.Entry>> feed : feeds.entrySet()) {
+            events.add(spec, source++, feed.getKey(), feed.getValue(), piiSecret);
+        }
+        return events;
+    }
+
+    private void add(CompiledSpec spec, int source, String topic, List<TopicReader.Entry> records, String piiSecret) {
+        RecordCleaner cleaner = new RecordCleaner(spec, spec.source(source), piiSecret, CurrencyConverter.defaultTable(),
+                System::currentTimeMillis);
+        java.util.Set<String> seen = new java.util.HashSet<>();
         for (TopicReader.Entry r : records) {
             CleanEvent e = r.value() == null ? null : cleaner.clean(r.value()).event();
-            if (e == null || events.byId.containsKey(e.eventId)) {
+            if (e == null || !seen.add(e.eventId)) {
                 continue;
             }
             String[] keys = new String[spec.entities.size()];
             for (int g = 0; g < keys.length; g++) {
-                keys[g] = e.text[spec.entities.get(g).keySlot()];
+                boolean reads = java.util.Arrays.stream(spec.entities.get(g).sources()).anyMatch(s -> s == source)
+                        || source == CompiledSpec.ROW_SOURCE;
+                keys[g] = reads ? e.text[spec.entities.get(g).keySlot()] : null;
             }
-            Ingested ingested = new Ingested(e, keys, r.partition(), r.offset());
-            events.byId.put(e.eventId, ingested);
+            Ingested ingested = new Ingested(e, keys, r.partition(), r.offset(), source, topic);
+            if (source == CompiledSpec.ROW_SOURCE) {
+                byId.put(e.eventId, ingested); // the scored events: the spec's source's
+            }
             for (int g = 0; g < keys.length; g++) {
                 if (keys[g] != null) {
-                    events.byGroupKey.get(g).computeIfAbsent(keys[g], k -> new ArrayList<>()).add(ingested);
+                    byGroupKey.get(g).computeIfAbsent(keys[g], k -> new ArrayList<>()).add(ingested);
                 }
             }
         }
-        return events;
     }
 
     public Ingested get(String eventId) {

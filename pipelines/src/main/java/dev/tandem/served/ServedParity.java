@@ -1,7 +1,7 @@
 package dev.tandem.served;
 
 import dev.tandem.asof.EntityState;
-import dev.tandem.asof.FeatureGroup;
+import dev.tandem.asof.GroupEngines;
 import dev.tandem.job.FeatureTableSchema;
 import dev.tandem.parity.DeadLetterLog;
 import dev.tandem.parity.FeatureTable;
@@ -67,7 +67,6 @@ public final class ServedParity {
 
     public static Report compare(CompiledSpec spec, ServedLogReader.ServedLog log, Path batchOutput, IngestedEvents ingested)
             throws IOException {
-        spec.requireNoFeatureSources("parity --served"); // its explanations read the events topic's offsets only
         Map<String, Vector> rows = batchRows(spec, batchOutput);
         DeadLetterLog deadLetters = DeadLetterLog.read(batchOutput);
         Report report = new Report();
@@ -116,12 +115,15 @@ public final class ServedParity {
                 if (e.time() >= answer.asOf()) {
                     continue;
                 }
-                String reason = deadLetters.reasonByEventId.get(e.id());
-                boolean applied = answer.hadApplied(e.partition(), e.offset());
+                // A feature source's refusals are not looked up by id (its ids are its own): its events here were admitted by the server.
+                String reason = e.source() == CompiledSpec.ROW_SOURCE ? deadLetters.reasonByEventId.get(e.id()) : null;
+                boolean applied = e.source() == CompiledSpec.ROW_SOURCE ? answer.hadApplied(e.partition(), e.offset())
+                        : answer.hadApplied(e.topic(), e.partition(), e.offset());
                 if (reason == null && applied) {
                     had.add(e);
                 } else if (reason == null && e.time() >= answer.asOf() - group.stateTtlMillis()) {
-                    missed.add(e.id() + " (partition " + e.partition() + " offset " + e.offset() + " not yet applied)");
+                    missed.add(e.id() + " (" + (e.topic() == null ? "" : e.topic() + " ") + "partition " + e.partition() + " offset "
+                            + e.offset() + " not yet applied)");
                 } else if ("late".equals(reason) && applied) {
                     had.add(e);
                     lateApplied.add(e.id() + " (late in the batch run, applied by the server)");
@@ -159,12 +161,19 @@ public final class ServedParity {
 
     /** The group's features as of {@code asOf} from exactly these events, by the as-of engine: what the answer should have been. */
     private static Vector asOf(CompiledSpec spec, int g, List<IngestedEvents.Ingested> events, long asOf, IngestedEvents.Ingested scored) {
-        FeatureGroup engine = FeatureGroup.of(spec, g);
-        EntityState state = engine.newState();
-        events.stream().map(IngestedEvents.Ingested::event).sorted(Comparator.comparingLong(e -> e.eventTime)).forEach(e -> engine.add(state, e));
-        engine.advanceTo(state, asOf);
-        double[] values = new double[engine.featureCount()];
-        engine.featuresAsOf(state, asOf, scored.event(), values);
+        GroupEngines engines = GroupEngines.of(spec, g);
+        EntityState[] states = engines.newStates(0);
+        events.stream().sorted(Comparator.comparingLong(IngestedEvents.Ingested::time)).forEach(e -> {
+            int engine = engines.indexOf(e.source());
+            if (engine >= 0) {
+                engines.engine(engine).add(states[engine], e.event());
+            }
+        });
+        for (int i = 0; i < states.length; i++) {
+            engines.engine(i).advanceTo(states[i], asOf);
+        }
+        double[] values = new double[engines.featureCount()];
+        engines.featuresAsOf(states, asOf, scored.event(), values, 0);
         Map<String, Object> byName = new HashMap<>();
         List<CompiledSpec.Feature> features = spec.entities.get(g).features();
         for (int f = 0; f < features.size(); f++) {

@@ -37,6 +37,18 @@ class FeatureLineageTest {
         assertThat(lineage.of("no_such_feature")).isNull();
     }
 
+    /** A feature over a feature source reaches that source's fields (named NAME.field) and says which stream it counts. */
+    @Test
+    void aFeatureOverAFeatureSourceReachesThatSourcesFields() {
+        FeatureLineage lineage = new FeatureLineage(TestSpecs.sensorAlarms());
+        assertThat(lineage.sourceFields("max_severity_30m")).containsExactlyInAnyOrder("alarms.device", "alarms.severity",
+                "alarms.raised_at");
+        assertThat(lineage.sourceFields("severe_30m")).contains("alarms.severity");
+        assertThat(lineage.of("alarms_10m").how()).contains("of feature source alarms").contains("features-device");
+        assertThat(lineage.sourceFields("avg_temp_10m")).containsExactlyInAnyOrder("device", "temp", "at");
+        assertThat(lineage.sourceFields("severe_share_30m")).contains("alarms.severity", "alarms.raised_at");
+    }
+
     /**
      * Every path from a pseudonymised source field to a feature passes the keyed HMAC, in the tree
      * ./tandem lineage prints and in the OpenLineage column lineage (as a masking step): for the

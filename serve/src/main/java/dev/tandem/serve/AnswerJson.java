@@ -73,6 +73,13 @@ public final class AnswerJson {
         for (Map.Entry<Integer, Long> e : served.appliedOffsets().entrySet()) {
             offsets.put(String.valueOf(e.getKey()), e.getValue());
         }
+        if (!served.featureSourceOffsets().isEmpty()) {
+            ObjectNode fed = root.putObject("applied_feature_source_offsets");
+            served.featureSourceOffsets().forEach((topic, partitions) -> {
+                ObjectNode t = fed.putObject(topic);
+                partitions.forEach((p, o) -> t.put(String.valueOf(p), o));
+            });
+        }
         return root;
     }
 }

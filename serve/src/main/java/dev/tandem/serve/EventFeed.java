@@ -52,6 +52,8 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
     private final String topic;
     private final String erasuresTopic;
     private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
+    /** Per feature source topic, per partition, the next offset to apply. */
+    private final Map<String, Map<Integer, Long>> appliedFeeds = new ConcurrentHashMap<>();
     private final List<TopicPartition> events = new ArrayList<>();
     private final List<TopicPartition> erasures = new ArrayList<>();
     private final Map<TopicPartition, Long> readyAt;
@@ -172,6 +174,7 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
                         listener.applied(System.currentTimeMillis() - r.timestamp());
                     } else if (feed != null) {
                         apply(r, feed.cleaner(), feed.source());
+                        appliedFeeds.computeIfAbsent(r.topic(), t -> new ConcurrentHashMap<>()).put(r.partition(), r.offset() + 1);
                     } else {
                         erase(r);
                     }
@@ -293,6 +296,13 @@ public final class EventFeed implements FeedStatus, AutoCloseable {
     @Override
     public Map<Integer, Long> appliedOffsets() {
         return Map.copyOf(applied);
+    }
+
+    @Override
+    public Map<String, Map<Integer, Long>> appliedFeatureSourceOffsets() {
+        Map<String, Map<Integer, Long>> copy = new java.util.HashMap<>();
+        appliedFeeds.forEach((topic, partitions) -> copy.put(topic, Map.copyOf(partitions)));
+        return copy;
     }
 
     @Override

@@ -23,10 +23,12 @@ public final class FeatureService {
 
     /**
      * Features as of {@code asOf}: per group, with the newest event taken into account; the spec's
-     * on-demand features of a scored event (empty for an entity's lookup); and the feed's offsets then.
+     * on-demand features of a scored event (empty for an entity's lookup); and the feed's offsets then
+     * (the event topic's, and each feature source topic's).
      */
     public record Served(String requestId, String featureSetVersion, long asOf, String eventId, List<ServingState.GroupAnswer> groups,
-            double[] onDemand, Map<Integer, Long> appliedOffsets) implements Result {}
+            double[] onDemand, Map<Integer, Long> appliedOffsets, Map<String, Map<Integer, Long>> featureSourceOffsets)
+            implements Result {}
 
     /** No answer: an HTTP-like status, a machine-readable reason and a detail for people. */
     public record Refused(int status, String reason, String detail) implements Result {}
@@ -60,12 +62,13 @@ public final class FeatureService {
         }
         CleanEvent event = outcome.event();
         Map<Integer, Long> offsets = feed.appliedOffsets();
+        Map<String, Map<Integer, Long>> fed = feed.appliedFeatureSourceOffsets();
         List<ServingState.GroupAnswer> groups = state.featuresOf(event, event.eventTime);
         if (groups == null) {
             return tooOld(event.eventTime);
         }
         return new Served(UUID.randomUUID().toString(), featureSetVersion, event.eventTime, event.eventId, groups,
-                onDemandOf(event, groups), offsets);
+                onDemandOf(event, groups), offsets, fed);
     }
 
     /** One group's features for an entity key as the source has it, as of {@code at} (epoch millis or ISO-8601 text; null: now). */
@@ -101,11 +104,12 @@ public final class FeatureService {
             return new Refused(422, "invalid_key", invalid.getMessage());
         }
         Map<Integer, Long> offsets = feed.appliedOffsets();
+        Map<String, Map<Integer, Long>> fed = feed.appliedFeatureSourceOffsets();
         ServingState.GroupAnswer answer = state.entity(index, key, asOf);
         if (answer == null) {
             return tooOld(asOf);
         }
-        return new Served(UUID.randomUUID().toString(), featureSetVersion, asOf, null, List.of(answer), new double[0], offsets);
+        return new Served(UUID.randomUUID().toString(), featureSetVersion, asOf, null, List.of(answer), new double[0], offsets, fed);
     }
 
     /** The on-demand features of a scored event, from its fields and every group's answer (in group order). */

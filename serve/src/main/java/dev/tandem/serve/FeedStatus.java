@@ -7,6 +7,11 @@ public interface FeedStatus {
     /** Per partition, the next offset to apply: everything before it is in the state. */
     Map<Integer, Long> appliedOffsets();
 
+    /** The same per topic of each feature source the state reads (none when the spec has no feature sources). */
+    default Map<String, Map<Integer, Long>> appliedFeatureSourceOffsets() {
+        return Map.of();
+    }
+
     /** Whether the state has caught up with the topic as it was when the feed started. */
     boolean isReady();
 
