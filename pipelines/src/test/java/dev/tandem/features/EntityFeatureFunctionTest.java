@@ -237,6 +237,74 @@ class EntityFeatureFunctionTest {
         }
     }
 
+    /**
+     * A feature source's events (alarms) in the stage of a group that reads them: added to their own
+     * state and no row of their own; kept across a checkpoint on RocksDB (events@alarms), counted by
+     * the next reading; forgotten with the rest of the entity on an erasure.
+     */
+    @Test
+    void aFeatureSourcesEventsAreKeptInTheirOwnStateAndForgottenOnErasure() throws Exception {
+        CompiledSpec spec = TestSpecs.sensorAlarms();
+        CompiledSpec.EntityGroup device = spec.entities.get(0);
+        var cleanAlarm = new dev.tandem.ingest.RecordCleaner(spec, spec.featureSources.get(0), "secret",
+                dev.tandem.udfs.logic.CurrencyConverter.defaultTable(), () -> Long.MAX_VALUE / 2);
+        var cleanReading = new dev.tandem.ingest.RecordCleaner(spec, "secret", dev.tandem.udfs.logic.CurrencyConverter.defaultTable(),
+                () -> Long.MAX_VALUE / 2);
+        long t0 = 1_700_000_000_000L; // epoch millis: smaller numbers would be read as seconds
+        var h = featureSourceStage(spec, null);
+        for (int i = 1; i <= 5; i++) {
+            CleanEvent alarm = cleanAlarm.clean("{\"alarm_id\":\"a" + i + "\",\"raised_at\":" + (t0 + i * MIN)
+                    + ",\"device\":\"d1\",\"severity\":" + i + "}").event();
+            h.processElement(EventRow.of(alarm.asFeed(1)), alarm.eventTime);
+        }
+        h.processWatermark(t0 + 6 * MIN);
+        assertThat(h.extractOutputValues()).as("a feature source's events make no rows").isEmpty();
+        h.prepareSnapshotPreBarrier(1);
+        var snapshot = h.snapshot(1, 1);
+        h.close();
+
+        h = featureSourceStage(spec, snapshot); // only what the checkpoint held survives
+        CleanEvent reading = cleanReading.clean("{\"id\":\"r1\",\"at\":" + (t0 + 8 * MIN) + ",\"device\":\"d1\",\"temp\":20}").event();
+        h.processElement(EventRow.of(reading), reading.eventTime);
+        h.processWatermark(t0 + 8 * MIN);
+        double[] r1 = h.extractOutputValues().get(0).vector.values;
+        assertThat(valueOf(r1, device, "alarms_10m")).isEqualTo(5);
+        assertThat(valueOf(r1, device, "max_severity_30m")).isEqualTo(5);
+        assertThat(valueOf(r1, device, "n_10m")).as("readings counted apart").isZero();
+        assertThat(valueOf(r1, device, "since_alarm")).isEqualTo(180);
+
+        h.processElement(EventRow.of(CleanEvent.erasureMarker(spec.textSlots, device.keySlot(), "d1")), Long.MIN_VALUE);
+        CleanEvent after = cleanReading.clean("{\"id\":\"r2\",\"at\":" + (t0 + 9 * MIN) + ",\"device\":\"d1\",\"temp\":21}").event();
+        h.processElement(EventRow.of(after), after.eventTime);
+        h.processWatermark(Long.MAX_VALUE);
+        double[] r2 = h.extractOutputValues().get(1).vector.values;
+        assertThat(valueOf(r2, device, "alarms_10m")).as("the erased entity's alarms are forgotten").isZero();
+        assertThat(valueOf(r2, device, "since_alarm")).isNaN();
+        h.close();
+    }
+
+    private static KeyedOneInputStreamOperatorTestHarness<String, EventRow, EventRow> featureSourceStage(CompiledSpec spec,
+            org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore) throws Exception {
+        int keySlot = spec.entities.get(0).keySlot();
+        var harness = new KeyedOneInputStreamOperatorTestHarness<>(new EntityFeatureOperator(new EntityFeatureFunction(spec, 0, true)),
+                (EventRow r) -> r.event.text[keySlot], Types.STRING);
+        harness.setStateBackend(new EmbeddedRocksDBStateBackend());
+        if (restore != null) {
+            harness.initializeState(restore);
+        }
+        harness.open();
+        return harness;
+    }
+
+    private static double valueOf(double[] vector, CompiledSpec.EntityGroup group, String name) {
+        for (int i = 0; i < group.features().size(); i++) {
+            if (group.features().get(i).name().equals(name)) {
+                return vector[group.offset() + i];
+            }
+        }
+        throw new IllegalArgumentException(name);
+    }
+
     private static KeyedOneInputStreamOperatorTestHarness<String, EventRow, EventRow> restoredHarness(
             org.apache.flink.runtime.checkpoint.OperatorSubtaskState restore, String backend) throws Exception {
         var harness = new KeyedOneInputStreamOperatorTestHarness<>(
