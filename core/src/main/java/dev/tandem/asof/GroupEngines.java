@@ -16,6 +16,8 @@ public final class GroupEngines implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int[] sources;
+    /** Each engine's feature source name (null for the spec's source): how its keyed state is named. */
+    private final String[] featureSourceNames;
     private final FeatureGroup[] engines;
     /** For each engine, the group-order position of each of its features. */
     private final int[][] positions;
@@ -24,6 +26,8 @@ public final class GroupEngines implements Serializable {
     private GroupEngines(CompiledSpec spec, int groupIndex) {
         CompiledSpec.EntityGroup group = spec.entities.get(groupIndex);
         this.sources = group.sources();
+        this.featureSourceNames = Arrays.stream(sources).mapToObj(s -> s == CompiledSpec.ROW_SOURCE ? null : spec.source(s).name())
+                .toArray(String[]::new);
         this.engines = Arrays.stream(sources).mapToObj(s -> FeatureGroup.of(spec, groupIndex, s)).toArray(FeatureGroup[]::new);
         this.positions = Arrays.stream(sources).mapToObj(s -> IntStream.range(0, group.features().size())
                 .filter(f -> group.features().get(f).source() == s).toArray()).toArray(int[][]::new);
@@ -41,6 +45,11 @@ public final class GroupEngines implements Serializable {
     /** The source engine {@code i} keeps the events of. */
     public int source(int i) {
         return sources[i];
+    }
+
+    /** The name of the feature source engine {@code i} keeps (its keyed state is named after it); null for the spec's source. */
+    public String featureSourceName(int i) {
+        return featureSourceNames[i];
     }
 
     public FeatureGroup engine(int i) {

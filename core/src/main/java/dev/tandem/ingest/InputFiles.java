@@ -16,6 +16,11 @@ import java.util.stream.Stream;
 public final class InputFiles {
     private InputFiles() {}
 
+    /** The files of each of the spec's feature sources in {@code input}, by their globs, in spec order. */
+    public static List<List<Path>> ofFeatureSources(dev.tandem.spec.CompiledSpec spec, Path input) {
+        return spec.featureSources.stream().map(feed -> find(input, feed.filesGlob())).toList();
+    }
+
     public static List<Path> find(Path input, String glob) {
         if (Files.isRegularFile(input)) {
             return List.of(input);

@@ -51,8 +51,6 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
 
     /** The group's engines, one per source it reads; feature sources' events come marked as feed ({@link CleanEvent#asFeed}). */
     private final GroupEngines engines;
-    /** Each engine's feature source name (null for the spec's source). */
-    private final String[] feedNames;
     private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
@@ -71,10 +69,6 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
 
     public EntityAtWatermark(CompiledSpec spec, int groupIndex) {
         this.engines = GroupEngines.of(spec, groupIndex);
-        this.feedNames = new String[engines.size()];
-        for (int i = 0; i < feedNames.length; i++) {
-            feedNames[i] = engines.source(i) == CompiledSpec.ROW_SOURCE ? null : spec.source(engines.source(i)).name();
-        }
         this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
         this.groupCount = spec.entities.size();
@@ -190,11 +184,12 @@ public final class EntityAtWatermark extends KeyedBroadcastProcessFunction<Strin
             cleanupAt = newest + stateTtlMillis + 1;
             for (int i = 0; i < current.length; i++) {
                 byte[] summary = engines.engine(i).lifetimeSnapshot(current[i]);
-                if (feedNames[i] == null) {
+                String feed = engines.featureSourceName(i);
+                if (feed == null) {
                     kept = current[i].kept();
                     lifetime = summary;
                 } else {
-                    feeds.add(new EntitySnapshot.FeedSnapshot(feedNames[i], current[i].kept(), summary));
+                    feeds.add(new EntitySnapshot.FeedSnapshot(feed, current[i].kept(), summary));
                 }
             }
         }

@@ -74,12 +74,10 @@ final class BootstrapStateCommand implements Callable<Integer> {
         }
         CompiledSpec compiled = FeaturesRun.compile(spec);
         List<Path> files;
-        List<List<Path>> feedFiles = new java.util.ArrayList<>();
+        List<List<Path>> feedFiles;
         try {
             files = InputFiles.find(history, compiled.filesGlob);
-            for (CompiledSpec.EventSource feed : compiled.featureSources) {
-                feedFiles.add(InputFiles.find(history, feed.filesGlob()));
-            }
+            feedFiles = InputFiles.ofFeatureSources(compiled, history);
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }

@@ -39,8 +39,6 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     private final CompiledSpec.EntityGroup group;
     /** One as-of engine per source the group's features read (one, the spec's source, for most groups). */
     private final GroupEngines engines;
-    /** Each engine's name in keyed state: null for the spec's source (the original names), else its feature source's. */
-    private final String[] stateNames;
     private final EventIdOrder idOrder;
     private final int groupIndex;
     private final int groupCount;
@@ -66,10 +64,6 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
     public EntityFeatureFunction(CompiledSpec spec, int groupIndex, boolean streaming) {
         this.group = spec.entities.get(groupIndex);
         this.engines = GroupEngines.of(spec, groupIndex);
-        this.stateNames = new String[engines.size()];
-        for (int i = 0; i < stateNames.length; i++) {
-            stateNames[i] = engines.source(i) == CompiledSpec.ROW_SOURCE ? null : spec.source(engines.source(i)).name();
-        }
         this.idOrder = spec.eventIdOrder;
         this.groupIndex = groupIndex;
         this.groupCount = spec.entities.size();
@@ -86,7 +80,8 @@ public final class EntityFeatureFunction extends KeyedProcessFunction<String, Ev
         pending = new PendingStore(state.pending(), streaming);
         entities = new EntityStates[engines.size()];
         for (int i = 0; i < entities.length; i++) {
-            FeatureState.Handles handles = stateNames[i] == null ? state : state.ofFeatureSource(getRuntimeContext(), stateNames[i]);
+            String feed = engines.featureSourceName(i); // null: the spec's source, under the original state names
+            FeatureState.Handles handles = feed == null ? state : state.ofFeatureSource(getRuntimeContext(), feed);
             entities[i] = new EntityStates(engines.engine(i), handles, streaming, streaming ? STREAMING_CACHE : 4);
         }
         cleanupAt = state.cleanupAt();

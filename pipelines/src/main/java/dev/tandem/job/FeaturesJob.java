@@ -64,11 +64,7 @@ public final class FeaturesJob {
         conf.addAll(extra);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         List<Path> files = InputFiles.find(options.input(), spec.filesGlob);
-        List<List<Path>> feedFiles = new java.util.ArrayList<>();
-        for (CompiledSpec.EventSource feed : spec.featureSources) {
-            feedFiles.add(InputFiles.find(options.input(), feed.filesGlob()));
-        }
-        FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, feedFiles, workflow);
+        FeatureWorkflow.Outputs outputs = defineOver(env, spec, files, InputFiles.ofFeatureSources(spec, options.input()), workflow);
         writeFeatures(outputs.features(), spec, options.output().resolve(FEATURES_DIR));
         writeDeadLetters(outputs.deadLetters(), options.output().resolve(DEAD_LETTERS_DIR));
         QualityFiles.write(outputs, spec, workflow.quality(), options.output());

@@ -57,9 +57,10 @@ public final class SpineTrainingJob {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(FeaturesJob.configuration(options));
         List<Path> eventFiles = InputFiles.find(options.input(), spec.filesGlob);
         FeatureWorkflow.Admitted admitted = FeatureWorkflow.admit(Sources.events(env, spec, eventFiles, options.piiSecret()), spec, erased);
+        List<List<Path>> feedFiles = InputFiles.ofFeatureSources(spec, options.input());
         List<DataStream<Ingested>> feeds = new java.util.ArrayList<>();
-        for (CompiledSpec.EventSource feed : spec.featureSources) {
-            feeds.add(Sources.events(env, spec, feed, InputFiles.find(options.input(), feed.filesGlob()), options.piiSecret()));
+        for (int f = 0; f < feedFiles.size(); f++) {
+            feeds.add(Sources.events(env, spec, spec.featureSources.get(f), feedFiles.get(f), options.piiSecret()));
         }
         FeatureWorkflow.FeatureSources fed = FeatureWorkflow.admitFeatureSources(feeds, admitted.events(), spec,
                 FeatureWorkflow.Options.of(spec, options.piiSecret()).withErased(erased));

@@ -2,13 +2,11 @@ package dev.tandem.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.TopicNames;
 import dev.tandem.parity.FeatureTable;
-import dev.tandem.parity.ParityChecker;
 import dev.tandem.serve.FeatureServer;
 import dev.tandem.serve.ServeTokens;
 import dev.tandem.served.FeatureClient;
@@ -147,11 +145,11 @@ class FeatureSourceOverKafkaITCase {
                 FeatureClient.Response answer = client.score(line);
                 String id = answer.body().path("event_id").asText(null);
                 if (line.equals(lastReading)) {
-                    assertThat(differences(spec, answer.body(), rows.get(id))).as("the answer without the late alarm").isNotEmpty();
+                    assertThat(ServedVsBatch.differences(spec, answer.body(), rows.get(id))).as("the answer without the late alarm").isNotEmpty();
                     producer.send(new ProducerRecord<>(alarmsTopic, 0, null, lateAlarm)).get(10, TimeUnit.SECONDS);
                 } else if (answer.status() == 200 && rows.containsKey(id)) {
                     compared++;
-                    differences.addAll(differences(spec, answer.body(), rows.get(id)));
+                    differences.addAll(ServedVsBatch.differences(spec, answer.body(), rows.get(id)));
                 }
                 RecordMetadata sent = producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, line)).get(10, TimeUnit.SECONDS);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -183,20 +181,5 @@ class FeatureSourceOverKafkaITCase {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static List<String> differences(CompiledSpec spec, JsonNode answer, GenericRecord row) {
-        List<String> out = new ArrayList<>();
-        for (CompiledSpec.Feature f : spec.allFeatures()) {
-            JsonNode served = answer.path("features").get(f.name());
-            Object batch = row.get(f.name());
-            boolean same = batch == null ? served == null || served.isNull()
-                    : served != null && !served.isNull() && (f.agg().integral() ? served.asLong() == (Long) batch
-                            : ParityChecker.equal(served.asDouble(), (Double) batch));
-            if (!same) {
-                out.add(answer.path("event_id").asText() + "." + f.name() + " served " + served + " batch " + batch);
-            }
-        }
-        return out;
     }
 }

@@ -10,6 +10,7 @@ import dev.tandem.generate.Generator;
 import dev.tandem.job.FeatureRuns;
 import dev.tandem.job.FeatureTableSchema;
 import dev.tandem.job.PiiScan;
+import dev.tandem.job.ServedVsBatch;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
@@ -164,7 +165,7 @@ class FeatureServerITCase {
                 String id = body.path("event_id").asText(null);
                 if (answer.status() == 200 && rows.containsKey(id) && asked.add(id)) {
                     compared++;
-                    differences.addAll(differences(body, rows.get(id)));
+                    differences.addAll(ServedVsBatch.differences(SPEC, body, rows.get(id)));
                 }
                 RecordMetadata sent = producer.send(new ProducerRecord<>(prefix + Topics.TRANSACTIONS, 0, null, line)).get(10, TimeUnit.SECONDS);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -368,21 +369,5 @@ class FeatureServerITCase {
             TimeUnit.MILLISECONDS.sleep(25);
         }
         assertThat(server.appliedOffsets().get(0)).isEqualTo(offset);
-    }
-
-    /** Every feature of the answer against the batch row: integers exact, doubles within the parity tolerance. */
-    private static List<String> differences(JsonNode answer, GenericRecord row) {
-        List<String> out = new ArrayList<>();
-        for (CompiledSpec.Feature f : SPEC.allFeatures()) {
-            JsonNode served = answer.path("features").get(f.name());
-            Object batch = row.get(f.name());
-            boolean same = batch == null ? served == null || served.isNull()
-                    : served != null && !served.isNull() && (f.agg().integral() ? served.asLong() == (Long) batch
-                            : ParityChecker.equal(served.asDouble(), (Double) batch));
-            if (!same) {
-                out.add(answer.path("event_id").asText() + "." + f.name() + " served " + served + " batch " + batch);
-            }
-        }
-        return out;
     }
 }

@@ -57,9 +57,7 @@ public final class HistoryBootstrap implements StateBootstrap {
     public static HistoryBootstrap of(CompiledSpec spec, Path history, String piiSecret, RecordReader reader) {
         List<List<Path>> files = new java.util.ArrayList<>();
         files.add(InputFiles.find(history, spec.filesGlob));
-        for (CompiledSpec.EventSource feed : spec.featureSources) {
-            files.add(InputFiles.find(history, feed.filesGlob()));
-        }
+        files.addAll(InputFiles.ofFeatureSources(spec, history));
         return new HistoryBootstrap(spec, files, piiSecret, reader);
     }
 
