@@ -16,8 +16,17 @@ import java.util.stream.Stream;
 public final class InputFiles {
     private InputFiles() {}
 
-    /** The files of each of the spec's feature sources in {@code input}, by their globs, in spec order. */
+    /**
+     * The files of each of the spec's feature sources in {@code input}, by their globs, in spec
+     * order. A single file cannot be both the source's and a feature source's: such a run needs a
+     * directory.
+     */
     public static List<List<Path>> ofFeatureSources(dev.tandem.spec.CompiledSpec spec, Path input) {
+        if (spec.hasFeatureSources() && Files.isRegularFile(input)) {
+            throw new IllegalArgumentException("input " + input + " is one file, but the spec reads feature sources "
+                    + spec.featureSources.stream().map(f -> f.name()).toList()
+                    + " too: give a directory holding every source's files (each found by its files: glob)");
+        }
         return spec.featureSources.stream().map(feed -> find(input, feed.filesGlob())).toList();
     }
 

@@ -33,6 +33,7 @@ final class FeaturesRun {
         List<Path> inputs;
         try {
             inputs = InputFiles.find(input, spec.filesGlob);
+            InputFiles.ofFeatureSources(spec, input); // every feature source's files are there too, before anything runs
         } catch (IllegalArgumentException e) {
             throw new UsageError(e.getMessage());
         }
