@@ -9,6 +9,18 @@ import picocli.CommandLine;
 public final class CliRuns {
     private CliRuns() {}
 
+    /**
+     * Runs a command that must succeed; if it does not, the failure names its exit code and what it
+     * printed on its error output, so a CI log that shows only the failing assertion shows why.
+     */
+    public static void succeeds(String... args) {
+        StringWriter err = new StringWriter();
+        int code = run(new StringWriter(), err, args);
+        if (code != 0) {
+            throw new AssertionError("tandem " + args[0] + " exited " + code + ": " + err);
+        }
+    }
+
     /** The exit code; a failing command's error output goes to the test log. */
     public static int run(String... args) {
         StringWriter err = new StringWriter();
