@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS transactions_raw (
   lon               STRING,
   country           STRING,
   email             STRING,
-  channel           STRING
+  channel           STRING,
+  status            STRING
 ) WITH (
   'connector'                = 'filesystem',
   'path'                     = '${HISTORY_DIR}',
@@ -60,6 +61,8 @@ CREATE TABLE IF NOT EXISTS transactions_timed (
   amount            STRING,
   currency          STRING,
   merchant_id       STRING,
+  channel           STRING,
+  status            STRING,
   event_time AS CASE
     WHEN PARSE_TIMESTAMP(ts) IS NOT NULL AND PARSE_TIMESTAMP(ts) <= TIMESTAMPADD(DAY, 1, CURRENT_TIMESTAMP)
     THEN PARSE_TIMESTAMP(ts)

@@ -28,7 +28,9 @@ SELECT
   event_time,
   PSEUDONYMIZE(REGEXP_REPLACE(card_number, '[ -]', ''))                                AS card_id,
   TO_BASE_CURRENCY(CAST(PARSE_AMOUNT(amount) AS DOUBLE), NORMALIZE_CURRENCY(currency)) AS amount_usd,
-  merchant_id
+  merchant_id,
+  channel,
+  status
 FROM transactions_timed
 WHERE txn_id IS NOT NULL
   AND event_time > TO_TIMESTAMP_LTZ(0, 3)
@@ -48,6 +50,8 @@ SELECT
   window_time      AS event_time,
   MIN(card_id)     AS card_id,
   MIN(amount_usd)  AS amount_usd,
-  MIN(merchant_id) AS merchant_id
+  MIN(merchant_id) AS merchant_id,
+  MIN(channel)     AS channel,
+  MIN(status)      AS status
 FROM TABLE(TUMBLE(TABLE clean_transactions_timed, DESCRIPTOR(event_time), INTERVAL '0.001' SECOND))
 GROUP BY txn_id, window_start, window_end, window_time;

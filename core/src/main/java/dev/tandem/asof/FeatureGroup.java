@@ -5,7 +5,9 @@ import dev.tandem.ingest.CleanEvent;
 import dev.tandem.spec.Aggregation;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.EventIdOrder;
+import dev.tandem.udfs.logic.ExactSum;
 import dev.tandem.udfs.logic.FeatureMath;
+import dev.tandem.udfs.logic.Moments;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -94,7 +96,7 @@ public final class FeatureGroup implements Serializable {
                     input = need(inputs.get(window), needsOf(feature, layout.input(f), layout.filter(f)));
                 }
             }
-            long q = feature.q() == null ? 0 : feature.q().movePointRight(9).longValueExact();
+            long q = feature.q() == null ? 0 : FeatureMath.billionths(feature.q());
             reads[f] = new Read(feature.agg(), window, count, feature.lifetime(), input, layout.input(f), layout.lat(f), layout.lon(f),
                     layout.filter(f), q);
         }
@@ -550,7 +552,7 @@ public final class FeatureGroup implements Serializable {
             if (n == 0) {
                 return Double.NaN;
             }
-            return ranked(inputs[input], (qBillionths * n + 999_999_999L) / 1_000_000_000L);
+            return ranked(inputs[input], FeatureMath.nearestRank(qBillionths, n));
         }
 
         /**

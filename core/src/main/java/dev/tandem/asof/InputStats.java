@@ -1,5 +1,7 @@
 package dev.tandem.asof;
 
+import dev.tandem.udfs.logic.ExactSum;
+import dev.tandem.udfs.logic.OrderStatistics;
 /**
  * What one window keeps about one input (a numeric or text value the group projects, or the event
  * itself, input -1), among the events that match its filter (-1: every event): the count of present

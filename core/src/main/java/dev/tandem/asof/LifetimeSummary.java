@@ -1,5 +1,7 @@
 package dev.tandem.asof;
 
+import dev.tandem.udfs.logic.ExactSum;
+import dev.tandem.udfs.logic.Moments;
 import java.io.DataInput;
 import java.io.DataOutput;
 import java.io.IOException;

@@ -37,7 +37,11 @@ public final class FunctionRegistry {
                     new Entry("DOW_SIN", CyclicTime.DowSin.class),
                     new Entry("DOW_COS", CyclicTime.DowCos.class),
                     new Entry("SAFE_RATIO", SafeRatio.class),
-                    new Entry("Z_SCORE", ZScore.class));
+                    new Entry("Z_SCORE", ZScore.class),
+                    new Entry("EPOCH_MILLIS", EpochMillis.class),
+                    new Entry("ASOF_COUNT", AsOfCount.class),
+                    new Entry("ASOF_AVG", AsOfAvg.class),
+                    new Entry("ASOF_PERCENTILE", AsOfPercentile.class));
 
     private FunctionRegistry() {}
 

@@ -26,6 +26,19 @@ public final class FeatureMath {
         return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1.0, Math.sqrt(a)));
     }
 
+    /**
+     * The nearest rank of a percentile: of n values in ascending order, the one at rank
+     * ceil(q * n), 1-based, with q given in billionths so the product is exact (0.07 * 100 is 7).
+     */
+    public static long nearestRank(long qBillionths, long n) {
+        return (qBillionths * n + 999_999_999L) / 1_000_000_000L;
+    }
+
+    /** A percentile's q (0 < q <= 1, at most nine decimals) in billionths, from its decimal spelling. */
+    public static long billionths(java.math.BigDecimal q) {
+        return q.movePointRight(9).longValueExact();
+    }
+
     /** ln(1 + x); NaN for x <= -1. */
     public static double log1p(double x) {
         return x > -1 ? Math.log1p(x) : Double.NaN;

@@ -1,9 +1,9 @@
-package dev.tandem.asof;
+package dev.tandem.udfs.logic;
 
 import java.math.BigInteger;
 
 /** Mean and population variance from a window's exact count, sum and sum of squares. */
-final class Moments {
+public final class Moments {
     private Moments() {}
 
     /**
@@ -11,7 +11,7 @@ final class Moments {
      * from the integers behind the exact sums, so a window of equal values has variance 0 and a
      * tiny spread around a large mean is not lost to cancellation.
      */
-    static double populationVariance(long n, ExactSum sum, ExactSum squares) {
+    public static double populationVariance(long n, ExactSum sum, ExactSum squares) {
         if (n == 0) {
             return Double.NaN;
         }

@@ -1,4 +1,4 @@
-package dev.tandem.asof;
+package dev.tandem.udfs.logic;
 
 import java.math.BigInteger;
 import java.util.Arrays;
@@ -12,7 +12,7 @@ import java.util.Arrays;
  * chunks a window's values use are allocated. The value is rounded once, correctly, when read.
  * Non-finite values are counted apart and dominate the result as IEEE addition would.
  */
-final class ExactSum {
+public final class ExactSum {
     private static final int DIGIT = 32;
     private static final long DIGIT_MASK = 0xFFFF_FFFFL;
     /** Chunks absorb one 32-bit piece per operation; settle carries long before 2^31 of them. */
@@ -27,28 +27,28 @@ final class ExactSum {
     private long negativeInfinities;
     private long nans;
 
-    void add(double x) {
+    public void add(double x) {
         accumulate(x, 1);
     }
 
-    void subtract(double x) {
+    public void subtract(double x) {
         accumulate(x, -1);
     }
 
     /** Adds the exact square of x, as the two doubles x*x and its rounding error. */
-    void addSquare(double x) {
+    public void addSquare(double x) {
         double square = x * x;
         add(square);
         add(Math.fma(x, x, -square));
     }
 
-    void subtractSquare(double x) {
+    public void subtractSquare(double x) {
         double square = x * x;
         subtract(square);
         subtract(Math.fma(x, x, -square));
     }
 
-    ExactSum copy() {
+    public ExactSum copy() {
         ExactSum c = new ExactSum();
         c.chunks = chunks.clone();
         c.base = base;
@@ -60,7 +60,7 @@ final class ExactSum {
     }
 
     /** Adds another exact sum (a summary of other values), exactly. */
-    void add(ExactSum other) {
+    public void add(ExactSum other) {
         positiveInfinities += other.positiveInfinities;
         negativeInfinities += other.negativeInfinities;
         nans += other.nans;
@@ -77,7 +77,7 @@ final class ExactSum {
     }
 
     /** Writes the sum (its exact digits), for keyed state. */
-    void write(java.io.DataOutput out) throws java.io.IOException {
+    public void write(java.io.DataOutput out) throws java.io.IOException {
         long[] digits = settledCopy();
         out.writeInt(base);
         out.writeInt(digits.length);
@@ -89,7 +89,7 @@ final class ExactSum {
         out.writeLong(nans);
     }
 
-    static ExactSum read(java.io.DataInput in) throws java.io.IOException {
+    public static ExactSum read(java.io.DataInput in) throws java.io.IOException {
         ExactSum s = new ExactSum();
         s.base = in.readInt();
         s.chunks = new long[in.readInt()];
@@ -178,7 +178,7 @@ final class ExactSum {
     }
 
     /** The sum, rounded to the nearest double (ties to even). */
-    double value() {
+    public double value() {
         if (nans > 0 || (positiveInfinities > 0 && negativeInfinities > 0)) {
             return Double.NaN;
         }
@@ -203,7 +203,7 @@ final class ExactSum {
     }
 
     /** The exact sum as {@code unscaled * 2^exponent()} (finite values only). */
-    BigInteger unscaled() {
+    public BigInteger unscaled() {
         long[] digits = settledCopy();
         BigInteger n = BigInteger.ZERO;
         for (int i = digits.length - 1; i >= 0; i--) {
@@ -212,11 +212,11 @@ final class ExactSum {
         return n;
     }
 
-    int exponent() {
+    public int exponent() {
         return DIGIT * base + MIN_EXPONENT;
     }
 
-    boolean hasNonFinite() {
+    public boolean hasNonFinite() {
         return nans > 0 || positiveInfinities > 0 || negativeInfinities > 0;
     }
 

@@ -1,11 +1,11 @@
-package dev.tandem.asof;
+package dev.tandem.udfs.logic;
 
 /**
  * A multiset of doubles that answers "the k-th smallest" and "how many are at most v" in O(log n):
  * an order-statistic tree (a treap whose nodes count their subtree), so a window's percentile is
  * kept exact as events enter and leave without knowing the values in advance. -0.0 is kept as 0.0.
  */
-final class OrderStatistics {
+public final class OrderStatistics {
     private static final class Node {
         final double value;
         final int priority;
@@ -28,21 +28,21 @@ final class OrderStatistics {
     /** Priorities from a fixed xorshift sequence: the shape is random, runs are repeatable. */
     private int seed = 0x2545F491;
 
-    int size() {
+    public int size() {
         return sizeOf(root);
     }
 
-    void add(double value) {
+    public void add(double value) {
         root = insert(root, value + 0.0);
     }
 
     /** Removes one occurrence of {@code value}, which must be held. */
-    void remove(double value) {
+    public void remove(double value) {
         root = delete(root, value + 0.0);
     }
 
     /** The k-th smallest value, 1 <= k <= size(). */
-    double select(int k) {
+    public double select(int k) {
         Node n = root;
         while (true) {
             int left = sizeOf(n.left);
@@ -58,7 +58,7 @@ final class OrderStatistics {
     }
 
     /** How many values are at most {@code value}. */
-    int countAtMost(double value) {
+    public int countAtMost(double value) {
         value += 0.0;
         int below = 0;
         Node n = root;

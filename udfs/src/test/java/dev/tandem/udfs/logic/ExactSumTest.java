@@ -1,4 +1,4 @@
-package dev.tandem.asof;
+package dev.tandem.udfs.logic;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
