@@ -88,6 +88,8 @@ public final class FeatureExpression implements Serializable {
     /** The variables the expression reads, by name. */
     private final Map<String, Variable> reads;
     private transient volatile CelRuntime.Program program;
+    /** The filter evaluated without CEL's interpreter (empty: a form it does not cover, or a number). */
+    private transient volatile Optional<DirectFilter.Truth> direct;
 
     private FeatureExpression(String source, Kind kind, Map<String, Variable> reads, CelRuntime.Program program) {
         this.source = source;
@@ -158,8 +160,27 @@ public final class FeatureExpression implements Serializable {
 
     /** Whether the filter is true for these values (unknown is not true). */
     public boolean matches(Values values) {
-        Object result = evaluate(values);
-        return Boolean.TRUE.equals(result);
+        Optional<DirectFilter.Truth> d = direct();
+        return d.isPresent() ? d.get().eval(values) == DirectFilter.TRUE : matchesByCel(values);
+    }
+
+    /** Whether CEL's interpreter finds the filter true: what {@link #matches} must always agree with. */
+    boolean matchesByCel(Values values) {
+        return Boolean.TRUE.equals(evaluate(values));
+    }
+
+    /** Whether {@link #matches} runs without CEL's interpreter. */
+    boolean isDirect() {
+        return direct().isPresent();
+    }
+
+    private Optional<DirectFilter.Truth> direct() {
+        Optional<DirectFilter.Truth> d = direct;
+        if (d == null) {
+            d = kind == Kind.FILTER ? Optional.ofNullable(DirectFilter.of(tree(), reads)) : Optional.empty();
+            direct = d;
+        }
+        return d;
     }
 
     /** The number the expression gives for these values; NaN when unknown or not finite. */

@@ -124,4 +124,59 @@ class FeatureExpressionTest {
         assertThat(copy.matches(DECLINED)).isTrue();
         assertThat(copy.matches(NO_STATUS)).isFalse();
     }
+
+    @Test
+    void theDirectFiltersAgreeWithCelsInterpreterOnEveryRow() {
+        java.util.Random random = new java.util.Random(11);
+        double[] amounts = {120.5, 0.0, -0.0, Double.NaN, 3, 1};
+        double[] tries = {3, 1, Double.NaN, 0};
+        double[] flags = {1, 0, Double.NaN};
+        String[] statuses = {"declined", "approved", null, ""};
+        double[] averages = {60.25, Double.NaN, 3};
+        java.util.List<Row> rows = new java.util.ArrayList<>();
+        for (double a : amounts) {
+            for (double t : tries) {
+                for (double f : flags) {
+                    for (String st : statuses) {
+                        rows.add(new Row(a, t, f, st, averages[rows.size() % averages.length]));
+                    }
+                }
+            }
+        }
+        int direct = 0;
+        for (int i = 0; i < 600; i++) {
+            String source = randomFilter(random, 3);
+            FeatureExpression e = FeatureExpression.compile(source, Kind.FILTER, DECLARED);
+            direct += e.isDirect() ? 1 : 0;
+            for (Row row : rows) {
+                assertThat(e.matches(row)).as("%s on %s", source, row).isEqualTo(e.matchesByCel(row));
+            }
+        }
+        assertThat(direct).as("filters evaluated without the interpreter").isEqualTo(600);
+        assertThat(FeatureExpression.compile("status == 'declined'", Kind.FILTER, DECLARED).isDirect()).isTrue();
+        assertThat(FeatureExpression.compile("amount * 2 > 241", Kind.FILTER, DECLARED).isDirect()).isFalse();
+        assertThat(matches("amount * 2 > 241 || status in ['declined']", DECLINED)).isTrue();
+    }
+
+    private static final String[] NUMBER_OPERANDS = {"amount", "tries", "avg_7d", "0", "-0.0", "1", "3", "120.5", "-2"};
+    private static final String[] TEXT_OPERANDS = {"status", "'declined'", "'approved'", "''"};
+    private static final String[] ORDER = {"==", "!=", "<", "<=", ">", ">="};
+
+    /** A random filter of the forms the direct path covers: comparisons, in, and / or / not, a bool field, literals. */
+    private static String randomFilter(java.util.Random random, int depth) {
+        int form = random.nextInt(depth == 0 ? 5 : 8);
+        return switch (form) {
+            case 0, 1 -> pick(random, NUMBER_OPERANDS) + " " + pick(random, ORDER) + " " + pick(random, NUMBER_OPERANDS);
+            case 2 -> pick(random, TEXT_OPERANDS) + (random.nextBoolean() ? " == " : " != ") + pick(random, TEXT_OPERANDS);
+            case 3 -> random.nextBoolean() ? "status in ['declined', 'x']" : "tries in [1, 3.0, -0.0]";
+            case 4 -> pick(random, new String[] {"online", "true", "false"});
+            case 5 -> "!(" + randomFilter(random, depth - 1) + ")";
+            case 6 -> "(" + randomFilter(random, depth - 1) + " && " + randomFilter(random, depth - 1) + ")";
+            default -> "(" + randomFilter(random, depth - 1) + " || " + randomFilter(random, depth - 1) + ")";
+        };
+    }
+
+    private static String pick(java.util.Random random, String[] options) {
+        return options[random.nextInt(options.length)];
+    }
 }
