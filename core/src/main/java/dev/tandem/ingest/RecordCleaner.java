@@ -128,6 +128,20 @@ public final class RecordCleaner {
         return bytes;
     }
 
+    /**
+     * Cleans a record parsed once by its caller (a request body), with the bytes it took as sent:
+     * the same refusals as {@link #clean(String)} (oversized, not an object), without parsing again.
+     */
+    public Outcome clean(JsonNode root, long recordBytes, Supplier<String> raw) {
+        if (recordBytes > source.maxRecordBytes()) {
+            return refuse(Reasons.OVERSIZED, "record is larger than " + source.maxRecordBytes() + " bytes", null, null, raw.get());
+        }
+        if (root == null || !root.isObject()) {
+            return refuse(Reasons.MALFORMED_JSON, "a record must be a JSON object", null, null, raw.get());
+        }
+        return clean(root, raw);
+    }
+
     /** Cleans an already parsed record. */
     public Outcome clean(JsonNode root, String raw) {
         return clean(root, () -> raw);

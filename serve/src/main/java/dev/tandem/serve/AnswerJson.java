@@ -1,85 +1,115 @@
 package dev.tandem.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.logic.TimestampParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
 import java.util.Map;
 
-/** Answers as JSON: for the client, and (with when it was served) for the served-feature log. */
+/**
+ * Answers as JSON bytes, written once, token by token: for the client, and (with when it was
+ * served) for the served-feature log.
+ */
 public final class AnswerJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON = JsonFactory.builder().enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER).build();
 
     private final CompiledSpec spec;
+    private final Map<String, CompiledSpec.EntityGroup> groupsByName = new HashMap<>();
 
     public AnswerJson(CompiledSpec spec) {
         this.spec = spec;
+        spec.entities.forEach(g -> groupsByName.put(g.name(), g));
     }
 
     /**
      * {@code request_id}, {@code feature_set_version}, {@code as_of}, the scored {@code event_id},
      * every feature by name ({@code features}, the on-demand ones of a scored event too; counts as
-     * integers, no value as null), per group its
-     * key and the newest event taken into account, and the feed's {@code applied_offsets}.
+     * integers, no value as null), per group its key, its features and the newest event taken into
+     * account, and the feed's {@code applied_offsets} (and each feature source's).
      */
-    public ObjectNode render(FeatureService.Served served) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("request_id", served.requestId());
-        root.put("feature_set_version", served.featureSetVersion());
-        root.put("as_of", TimestampParser.formatUtc(served.asOf()));
-        root.put("as_of_ms", served.asOf());
-        if (served.eventId() != null) {
-            root.put("event_id", served.eventId());
+    public byte[] bytes(FeatureService.Served served) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(2048);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            write(served, json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // writing to memory
         }
-        ObjectNode features = root.putObject("features");
-        ObjectNode groups = root.putObject("groups");
+        return out.toByteArray();
+    }
+
+    private void write(FeatureService.Served served, JsonGenerator json) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("request_id", served.requestId());
+        json.writeStringField("feature_set_version", served.featureSetVersion());
+        json.writeStringField("as_of", TimestampParser.formatUtc(served.asOf()));
+        json.writeNumberField("as_of_ms", served.asOf());
+        if (served.eventId() != null) {
+            json.writeStringField("event_id", served.eventId());
+        }
+        json.writeObjectFieldStart("features");
         for (ServingState.GroupAnswer answer : served.groups()) {
-            CompiledSpec.EntityGroup group = spec.entities.stream().filter(g -> g.name().equals(answer.group())).findFirst().orElseThrow();
-            ObjectNode g = groups.putObject(answer.group());
-            g.put("key", answer.key());
-            if (answer.newestEventId() != null || answer.newestEventTime() != Long.MIN_VALUE) {
-                ObjectNode newest = g.putObject("newest_event");
-                newest.put("id", answer.newestEventId());
-                newest.put("time", TimestampParser.formatUtc(answer.newestEventTime()));
-            } else {
-                g.putNull("newest_event");
-            }
-            ObjectNode own = g.putObject("features");
-            for (int f = 0; f < group.features().size(); f++) {
-                CompiledSpec.Feature feature = group.features().get(f);
-                double v = answer.values()[f];
-                if (Double.isNaN(v)) {
-                    own.putNull(feature.name());
-                    features.putNull(feature.name());
-                } else if (feature.agg().integral()) {
-                    own.put(feature.name(), (long) v);
-                    features.put(feature.name(), (long) v);
-                } else {
-                    own.put(feature.name(), v);
-                    features.put(feature.name(), v);
-                }
-            }
+            writeFeatures(groupsByName.get(answer.group()), answer.values(), json);
         }
         for (int i = 0; i < served.onDemand().length; i++) {
-            String name = spec.onDemand.get(i).name();
-            double v = served.onDemand()[i];
-            if (Double.isNaN(v)) {
-                features.putNull(name);
+            writeNumber(spec.onDemand.get(i).name(), served.onDemand()[i], false, json);
+        }
+        json.writeEndObject();
+        json.writeObjectFieldStart("groups");
+        for (ServingState.GroupAnswer answer : served.groups()) {
+            json.writeObjectFieldStart(answer.group());
+            json.writeStringField("key", answer.key());
+            if (answer.newestEventId() != null || answer.newestEventTime() != Long.MIN_VALUE) {
+                json.writeObjectFieldStart("newest_event");
+                json.writeStringField("id", answer.newestEventId());
+                json.writeStringField("time", TimestampParser.formatUtc(answer.newestEventTime()));
+                json.writeEndObject();
             } else {
-                features.put(name, v);
+                json.writeNullField("newest_event");
             }
+            json.writeObjectFieldStart("features");
+            writeFeatures(groupsByName.get(answer.group()), answer.values(), json);
+            json.writeEndObject();
+            json.writeEndObject();
         }
-        ObjectNode offsets = root.putObject("applied_offsets");
-        for (Map.Entry<Integer, Long> e : served.appliedOffsets().entrySet()) {
-            offsets.put(String.valueOf(e.getKey()), e.getValue());
-        }
+        json.writeEndObject();
+        writeOffsets("applied_offsets", served.appliedOffsets(), json);
         if (!served.featureSourceOffsets().isEmpty()) {
-            ObjectNode fed = root.putObject("applied_feature_source_offsets");
-            served.featureSourceOffsets().forEach((topic, partitions) -> {
-                ObjectNode t = fed.putObject(topic);
-                partitions.forEach((p, o) -> t.put(String.valueOf(p), o));
-            });
+            json.writeObjectFieldStart("applied_feature_source_offsets");
+            for (Map.Entry<String, Map<Integer, Long>> topic : served.featureSourceOffsets().entrySet()) {
+                writeOffsets(topic.getKey(), topic.getValue(), json);
+            }
+            json.writeEndObject();
         }
-        return root;
+        json.writeEndObject();
+    }
+
+    private static void writeFeatures(CompiledSpec.EntityGroup group, double[] values, JsonGenerator json) throws IOException {
+        for (int f = 0; f < group.features().size(); f++) {
+            CompiledSpec.Feature feature = group.features().get(f);
+            writeNumber(feature.name(), values[f], feature.agg().integral(), json);
+        }
+    }
+
+    private static void writeNumber(String name, double v, boolean integral, JsonGenerator json) throws IOException {
+        if (Double.isNaN(v)) {
+            json.writeNullField(name);
+        } else if (integral) {
+            json.writeNumberField(name, (long) v);
+        } else {
+            json.writeNumberField(name, v);
+        }
+    }
+
+    private static void writeOffsets(String name, Map<Integer, Long> offsets, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart(name);
+        for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+            json.writeNumberField(String.valueOf(e.getKey()), e.getValue());
+        }
+        json.writeEndObject();
     }
 }

@@ -8,7 +8,6 @@ import dev.tandem.udfs.logic.CurrencyConverter;
 import dev.tandem.udfs.logic.TimestampParser;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.LongSupplier;
 
 /**
@@ -39,6 +38,7 @@ public final class FeatureService {
     private final LongSupplier clock;
     private final ThreadLocal<RecordCleaner> cleaners;
     private final OnDemandFeatures onDemand;
+    private final RequestIds requestIds = new RequestIds();
 
     public FeatureService(ServingState state, FeedStatus feed, String featureSetVersion, String piiSecret, LongSupplier clock) {
         this.state = state;
@@ -53,10 +53,16 @@ public final class FeatureService {
     /** Features of an event being scored (a raw record in the source's own shape), as of its own time. */
     public Result score(String rawEvent) {
         Refused upstream = upstreamDown();
-        if (upstream != null) {
-            return upstream;
-        }
-        RecordCleaner.Outcome outcome = cleaners.get().clean(rawEvent);
+        return upstream != null ? upstream : scoreCleaned(cleaners.get().clean(rawEvent));
+    }
+
+    /** The same for an event its caller parsed once (a request body), {@code recordBytes} long as sent. */
+    public Result score(com.fasterxml.jackson.databind.JsonNode event, long recordBytes) {
+        Refused upstream = upstreamDown();
+        return upstream != null ? upstream : scoreCleaned(cleaners.get().clean(event, recordBytes, event::toString));
+    }
+
+    private Result scoreCleaned(RecordCleaner.Outcome outcome) {
         if (outcome.event() == null) {
             return new Refused(422, outcome.deadLetter().reason, outcome.deadLetter().detail);
         }
@@ -67,7 +73,7 @@ public final class FeatureService {
         if (groups == null) {
             return tooOld(event.eventTime);
         }
-        return new Served(UUID.randomUUID().toString(), featureSetVersion, event.eventTime, event.eventId, groups,
+        return new Served(requestIds.next(), featureSetVersion, event.eventTime, event.eventId, groups,
                 onDemandOf(event, groups), offsets, fed);
     }
 
@@ -109,7 +115,7 @@ public final class FeatureService {
         if (answer == null) {
             return tooOld(asOf);
         }
-        return new Served(UUID.randomUUID().toString(), featureSetVersion, asOf, null, List.of(answer), new double[0], offsets, fed);
+        return new Served(requestIds.next(), featureSetVersion, asOf, null, List.of(answer), new double[0], offsets, fed);
     }
 
     /** The on-demand features of a scored event, from its fields and every group's answer (in group order). */

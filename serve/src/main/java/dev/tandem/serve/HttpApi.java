@@ -1,5 +1,7 @@
 package dev.tandem.serve;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,11 +12,14 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.server.handlers.RequestLimitingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.StringJoiner;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The feature server's HTTP edge (Undertow): it turns requests into {@link FeatureService} calls
@@ -56,8 +61,12 @@ public final class HttpApi implements AutoCloseable {
                 .get("/ready", exchange -> probe(exchange, service.isReady(), "state has caught up with the topic"))
                 .get("/metrics", blocking(this::metrics))
                 .setFallbackHandler(exchange -> error(exchange, 404, "not_found", "no such path"));
+        int cores = Runtime.getRuntime().availableProcessors();
         this.server = Undertow.builder()
                 .addHttpListener(port, host)
+                // Handlers only compute (the served log has its own thread): a few workers per core, not Undertow's 8 per IO thread.
+                .setIoThreads(Math.max(1, cores / 2))
+                .setWorkerThreads(Math.max(4, 2 * cores))
                 .setHandler(new RequestLimitingHandler(limits.maxConcurrent(), limits.queue(), routes))
                 .build();
     }
@@ -93,30 +102,82 @@ public final class HttpApi implements AutoCloseable {
 
     private void features(HttpServerExchange exchange) throws IOException {
         long started = System.nanoTime();
-        JsonNode body = authorizedBody(exchange);
+        byte[] body = authorizedBytes(exchange);
         if (body == null) {
             return;
         }
-        if (body.isArray()) {
-            if (body.size() > limits.maxEventsPerRequest()) {
-                error(exchange, 413, "too_many_events", "at most " + limits.maxEventsPerRequest() + " events per request");
-                return;
+        List<Event> events = events(body);
+        if (events == null) {
+            error(exchange, 400, "malformed_json", "the body must be a JSON object (or, for /v1/features, a list of them)");
+            return;
+        }
+        if (events.size() > limits.maxEventsPerRequest()) {
+            error(exchange, 413, "too_many_events", "at most " + limits.maxEventsPerRequest() + " events per request");
+            return;
+        }
+        if (isArray(body)) {
+            ByteArrayOutputStream results = new ByteArrayOutputStream(1024 * events.size());
+            results.write(RESULTS_START);
+            for (int i = 0; i < events.size(); i++) {
+                if (i > 0) {
+                    results.write(',');
+                }
+                results.write(reply(service.score(events.get(i).tree(), events.get(i).bytes())).body());
             }
-            StringJoiner results = new StringJoiner(",", "{\"results\":[", "]}");
-            for (JsonNode event : body) {
-                results.add(reply(service.score(event.toString())).body());
-            }
-            send(exchange, 200, results.toString());
+            results.write(RESULTS_END);
+            send(exchange, 200, results.toByteArray());
         } else {
-            respond(exchange, service.score(body.toString()));
+            respond(exchange, service.score(events.get(0).tree(), body.length));
         }
         metrics.observe("features", started);
     }
 
+    private static final byte[] RESULTS_START = "{\"results\":[".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESULTS_END = "]}".getBytes(StandardCharsets.US_ASCII);
+
+    /** One event of a request, parsed once, and the bytes it took in the body. */
+    private record Event(JsonNode tree, long bytes) {}
+
+    /** The body's events: the object, or each element of the list with its size as sent; null when it is neither. */
+    private static List<Event> events(byte[] body) {
+        try (JsonParser parser = JSON.getFactory().createParser(body)) {
+            JsonToken first = parser.nextToken();
+            List<Event> events = new ArrayList<>();
+            if (first == JsonToken.START_OBJECT) {
+                events.add(new Event(parser.readValueAsTree(), body.length));
+            } else if (first == JsonToken.START_ARRAY) {
+                while (parser.nextToken() != JsonToken.END_ARRAY) {
+                    long from = parser.currentTokenLocation().getByteOffset();
+                    JsonNode event = parser.readValueAsTree();
+                    events.add(new Event(event, parser.currentLocation().getByteOffset() - from));
+                }
+            } else {
+                return null;
+            }
+            return parser.nextToken() == null ? events : null; // nothing may follow the value
+        } catch (IOException malformed) {
+            return null;
+        }
+    }
+
+    private static boolean isArray(byte[] body) {
+        for (byte b : body) {
+            if (!Character.isWhitespace(b)) {
+                return b == '[';
+            }
+        }
+        return false;
+    }
+
     private void entity(HttpServerExchange exchange) throws IOException {
         long started = System.nanoTime();
-        JsonNode body = authorizedBody(exchange);
+        byte[] bytes = authorizedBytes(exchange);
+        if (bytes == null) {
+            return;
+        }
+        JsonNode body = object(bytes);
         if (body == null) {
+            error(exchange, 400, "malformed_json", "the body must be a JSON object");
             return;
         }
         String group = exchange.getAttachment(PathTemplateMatch.ATTACHMENT_KEY).getParameters().get("group");
@@ -133,7 +194,7 @@ public final class HttpApi implements AutoCloseable {
     }
 
     /** A status and its JSON body. */
-    private record Reply(int status, String body) {}
+    private record Reply(int status, byte[] body) {}
 
     /**
      * An answer as JSON, serialized once for the client and the served-feature log; a refusal as its
@@ -142,20 +203,21 @@ public final class HttpApi implements AutoCloseable {
      */
     private Reply reply(FeatureService.Result result) {
         if (result instanceof FeatureService.Served served) {
-            String json = answers.render(served).toString();
+            byte[] json = answers.bytes(served);
             if (log == null || log.served(json, served.requestId())) {
                 return new Reply(200, json);
             }
             result = new FeatureService.Refused(503, "served_log_unavailable", "the served-feature log cannot take the answer "
-                    + "now (the broker is unreachable and the log's buffer is full): it is not given unlogged");
+                    + "now (the broker has been unreachable long enough to fill the log's queue): it is not given unlogged");
         }
         FeatureService.Refused refused = (FeatureService.Refused) result;
         metrics.error(refused.status(), refused.reason());
-        return new Reply(refused.status(), errorBody(refused.status(), refused.reason(), refused.detail()).toString());
+        return new Reply(refused.status(), errorBody(refused.status(), refused.reason(), refused.detail()).toString()
+                .getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The request's JSON body after the token and size checks, or null when an error was sent. */
-    private JsonNode authorizedBody(HttpServerExchange exchange) throws IOException {
+    /** The request's body after the token and size checks, or null when an error was sent. */
+    private byte[] authorizedBytes(HttpServerExchange exchange) throws IOException {
         if (!tokens.allows(exchange.getRequestHeaders().getFirst(Headers.AUTHORIZATION))) {
             exchange.getResponseHeaders().put(Headers.WWW_AUTHENTICATE, "Bearer");
             error(exchange, 401, "unauthorized", "a valid bearer token is required");
@@ -174,15 +236,15 @@ public final class HttpApi implements AutoCloseable {
             error(exchange, 413, "too_large", "the body is larger than " + limits.maxBodyBytes() + " bytes");
             return null;
         }
+        return bytes;
+    }
+
+    /** The body as a JSON object, or null when it is not one. */
+    private static JsonNode object(byte[] bytes) {
         try {
             JsonNode body = JSON.readTree(bytes);
-            if (body == null || !(body.isObject() || body.isArray())) {
-                error(exchange, 400, "malformed_json", "the body must be a JSON object (or, for /v1/features, a list of them)");
-                return null;
-            }
-            return body;
+            return body != null && body.isObject() ? body : null;
         } catch (IOException e) {
-            error(exchange, 400, "malformed_json", "the body is not JSON");
             return null;
         }
     }
@@ -211,9 +273,13 @@ public final class HttpApi implements AutoCloseable {
     }
 
     private static void send(HttpServerExchange exchange, int status, String json) {
+        send(exchange, status, json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpServerExchange exchange, int status, byte[] json) {
         exchange.setStatusCode(status);
         exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-        exchange.getResponseSender().send(json, StandardCharsets.UTF_8);
+        exchange.getResponseSender().send(ByteBuffer.wrap(json));
     }
 
     @Override

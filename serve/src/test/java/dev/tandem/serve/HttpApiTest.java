@@ -125,6 +125,8 @@ class HttpApiTest {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonNode answer = JSON.readTree(response.body());
         assertThat(answer.path("request_id").asText()).isNotBlank();
+        assertThat(JSON.readTree(post("/v1/features", TXN.formatted("t2", "40"), TOKEN).body()).path("request_id").asText())
+                .as("each answer its own id").isNotEqualTo(answer.path("request_id").asText());
         assertThat(answer.path("feature_set_version").asText()).isEqualTo("v-http");
         assertThat(answer.path("event_id").asText()).isEqualTo("t2");
         assertThat(answer.path("as_of").asText()).isEqualTo("2026-03-02T11:40:00Z");
@@ -158,6 +160,15 @@ class HttpApiTest {
         assertThat(JSON.readTree(refused.body()).path("reason").asText()).isEqualTo("invalid_amount");
         JsonNode mixed = JSON.readTree(post("/v1/features", "[" + TXN.formatted("t2", "40") + ",{}]", TOKEN).body());
         assertThat(mixed.path("results").get(1).path("status").asInt()).as("one refused event in a list").isEqualTo(422);
+        assertThat(post("/v1/features", TXN.formatted("t2", "40") + " {}", TOKEN).statusCode()).as("something after the object").isEqualTo(400);
+        // The spec's record limit holds for each event as sent, alone or in a list (parsed once: sizes from the body's bytes).
+        String padded = TXN.formatted("t2", "40").replaceFirst("\\{", "{" + " ".repeat(SPEC.rowSource().maxRecordBytes()));
+        HttpResponse<String> oversized = post("/v1/features", padded, TOKEN);
+        assertThat(oversized.statusCode()).isEqualTo(422);
+        assertThat(JSON.readTree(oversized.body()).path("reason").asText()).isEqualTo("oversized");
+        JsonNode inList = JSON.readTree(post("/v1/features", "[" + TXN.formatted("t2", "40") + "," + padded + "]", TOKEN).body());
+        assertThat(inList.path("results").get(0).path("features").isObject()).isTrue();
+        assertThat(inList.path("results").get(1).path("reason").asText()).isEqualTo("oversized");
         assertThat(post("/v1/entities/nope", "{\"key\":\"x\"}", TOKEN).statusCode()).isEqualTo(404);
         assertThat(post("/v1/entities/card", "{}", TOKEN).statusCode()).isEqualTo(400);
         assertThat(post("/v1/entities/card", "{\"key\":\"4111111111111111\",\"at\":\"soon\"}", TOKEN).statusCode()).isEqualTo(400);
