@@ -61,12 +61,8 @@ public final class HttpApi implements AutoCloseable {
                 .get("/ready", exchange -> probe(exchange, service.isReady(), "state has caught up with the topic"))
                 .get("/metrics", blocking(this::metrics))
                 .setFallbackHandler(exchange -> error(exchange, 404, "not_found", "no such path"));
-        int cores = Runtime.getRuntime().availableProcessors();
         this.server = Undertow.builder()
                 .addHttpListener(port, host)
-                // Handlers only compute (the served log has its own thread): a few workers per core, not Undertow's 8 per IO thread.
-                .setIoThreads(Math.max(1, cores / 2))
-                .setWorkerThreads(Math.max(4, 2 * cores))
                 .setHandler(new RequestLimitingHandler(limits.maxConcurrent(), limits.queue(), routes))
                 .build();
     }
