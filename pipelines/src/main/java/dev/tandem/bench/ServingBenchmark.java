@@ -2,7 +2,6 @@ package dev.tandem.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.RecordCleaner;
 import dev.tandem.job.StreamingJob;
 import dev.tandem.job.StreamingJobOptions;
@@ -21,20 +20,11 @@ import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
@@ -46,34 +36,41 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * The feature server under load, as deployed: its own JVM, fed by the event topic, with the
  * streaming job (MiniCluster, RocksDB, exactly-once sinks) and PostgreSQL on the same machine and
- * live events arriving in real time. Latency open loop at fixed offered rates, one event and
- * batches of ten; in the same run the floor, a JDBC primary-key SELECT of the same keys from the
- * online store; freshness from a live event's append to its being counted by /v1/entities; the
- * server's restart-to-ready time and resident memory.
+ * live events arriving in real time. The server has a core of its own (taskset) and everything else
+ * shares the others: this JVM (the job, the live events) with what it started, and the load
+ * generator, a JVM of its own ({@link ServingLoad}) with request bodies built before each phase's
+ * clock. Latency open loop at fixed offered rates after a minute of warm-up, one event and batches
+ * of ten; in the same run and under the same conditions the floor, a JDBC primary-key SELECT of the
+ * same keys from the online store; freshness from a live event's append to its being counted by
+ * /v1/entities; the server's restart-to-ready time and resident memory.
  */
 public final class ServingBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String PREFIX = "bench-serving-";
     private static final String TOKEN = "bench-serving-token";
     private static final double SECONDS_PER_RATE = 20;
+    private static final double WARM_UP_SECONDS = 60;
+    private static final double[] RATES = {1_000, 2_000, 5_000};
+    private static final double[] BATCH_RATES = {200, 1_000};
     private static final double LIVE_EVENTS_PER_SECOND = 200;
-    /** Connections the load generator (and the JDBC floor) keeps open, as a model service's client pool would. */
-    private static final int CONNECTIONS = 16;
 
     /** The measured figures. */
-    public record Result(long events, double readySeconds, long entities, long rssBytes, List<OpenLoop.Latency> single,
-            OpenLoop.Latency batches, OpenLoop.Latency jdbc, Histogram freshnessMillis) {
+    public record Result(long events, double readySeconds, long entities, long rssBytes, String pinning, List<OpenLoop.Latency> single,
+            List<OpenLoop.Latency> batches, List<OpenLoop.Latency> jdbc, Histogram freshnessMillis) {
 
         public String render() {
             StringBuilder s = new StringBuilder();
-            s.append(String.format("feature server (own JVM, -Xmx1g, G1 pause target 10 ms) ready %.1f s after start over %,d events (%,d entities, RSS %,d MB)",
-                    readySeconds, events, entities, rssBytes >> 20));
+            s.append(String.format("feature server (own JVM, -Xmx1g, G1 pause target 10 ms; %s) ready %.1f s after start over %,d events "
+                    + "(%,d entities, RSS %,d MB); load from its own JVM, bodies built before each clock, %.0f s warm-up",
+                    pinning, readySeconds, events, entities, rssBytes >> 20, WARM_UP_SECONDS));
             single.forEach(l -> s.append("; one event at ").append(l.render()));
-            s.append("; batches of 10 at ").append(batches.render());
-            s.append("; floor, JDBC primary-key SELECT of the same cards at ").append(jdbc.render());
-            OpenLoop.Latency top = single.get(single.size() - 1);
-            s.append(String.format("; served / JDBC p99 at %,.0f/s = %.2f (target: p99 <= 2 ms at 2,000/s)", top.rate(),
-                    (double) top.p99Micros() / Math.max(1, jdbc.p99Micros())));
+            batches.forEach(l -> s.append("; batches of 10 at ").append(l.render()));
+            jdbc.forEach(l -> s.append("; floor, JDBC primary-key SELECT of the same cards at ").append(l.render()));
+            for (int i = 0; i < single.size(); i++) {
+                s.append(String.format("; served / JDBC p99 at %,.0f/s = %.2f", single.get(i).rate(),
+                        (double) single.get(i).p99Micros() / Math.max(1, jdbc.get(i).p99Micros())));
+            }
+            s.append(" (targets: served p99 <= the floor's at the same rate, <= 2 ms at 2,000/s)");
             s.append(String.format("; freshness at %,.0f live events/s, append -> counted by /v1/entities: p50 %d ms, p99 %d ms, max %d ms "
                     + "over %,d probes (target p99 <= 1,000 ms)", LIVE_EVENTS_PER_SECOND, freshnessMillis.getValueAtPercentile(50),
                     freshnessMillis.getValueAtPercentile(99), freshnessMillis.getMaxValue(), freshnessMillis.getTotalCount()));
@@ -83,7 +80,8 @@ public final class ServingBenchmark {
 
     private ServingBenchmark() {}
 
-    public static Result run(StreamingBenchmark.Options options, CompiledSpec spec) throws Exception {
+    /** @param sharedServers the local Kafka and PostgreSQL processes, kept off the server's core */
+    public static Result run(StreamingBenchmark.Options options, CompiledSpec spec, List<ProcessHandle> sharedServers) throws Exception {
         List<Path> history = StreamingBenchmark.history(options, spec);
         StreamingJobOptions jobOptions = StreamingBenchmark.jobOptions(options, PREFIX, false, options.parallelism());
         StreamingStores.reset(jobOptions, spec);
@@ -91,34 +89,28 @@ public final class ServingBenchmark {
         long events = new HistoryReplayer(options.bootstrap(), 0).replayPartitions(history, jobOptions.transactionsTopic());
         List<ObjectNode> samples = samples(spec, history, options.piiSecret());
 
+        CpuPinning pinning = CpuPinning.serverAlone();
+        pinning.pinOthers(sharedServers);
         JobClient job = StreamingJob.start(jobOptions, spec);
         Process server = null;
         try {
             ConsumerLag.awaitCaughtUp(options.bootstrap(), jobOptions.groupId(), jobOptions.transactionsTopic(), Duration.ofMinutes(30));
             int port = freePort();
             long started = System.nanoTime();
-            server = startServer(options, port);
+            server = startServer(options, port, pinning);
             FeatureClient client = new FeatureClient("http://127.0.0.1:" + port, TOKEN);
             awaitReady(client, server);
             double readySeconds = (System.nanoTime() - started) / 1e9;
 
-            ExecutorService connections = Executors.newFixedThreadPool(CONNECTIONS);
             try (LiveEvents live = new LiveEvents(options.bootstrap(), jobOptions.transactionsTopic(), samples, client)) {
                 live.start();
-                OpenLoop.run(500, 10, i -> score(client, connections, samples, i, 1)); // warm-up, not reported
-                List<OpenLoop.Latency> single = new ArrayList<>();
-                for (double rate : new double[] {500, 1_000, 2_000}) {
-                    single.add(OpenLoop.run(rate, SECONDS_PER_RATE, i -> score(client, connections, samples, i, 1)));
-                }
-                OpenLoop.Latency batches = OpenLoop.run(200, SECONDS_PER_RATE, i -> score(client, connections, samples, i, 10));
-                OpenLoop.Latency jdbc = jdbcFloor(options, spec, samples, 2_000);
-                Result result = new Result(events, readySeconds, entities(client), rss(server), single, batches, jdbc, live.stop());
+                List<ServingLoad.Labelled> measured = load(options, spec, samples, port, pinning);
+                Result result = new Result(events, readySeconds, entities(client), rss(server), pinning.describe(),
+                        latencies(measured, "one event"), latencies(measured, "batches of 10"), latencies(measured, "jdbc"), live.stop());
                 ResultsLog.append(options.results(), "serving", ResultsLog.versions("Kafka 4.2 (local KRaft), PostgreSQL 15 (local), Undertow 2.3"),
                         String.format("%,d generated events, %d partitions, streaming job at parallelism %d", events,
                                 StreamingBenchmark.PARTITIONS, options.parallelism()), options.command(), result.render());
                 return result;
-            } finally {
-                connections.shutdownNow();
             }
         } finally {
             if (server != null) {
@@ -127,6 +119,51 @@ public final class ServingBenchmark {
             }
             job.cancel().get();
         }
+    }
+
+    /** Runs the load generator's JVM over the plan and reads what it measured. */
+    private static List<ServingLoad.Labelled> load(StreamingBenchmark.Options options, CompiledSpec spec, List<ObjectNode> samples, int port,
+            CpuPinning pinning) throws Exception {
+        Path work = options.workDir();
+        Path samplesFile = work.resolve("serving-samples.jsonl");
+        Files.write(samplesFile, samples.stream().map(ObjectNode::toString).toList());
+        CompiledSpec.EntityGroup card = spec.entities.get(0);
+        RecordCleaner cleaner = new RecordCleaner(spec, options.piiSecret(), CurrencyConverter.defaultTable(), System::currentTimeMillis);
+        Path keysFile = work.resolve("serving-keys.txt");
+        Files.write(keysFile, samples.stream().map(s -> cleaner.clean(s.toString()).event().text[card.keySlot()]).toList());
+        List<ServingLoad.Phase> phases = new ArrayList<>();
+        phases.add(new ServingLoad.Phase("http", 1, RATES[0], WARM_UP_SECONDS, false));
+        for (double rate : RATES) {
+            phases.add(new ServingLoad.Phase("http", 1, rate, SECONDS_PER_RATE, true));
+        }
+        for (double rate : BATCH_RATES) {
+            phases.add(new ServingLoad.Phase("http", 10, rate, SECONDS_PER_RATE, true));
+        }
+        phases.add(new ServingLoad.Phase("jdbc", 1, RATES[0], 10, false));
+        for (double rate : RATES) {
+            phases.add(new ServingLoad.Phase("jdbc", 1, rate, SECONDS_PER_RATE, true));
+        }
+        String query = "SELECT * FROM " + OnlineStoreSchema.table(spec, card) + " WHERE " + OnlineStoreSchema.KEY_COLUMN + " = ?";
+        Path plan = work.resolve("serving-plan.json");
+        JSON.writeValue(plan.toFile(), new ServingLoad.Plan("http://127.0.0.1:" + port, TOKEN, samplesFile.toString(), keysFile.toString(),
+                options.jdbcUrl(), options.jdbcUser(), query, phases));
+        Path results = work.resolve("serving-load-results.json");
+        Files.deleteIfExists(results);
+        List<String> command = new ArrayList<>(pinning.forOthers());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Xms1g",
+                "-cp", System.getProperty("java.class.path"), ServingLoad.class.getName(), plan.toString(), results.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(work.resolve("serving-load.log").toFile());
+        builder.environment().put(ServingLoad.JDBC_PASSWORD_ENV, options.jdbcPassword());
+        Process generator = builder.start();
+        if (!generator.waitFor(30, TimeUnit.MINUTES) || generator.exitValue() != 0 || !Files.exists(results)) {
+            generator.destroyForcibly();
+            throw new IllegalStateException("the load generator failed (see " + work.resolve("serving-load.log") + ")");
+        }
+        return ServingLoad.read(results);
+    }
+
+    private static List<OpenLoop.Latency> latencies(List<ServingLoad.Labelled> measured, String label) {
+        return measured.stream().filter(m -> m.label().equals(label)).map(ServingLoad.Labelled::latency).toList();
     }
 
     /** Valid events of the history, to be scored with their time set to now (a transaction being scored now). */
@@ -143,88 +180,14 @@ public final class ServingBenchmark {
         return samples;
     }
 
-    private static String now(ObjectNode sample) {
-        return sample.deepCopy().put("ts", Instant.now().toString()).toString();
-    }
-
-    /** Scores on one of the client's connections; a request waits in the client's queue when all are busy (and that counts). */
-    private static CompletableFuture<Boolean> score(FeatureClient client, ExecutorService connections, List<ObjectNode> samples, long i,
-            int batch) {
-        return CompletableFuture.supplyAsync(() -> {
-            StringBuilder body = new StringBuilder(batch == 1 ? "" : "[");
-            for (int b = 0; b < batch; b++) {
-                body.append(b == 0 ? "" : ",").append(now(samples.get((int) ((i * batch + b) % samples.size()))));
-            }
-            try {
-                int status = client.scoreStatus(batch == 1 ? body.toString() : body.append(']').toString());
-                if (status != 200) {
-                    throw new IllegalStateException("HTTP " + status);
-                }
-                return true;
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }, connections);
-    }
-
-    /** The same cards read from the online store by primary key, open loop at the same rate: what a plain key-value read costs here. */
-    private static OpenLoop.Latency jdbcFloor(StreamingBenchmark.Options options, CompiledSpec spec, List<ObjectNode> samples, double rate)
-            throws Exception {
-        CompiledSpec.EntityGroup card = spec.entities.get(0);
-        String sql = "SELECT * FROM " + OnlineStoreSchema.table(spec, card) + " WHERE " + OnlineStoreSchema.KEY_COLUMN + " = ?";
-        RecordCleaner cleaner = new RecordCleaner(spec, options.piiSecret(), CurrencyConverter.defaultTable(), System::currentTimeMillis);
-        List<String> keys = samples.stream().map(s -> cleaner.clean(s.toString()).event().text[card.keySlot()]).toList();
-        int connections = CONNECTIONS;
-        BlockingQueue<PreparedStatement> pool = new ArrayBlockingQueue<>(connections);
-        List<Connection> opened = new ArrayList<>();
-        ExecutorService workers = Executors.newFixedThreadPool(connections);
-        try {
-            for (int c = 0; c < connections; c++) {
-                Connection connection = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
-                opened.add(connection);
-                pool.add(connection.prepareStatement(sql));
-            }
-            OpenLoop.run(rate, 5, i -> select(pool, workers, keys.get((int) (i % keys.size())))); // warm-up
-            return OpenLoop.run(rate, SECONDS_PER_RATE, i -> select(pool, workers, keys.get((int) (i % keys.size()))));
-        } finally {
-            workers.shutdownNow();
-            for (Connection c : opened) {
-                c.close();
-            }
-        }
-    }
-
-    private static CompletableFuture<Boolean> select(BlockingQueue<PreparedStatement> pool, ExecutorService workers, String key) {
-        return CompletableFuture.supplyAsync(() -> {
-            PreparedStatement statement = null;
-            try {
-                statement = pool.take();
-                statement.setString(1, key);
-                try (ResultSet rows = statement.executeQuery()) {
-                    while (rows.next()) {
-                        rows.getObject(1);
-                    }
-                }
-                return true;
-            } catch (Exception e) {
-                throw new IllegalStateException("SELECT failed: " + e.getMessage(), e);
-            } finally {
-                if (statement != null) {
-                    pool.add(statement);
-                }
-            }
-        }, workers);
-    }
-
-    private static Process startServer(StreamingBenchmark.Options options, int port) throws IOException {
+    private static Process startServer(StreamingBenchmark.Options options, int port, CpuPinning pinning) throws IOException {
         // A flight recording of the whole run, for the profile behind the figures.
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Xms1g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10",
+        List<String> command = new ArrayList<>(pinning.forServer());
+        command.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-Xms1g", "-XX:+UseG1GC",
+                "-XX:MaxGCPauseMillis=10",
                 "-XX:StartFlightRecording=filename=" + options.workDir().resolve("serving-server.jfr").toAbsolutePath() + ",settings=profile",
                 "-cp", System.getProperty("java.class.path"), "dev.tandem.cli.TandemCli", "serve", "--port", String.valueOf(port),
-                "--bootstrap", options.bootstrap(), "--topic-prefix", PREFIX);
+                "--bootstrap", options.bootstrap(), "--topic-prefix", PREFIX));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(options.workDir().resolve("serving-server.log").toFile());
         builder.environment().put(ServeTokens.LIST_ENV, TOKEN);

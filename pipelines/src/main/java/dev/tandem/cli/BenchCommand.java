@@ -13,6 +13,8 @@ import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -103,7 +105,10 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (name == Name.serving) {
             var options = streamingOptions(n, work, resultsFile, command);
-            System.out.println(ServingBenchmark.run(options, FeaturesRun.compile(null)).render());
+            List<ProcessHandle> servers = new ArrayList<>();
+            ServerCommands.kafka(9092).process().ifPresent(servers::add);
+            ServerCommands.postgres(5433).process().ifPresent(servers::add);
+            System.out.println(ServingBenchmark.run(options, FeaturesRun.compile(null), servers).render());
             return 0;
         }
         if (name == Name.spine) {

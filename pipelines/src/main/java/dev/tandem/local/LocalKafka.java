@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -120,5 +121,10 @@ public final class LocalKafka implements LocalServer {
         p.setProperty(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
         p.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "5000");
         return p;
+    }
+
+    @Override
+    public Optional<ProcessHandle> process() throws IOException {
+        return Processes.running(dir.resolve("kafka.pid"));
     }
 }

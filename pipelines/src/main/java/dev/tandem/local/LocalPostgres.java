@@ -87,6 +87,17 @@ public final class LocalPostgres implements LocalServer {
         createDatabase(DATABASE);
     }
 
+    /** The postmaster, from the first line of its pid file in the data directory. */
+    @Override
+    public java.util.Optional<ProcessHandle> process() throws IOException {
+        Path pidFile = data().resolve("postmaster.pid");
+        if (!Files.exists(pidFile)) {
+            return java.util.Optional.empty();
+        }
+        long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+    }
+
     @Override
     public void stop() throws Exception {
         if (Files.exists(data().resolve("PG_VERSION")) && isRunning()) {

@@ -7,4 +7,7 @@ public interface LocalServer {
 
     /** Stops it (its data stays). */
     void stop() throws Exception;
+
+    /** Its main process while it runs (for a benchmark that assigns cores). */
+    java.util.Optional<ProcessHandle> process() throws Exception;
 }

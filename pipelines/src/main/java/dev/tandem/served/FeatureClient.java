@@ -44,6 +44,14 @@ public final class FeatureClient {
         return http.send(request("/v1/features", rawEvents), HttpResponse.BodyHandlers.discarding()).statusCode();
     }
 
+    /** The same with a body prepared as bytes (a load generator's, built before its clock starts). */
+    public int scoreStatus(byte[] rawEvents) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/v1/features")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(rawEvents)).build();
+        return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
     public String getText(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
