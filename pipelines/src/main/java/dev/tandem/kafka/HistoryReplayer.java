@@ -7,10 +7,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -54,16 +61,23 @@ public final class HistoryReplayer {
     public long replay(Path file, String topic, int partition) throws Exception {
         long sent = 0;
         long start = System.nanoTime();
+        Deliveries deliveries = new Deliveries(topic);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig());
                 BufferedReader in = TextFiles.reader(file)) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
-                producer.send(new ProducerRecord<>(topic, partition, null, line));
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, partition, null, line);
+                if (sent == 0) {
+                    sendFirst(producer, record);
+                } else {
+                    producer.send(record, deliveries);
+                }
                 this.sent.incrementAndGet();
                 sent++;
                 pace(start, sent);
             }
             producer.flush();
         }
+        deliveries.check(sent);
         return sent;
     }
 
@@ -83,6 +97,7 @@ public final class HistoryReplayer {
         List<BufferedReader> readers = new ArrayList<>();
         long sent = 0;
         long start = System.nanoTime();
+        Deliveries deliveries = new Deliveries(topic);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig())) {
             for (Path file : files) {
                 readers.add(TextFiles.reader(file));
@@ -104,8 +119,12 @@ public final class HistoryReplayer {
                     done[next] = true;
                     continue;
                 }
-                read[next]++;
-                producer.send(new ProducerRecord<>(topic, next, null, line));
+                ProducerRecord<String, String> record = new ProducerRecord<>(topic, next, null, line);
+                if (read[next]++ == 0) {
+                    sendFirst(producer, record);
+                } else {
+                    producer.send(record, deliveries);
+                }
                 this.sent.incrementAndGet();
                 sent++;
                 pace(start, sent);
@@ -116,7 +135,58 @@ public final class HistoryReplayer {
                 r.close();
             }
         }
+        deliveries.check(sent);
         return sent;
+    }
+
+    /**
+     * A partition's first record, sent and acknowledged before any other is in flight: a partition a
+     * moment old can refuse writes for a while (NOT_LEADER_OR_FOLLOWER), and an idempotent producer
+     * with a pipeline of batches behind the refused one may then give up on them after its delivery
+     * timeout. Retried alone, nothing can overtake it, so the partition's order stays the file's.
+     */
+    private void sendFirst(KafkaProducer<String, String> producer, ProducerRecord<String, String> record) throws Exception {
+        Duration patience = rideOut != null && rideOut.compareTo(Duration.ofMinutes(2)) > 0 ? rideOut : Duration.ofMinutes(2);
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try {
+                producer.send(record).get(30, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+                if (!(cause instanceof RetriableException || cause instanceof TimeoutException) || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not write the first record of " + record.topic() + "-" + record.partition()
+                            + ": " + cause, cause);
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    /** The outcome of every send: a record the producer gave up on fails the replay, never a silent gap. */
+    private static final class Deliveries implements Callback {
+        private final String topic;
+        private final AtomicLong failed = new AtomicLong();
+        private final AtomicReference<Exception> first = new AtomicReference<>();
+
+        Deliveries(String topic) {
+            this.topic = topic;
+        }
+
+        @Override
+        public void onCompletion(RecordMetadata metadata, Exception error) {
+            if (error != null) {
+                failed.incrementAndGet();
+                first.compareAndSet(null, error);
+            }
+        }
+
+        void check(long sent) {
+            if (failed.get() > 0) {
+                throw new IllegalStateException(failed.get() + " of " + sent + " records did not reach " + topic + ": " + first.get(),
+                        first.get());
+            }
+        }
     }
 
     /** Sleeps until the {@code sent}-th record is due at the configured rate. */
