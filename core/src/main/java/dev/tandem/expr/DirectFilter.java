@@ -26,13 +26,19 @@ final class DirectFilter {
         int eval(FeatureExpression.Values values);
     }
 
-    /** A value node: a number (NaN when unknown) or a text (null when unknown). */
-    private interface Operand {
-        boolean text();
+    /** A value node: a number (NaN when unknown) or, when {@code text} is set, a text (null when unknown). */
+    private record Operand(NumberReader number, TextReader text) {
+        boolean isText() {
+            return text != null;
+        }
+    }
 
-        double number(FeatureExpression.Values values);
+    private interface NumberReader {
+        double read(FeatureExpression.Values values);
+    }
 
-        String string(FeatureExpression.Values values);
+    private interface TextReader {
+        String read(FeatureExpression.Values values);
     }
 
     private DirectFilter() {}
@@ -128,23 +134,23 @@ final class DirectFilter {
     }
 
     private static Truth compare(String op, Operand left, Operand right) {
-        if (left.text() != right.text()) {
+        if (left.isText() != right.isText()) {
             throw new Unsupported(); // the checker refuses it anyway
         }
-        if (left.text()) {
+        if (left.isText()) {
             boolean equal = op.equals("_==_");
             if (!equal && !op.equals("_!=_")) {
                 throw new Unsupported(); // text order is CEL's to define
             }
             return values -> {
-                String a = left.string(values);
-                String b = right.string(values);
+                String a = left.text().read(values);
+                String b = right.text().read(values);
                 return a == null || b == null ? UNKNOWN : a.equals(b) == equal ? TRUE : FALSE;
             };
         }
         return values -> {
-            double a = left.number(values);
-            double b = right.number(values);
+            double a = left.number().read(values);
+            double b = right.number().read(values);
             if (Double.isNaN(a) || Double.isNaN(b)) {
                 return UNKNOWN;
             }
@@ -170,15 +176,15 @@ final class DirectFilter {
                 throw new Unsupported();
             }
             Operand element = operand(e, reads);
-            if (element.text() != needle.text()) {
+            if (element.isText() != needle.isText()) {
                 throw new Unsupported();
             }
             elements.add(element);
         }
-        if (needle.text()) {
-            String[] texts = elements.stream().map(e -> e.string(null)).toArray(String[]::new);
+        if (needle.isText()) {
+            String[] texts = elements.stream().map(e -> e.text().read(null)).toArray(String[]::new);
             return values -> {
-                String s = needle.string(values);
+                String s = needle.text().read(values);
                 if (s == null) {
                     return UNKNOWN;
                 }
@@ -190,9 +196,9 @@ final class DirectFilter {
                 return FALSE;
             };
         }
-        double[] numbers = elements.stream().mapToDouble(e -> e.number(null)).toArray();
+        double[] numbers = elements.stream().mapToDouble(e -> e.number().read(null)).toArray();
         return values -> {
-            double x = needle.number(values);
+            double x = needle.number().read(values);
             if (Double.isNaN(x)) {
                 return UNKNOWN;
             }
@@ -230,50 +236,12 @@ final class DirectFilter {
         };
     }
 
-    private interface NumberReader {
-        double read(FeatureExpression.Values values);
-    }
-
-    private interface TextReader {
-        String read(FeatureExpression.Values values);
-    }
-
     private static Operand number(NumberReader reader) {
-        return new Operand() {
-            @Override
-            public boolean text() {
-                return false;
-            }
-
-            @Override
-            public double number(FeatureExpression.Values values) {
-                return reader.read(values);
-            }
-
-            @Override
-            public String string(FeatureExpression.Values values) {
-                throw new IllegalStateException("a number");
-            }
-        };
+        return new Operand(reader, null);
     }
 
     private static Operand text(TextReader reader) {
-        return new Operand() {
-            @Override
-            public boolean text() {
-                return true;
-            }
-
-            @Override
-            public double number(FeatureExpression.Values values) {
-                throw new IllegalStateException("a text");
-            }
-
-            @Override
-            public String string(FeatureExpression.Values values) {
-                return reader.read(values);
-            }
-        };
+        return new Operand(null, reader);
     }
 
     private static FeatureExpression.Variable variable(CelExpr ident, Map<String, FeatureExpression.Variable> reads) {

@@ -102,16 +102,17 @@ public final class HttpApi implements AutoCloseable {
         if (body == null) {
             return;
         }
-        List<Event> events = events(body);
-        if (events == null) {
+        Events parsed = events(body);
+        if (parsed == null) {
             error(exchange, 400, "malformed_json", "the body must be a JSON object (or, for /v1/features, a list of them)");
             return;
         }
+        List<Event> events = parsed.events();
         if (events.size() > limits.maxEventsPerRequest()) {
             error(exchange, 413, "too_many_events", "at most " + limits.maxEventsPerRequest() + " events per request");
             return;
         }
-        if (isArray(body)) {
+        if (parsed.list()) {
             ByteArrayOutputStream results = new ByteArrayOutputStream(1024 * events.size());
             results.write(RESULTS_START);
             for (int i = 0; i < events.size(); i++) {
@@ -134,8 +135,11 @@ public final class HttpApi implements AutoCloseable {
     /** One event of a request, parsed once, and the bytes it took in the body. */
     private record Event(JsonNode tree, long bytes) {}
 
+    /** A request's events, and whether the body was a list of them. */
+    private record Events(boolean list, List<Event> events) {}
+
     /** The body's events: the object, or each element of the list with its size as sent; null when it is neither. */
-    private static List<Event> events(byte[] body) {
+    private static Events events(byte[] body) {
         try (JsonParser parser = JSON.getFactory().createParser(body)) {
             JsonToken first = parser.nextToken();
             List<Event> events = new ArrayList<>();
@@ -150,19 +154,10 @@ public final class HttpApi implements AutoCloseable {
             } else {
                 return null;
             }
-            return parser.nextToken() == null ? events : null; // nothing may follow the value
+            return parser.nextToken() == null ? new Events(first == JsonToken.START_ARRAY, events) : null; // nothing may follow the value
         } catch (IOException malformed) {
             return null;
         }
-    }
-
-    private static boolean isArray(byte[] body) {
-        for (byte b : body) {
-            if (!Character.isWhitespace(b)) {
-                return b == '[';
-            }
-        }
-        return false;
     }
 
     private void entity(HttpServerExchange exchange) throws IOException {
