@@ -134,6 +134,20 @@ public final class CompiledSpec implements Serializable {
     /** The further event streams features read ({@link EventSource#index()} 1, 2, ...), in spec order. */
     public final List<EventSource> featureSources;
 
+    /** Models scored on the vectors, in spec order. */
+    public final List<Model> models;
+
+    /**
+     * A model the spec names: its inputs by name and by index into a complete vector
+     * ({@link #allFeatures()} order), in the order the model takes them.
+     */
+    public record Model(String name, List<String> inputs, int[] vectorIndexes) implements Serializable {
+        /** The column its scores go to. */
+        public String scoreColumn() {
+            return "score_" + name;
+        }
+    }
+
     /** The compiled label section. */
     public record Labels(String filesGlob, String eventIdField, String timeField, long maturityMillis) implements Serializable {}
 
@@ -163,6 +177,7 @@ public final class CompiledSpec implements Serializable {
         this.labels = b.labels;
         this.onDemand = Collections.unmodifiableList(new ArrayList<>(b.onDemand));
         this.featureSources = Collections.unmodifiableList(new ArrayList<>(b.featureSources));
+        this.models = Collections.unmodifiableList(new ArrayList<>(b.models));
     }
 
     /** The spec's own source, as an {@link EventSource} like the feature sources. */
@@ -247,5 +262,6 @@ public final class CompiledSpec implements Serializable {
         Labels labels;
         final List<Feature> onDemand = new ArrayList<>();
         final List<EventSource> featureSources = new ArrayList<>();
+        final List<Model> models = new ArrayList<>();
     }
 }

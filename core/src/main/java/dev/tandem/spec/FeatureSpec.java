@@ -12,8 +12,16 @@ import java.util.Map;
 public record FeatureSpec(Integer version, String name, Source source,
         @JsonInclude(JsonInclude.Include.NON_NULL) List<FeatureSource> featureSources,
         Labels labels, List<Entity> entities,
-        @JsonInclude(JsonInclude.Include.NON_NULL) List<OnDemand> onDemand)
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<OnDemand> onDemand,
+        @JsonInclude(JsonInclude.Include.NON_NULL) List<Model> models)
         implements Serializable {
+
+    /**
+     * A model scored on the vectors: its {@code name} (the column {@code score_<name>}) and its
+     * {@code inputs}, feature names in the order the model takes them. Which file and version score
+     * is the model registry's business, not the spec's: adding a model changes no feature.
+     */
+    public record Model(String name, List<String> inputs) implements Serializable {}
 
     /**
      * A further event stream that feeds features but gets no rows of its own (chargebacks beside

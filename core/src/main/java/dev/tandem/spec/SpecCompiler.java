@@ -87,7 +87,8 @@ public final class SpecCompiler {
      * The definitions, hashed: the parsed spec as canonical JSON (sorted keys), so comments, layout
      * and key order do not count, and any change to a definition does. Where the events are read
      * from (format, file names, a feature source's topic) is not a definition: the same features over JSON or Parquet are
-     * the same feature set; nor is how a producer partitions them ({@code partition_key}).
+     * the same feature set; nor is how a producer partitions them ({@code partition_key}); nor the
+     * models scored on the vectors.
      */
     private static String fingerprint(FeatureSpec spec) {
         try {
@@ -103,7 +104,7 @@ public final class SpecCompiler {
                     feeds,
                     spec.labels() == null ? null : new FeatureSpec.Labels(null, spec.labels().eventId(), spec.labels().time(),
                             spec.labels().maturity()),
-                    spec.entities(), spec.onDemand());
+                    spec.entities(), spec.onDemand(), null);
             byte[] canonical = CANONICAL.writeValueAsBytes(definitions);
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical);
             return HexFormat.of().formatHex(digest, 0, 8);
@@ -164,6 +165,9 @@ public final class SpecCompiler {
             }
             if (spec.onDemand() != null) {
                 compileOnDemand(spec.onDemand(), featureNames);
+            }
+            if (spec.models() != null) {
+                compileModels(spec.models());
             }
             out.textSlots = textSlot.size();
             out.numberSlots = numberSlot.size();
@@ -486,6 +490,41 @@ public final class SpecCompiler {
                 } catch (IllegalArgumentException e) {
                     throw new SpecException(where + ".expr: '" + expr + "' " + e.getMessage());
                 }
+            }
+        }
+
+        /** Models: a column name each, inputs that are features of this spec (a group's or on-demand), each once. */
+        private void compileModels(List<FeatureSpec.Model> models) {
+            List<String> features = new java.util.ArrayList<>();  // a complete vector's order: the groups', then on-demand
+            out.entities.forEach(g -> g.features().forEach(f -> features.add(f.name())));
+            out.onDemand.forEach(f -> features.add(f.name()));
+            Set<String> names = new HashSet<>();
+            for (FeatureSpec.Model m : models) {
+                String name = require(m == null ? null : m.name(), "models[].name");
+                String where = where("models." + name);
+                if (!name.matches("[a-z][a-z0-9_]*")) {
+                    throw new SpecException(where + ": model names are lower-case letters, digits and _ (they name the column score_" + name + ")");
+                }
+                if (!names.add(name)) {
+                    throw new SpecException(where + ": model names must be unique");
+                }
+                if (m.inputs() == null || m.inputs().isEmpty()) {
+                    throw new SpecException(where + ".inputs: list the features the model takes, in its order");
+                }
+                int[] indexes = new int[m.inputs().size()];
+                Set<String> seen = new HashSet<>();
+                for (int i = 0; i < indexes.length; i++) {
+                    String input = m.inputs().get(i);
+                    indexes[i] = features.indexOf(input);
+                    if (indexes[i] < 0) {
+                        throw new SpecException(where + ".inputs: '" + input + "' is not a feature of this spec (an input is a group's"
+                                + " or an on-demand feature)");
+                    }
+                    if (!seen.add(input)) {
+                        throw new SpecException(where + ".inputs: '" + input + "' is listed twice");
+                    }
+                }
+                out.models.add(new CompiledSpec.Model(name, List.copyOf(m.inputs()), indexes));
             }
         }
 

@@ -3,6 +3,7 @@ package dev.tandem.spec;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class SpecCompilerTest {
@@ -110,6 +111,30 @@ class SpecCompilerTest {
         assertError(spec.replace("- name: alarms\n", "- name: source\n"), "feature_sources.source.name: must be unique");
         assertError(spec.replace("event_id: alarm_id", "event_id: alarm"), "feature_sources.alarms.event_id: 'alarm' is not a declared field");
         assertError(spec.replace("event_time: raised_at", "event_time: kind"), "feature_sources.alarms.event_time: 'kind' must be a required timestamp");
+    }
+
+    @Test
+    void compilesModelsWithTheirInputsResolvedInTheModelsOrderAndLeavesTheFeatureSetAlone() {
+        String models = """
+                models:
+                  - { name: overheat, inputs: [temp_vs_avg_10m, n_10m, max_10m] }
+                  - { name: drift_v2, inputs: [avg_10m] }
+                """;
+        CompiledSpec spec = SpecCompiler.compile(TestSpecs.SENSORS + models, "test.yaml");
+        List<String> names = spec.allFeatures().stream().map(CompiledSpec.Feature::name).toList();
+        CompiledSpec.Model overheat = spec.models.get(0);
+        assertThat(overheat.scoreColumn()).isEqualTo("score_overheat");
+        assertThat(overheat.vectorIndexes()).containsExactly(names.indexOf("temp_vs_avg_10m"), names.indexOf("n_10m"), names.indexOf("max_10m"));
+        assertThat(spec.models.get(1).inputs()).containsExactly("avg_10m");
+        assertThat(spec.featureSetVersion()).as("a model is not a feature definition").isEqualTo(TestSpecs.sensors().featureSetVersion());
+
+        assertError(TestSpecs.SENSORS + models.replace("max_10m]", "max_10mm]"),
+                "models.overheat.inputs: 'max_10mm' is not a feature of this spec");
+        assertError(TestSpecs.SENSORS + models.replace("max_10m]", "n_10m]"), "models.overheat.inputs: 'n_10m' is listed twice");
+        assertError(TestSpecs.SENSORS + models.replace("inputs: [avg_10m]", "inputs: []"), "models.drift_v2.inputs: list the features");
+        assertError(TestSpecs.SENSORS + models.replace("name: drift_v2", "name: overheat"), "models.overheat: model names must be unique");
+        assertError(TestSpecs.SENSORS + models.replace("name: drift_v2", "name: Drift-2"), "models.Drift-2: model names are lower-case");
+        assertError(TestSpecs.SENSORS + models.replace("inputs: [avg_10m]", "input: [avg_10m]"), "unknown key 'input'");
     }
 
     private static void assertError(String yaml, String message) {
