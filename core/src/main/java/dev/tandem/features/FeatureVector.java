@@ -16,6 +16,10 @@ public class FeatureVector {
     public int parts;
     /** The event's source append time (epoch millis), -1 when unknown: the start of freshness. */
     public long ingestTime = -1;
+    /** Per spec model, its primary score (NaN: no version in force); null until the vector is scored. */
+    public double[] scores;
+    /** Per spec model, the version that gave {@link #scores} (-1: none); null until the vector is scored. */
+    public int[] scoreVersions;
 
     public FeatureVector() {}
 

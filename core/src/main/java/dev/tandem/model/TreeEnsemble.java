@@ -9,7 +9,9 @@ import java.util.TreeSet;
  * float32, tree after tree, and the link turns the margin into the score. The same walk for every
  * mode (batch, stream, server), so equal inputs give bit-identical scores.
  */
-public final class TreeEnsemble {
+public final class TreeEnsemble implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+
     /** Per node: the input it splits on, or -1 for a leaf. */
     private final int[] feature;
     /** Per node: the split's threshold, or a leaf's value. */

@@ -18,6 +18,9 @@ public final class XgboostJson {
     /** Thresholds and leaf values are read from their decimal text straight to float32 (never through a double: no double rounding). */
     private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
+    /** How the registry names this format. */
+    public static final String FORMAT = "xgboost-json";
+
     private XgboostJson() {}
 
     /** A model as read: the compiled ensemble and the input names saved with it (empty when it was trained without). */

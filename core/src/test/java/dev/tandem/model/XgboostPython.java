@@ -12,12 +12,12 @@ import java.util.concurrent.TimeUnit;
  * XGBoost itself, through the scripts under {@code models/} and Debian's python3-xgboost (which
  * {@code ./tandem test} installs; {@code TANDEM_PYTHON} names another interpreter).
  */
-final class XgboostPython {
+public final class XgboostPython {
     private static final Path MODELS = Path.of("..", "models").toAbsolutePath().normalize();
 
     private XgboostPython() {}
 
-    static void train(Path trainingSet, String label, List<String> inputs, Path model, String objective, int trees, int depth)
+    public static void train(Path trainingSet, String label, List<String> inputs, Path model, String objective, int trees, int depth)
             throws Exception {
         run("train_xgboost.py", "--training-set", trainingSet.toString(), "--label", label, "--inputs", String.join(",", inputs),
                 "--model", model.toString(), "--objective", objective, "--trees", String.valueOf(trees), "--depth",
@@ -25,7 +25,7 @@ final class XgboostPython {
     }
 
     /** XGBoost's margin and score for each row of {@code rows}, as float32. */
-    static float[][] predict(Path model, Path rows, List<String> inputs) throws Exception {
+    public static float[][] predict(Path model, Path rows, List<String> inputs) throws Exception {
         Path out = rows.resolveSibling(rows.getFileName() + ".predictions.csv");
         run("predict_xgboost.py", "--model", model.toString(), "--rows", rows.toString(), "--inputs", String.join(",", inputs),
                 "--out", out.toString());
@@ -39,7 +39,7 @@ final class XgboostPython {
     }
 
     /** Rows as CSV: each float as the exact decimal of its value, NaN as an empty cell. */
-    static void writeRows(Path file, List<String> columns, List<float[]> rows) throws IOException {
+    public static void writeRows(Path file, List<String> columns, List<float[]> rows) throws IOException {
         StringBuilder csv = new StringBuilder(String.join(",", columns)).append('\n');
         for (float[] row : rows) {
             for (int i = 0; i < row.length; i++) {

@@ -126,7 +126,7 @@ final class DemoCommand implements Callable<Integer> {
 
         progress("batch: per-event features (offline store) over the history");
         RunSummary batch = FeaturesRun.run("batch", history, dir.resolve("batch"), null, 2, "rocksdb", 2000, false, null, null,
-                pii.orDevelopmentKey());
+                pii.orDevelopmentKey(), null);
 
         progress("batch: training set (features as of each event + chargeback label within 30 days)");
         // Taken once every transaction is old enough for its label to be known.

@@ -51,6 +51,9 @@ final class FeaturesCommand implements Callable<Integer> {
     @Mixin
     PiiOptions pii;
 
+    @Mixin
+    ModelOptions models;
+
     @Override
     public Integer call() throws Exception {
         if (parallelism < 1) {
@@ -58,7 +61,7 @@ final class FeaturesCommand implements Callable<Integer> {
         }
         RunSummary summary = FeaturesRun.run(mode.name(), input, output, spec, parallelism, stateBackend.name(),
                 checkpointInterval.toMillis(), failOnBreach, driftBaseline, erasures.log(),
-                pii.orDevelopmentKey());
+                pii.orDevelopmentKey(), models);
         System.out.println(summary.render());
         System.out.println("wrote " + output.resolve("features") + " and " + output.resolve("dead-letters"));
         return summary.accountedFor() && summary.quality().passed() ? 0 : 1;

@@ -5,6 +5,7 @@ import dev.tandem.ingest.CleaningOutcomes;
 import dev.tandem.erasure.ErasureLog;
 import dev.tandem.job.FeatureWorkflow;
 import dev.tandem.job.FeaturesJob;
+import dev.tandem.model.ModelScorers;
 import dev.tandem.job.QualityFiles;
 import dev.tandem.quality.DriftBaseline;
 import dev.tandem.quality.QualityGate;
@@ -27,8 +28,10 @@ final class FeaturesRun {
     private FeaturesRun() {}
 
     static RunSummary run(String mode, Path input, Path output, Path specFile, int parallelism, String stateBackend,
-            long checkpointMillis, boolean failOnBreach, Path driftBaseline, Path erasureLog, String piiSecret) throws Exception {
+            long checkpointMillis, boolean failOnBreach, Path driftBaseline, Path erasureLog, String piiSecret, ModelOptions models)
+            throws Exception {
         CompiledSpec spec = compile(specFile);
+        ModelScorers scorers = models == null ? null : models.load(spec);
         DriftBaseline baseline = driftBaseline(spec, driftBaseline);
         List<Path> inputs;
         try {
@@ -47,7 +50,7 @@ final class FeaturesRun {
         long t0 = System.nanoTime();
         ErasedEntities erased = erased(spec, erasureLog);
         FeatureWorkflow.Options workflow = FeatureWorkflow.Options.of(spec, options.piiSecret()).withBaseline(baseline)
-                .withErased(erased);
+                .withErased(erased).withModels(scorers);
         JobExecutionResult result = FeaturesJob.run(options, spec, workflow);
         double seconds = (System.nanoTime() - t0) / 1e9;
         RunSummary summary = RunSummary.of(mode, specFile == null ? SpecCompiler.DEFAULT_SPEC_RESOURCE : specFile.toString(),

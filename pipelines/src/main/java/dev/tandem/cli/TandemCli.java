@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
                 ServerCommands.Kafka.class, ServerCommands.Postgres.class, ClusterCommands.Cluster.class,
                 ClusterCommands.Submit.class, ClusterCommands.Savepoint.class, ClusterCommands.Stop.class, StreamCommand.class, TrainingSetCommand.class, SqlCommand.class, BenchCommand.class,
                 ReportCommand.class, LineageCommand.class, EraseCommand.class, ServeCommand.class, BootstrapStateCommand.class,
-                MigrateSavepointCommand.class})
+                MigrateSavepointCommand.class, ModelCommand.class})
 public final class TandemCli implements Runnable {
     public static final int EXIT_USAGE = 2;
 

@@ -11,7 +11,8 @@ import org.apache.avro.SchemaBuilder;
  * The columns of a feature table, derived from the spec: event id (BIGINT for {@code type: long}
  * ids, else text), event time, each entity key,
  * then one nullable column per feature named as in the spec (BIGINT for counts, DOUBLE otherwise), then the
- * feature-set version.
+ * feature-set version, then per model of the spec its score ({@code score_<model>}) and the version
+ * that gave it ({@code score_<model>_version}), both null where no version was in force.
  */
 public final class FeatureTableSchema {
     public static final String EVENT_ID = "event_id";
@@ -42,7 +43,16 @@ public final class FeatureTableSchema {
             }
         }
         fields.requiredString(FEATURE_SET_VERSION);
+        for (CompiledSpec.Model model : spec.models) {
+            fields.optionalDouble(model.scoreColumn());
+            fields.optionalInt(versionColumn(model));
+        }
         return fields.endRecord();
+    }
+
+    /** The column naming the version behind a model's score. */
+    public static String versionColumn(CompiledSpec.Model model) {
+        return model.scoreColumn() + "_version";
     }
 
     /** Entity key columns, once each even when groups share a key. */

@@ -5,6 +5,8 @@ import dev.tandem.erasure.Erasure;
 import dev.tandem.features.EntityFeatureFunction;
 import dev.tandem.features.EntityFeatureOperator;
 import dev.tandem.features.FeatureVector;
+import dev.tandem.model.ModelScorers;
+import dev.tandem.scoring.ScoreVectors;
 import dev.tandem.features.EventRow;
 import dev.tandem.features.StageInputs;
 import dev.tandem.ingest.CleanEvent;
@@ -89,33 +91,39 @@ public final class FeatureWorkflow {
     /**
      * What a run adds to the logic: the PII key, the quality plan, the training baseline to score
      * drift against (or null), entities erased before the run (left out), erasures arriving
-     * while it runs (null for bounded runs over files), and whether a feature source that goes
-     * quiet is followed past ({@link FeedWatermarks}: over Kafka; files end, so they never stall).
+     * while it runs (null for bounded runs over files), whether a feature source that goes
+     * quiet is followed past ({@link FeedWatermarks}: over Kafka; files end, so they never stall),
+     * and the spec's models with the versions the run scores with (null: no scores).
      */
     public record Options(
             String piiSecret, QualityPlan quality, DriftBaseline baseline, ErasedEntities erased, DataStream<Erasure> erasures,
-            boolean idleFeedsFollowRows) {
+            boolean idleFeedsFollowRows, ModelScorers models) {
 
         /** The expectations kept beside the spec, no drift baseline, nothing erased. */
         public static Options of(CompiledSpec spec, String piiSecret) {
-            return new Options(piiSecret, QualityPlan.load(spec), null, ErasedEntities.none(), null, false);
+            return new Options(piiSecret, QualityPlan.load(spec), null, ErasedEntities.none(), null, false, null);
         }
 
         public Options withBaseline(DriftBaseline baseline) {
-            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows);
+            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows, models);
         }
 
         public Options withErased(ErasedEntities erased) {
-            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows);
+            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows, models);
         }
 
         public Options withErasures(DataStream<Erasure> erasures) {
-            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows);
+            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows, models);
+        }
+
+        /** Every vector scored by the spec's models (primary version in force at its event time). */
+        public Options withModels(ModelScorers models) {
+            return new Options(piiSecret, quality, baseline, erased, erasures, idleFeedsFollowRows, models);
         }
 
         /** Feature sources that go quiet for their idle_timeout follow the rows' event time minus their max_delay. */
         public Options withIdleFeedsFollowingRows() {
-            return new Options(piiSecret, quality, baseline, erased, erasures, true);
+            return new Options(piiSecret, quality, baseline, erased, erasures, true, models);
         }
     }
 
@@ -157,6 +165,9 @@ public final class FeatureWorkflow {
             rows = stage;
         }
         DataStream<FeatureVector> vectors = rows.map(row -> row.vector, VECTOR).name("vectors").uid("vectors");
+        if (options.models() != null) {
+            vectors = vectors.map(new ScoreVectors(options.models()), VECTOR).name("score-models").uid("score-models");
+        }
         return checkQuality(new Outputs(vectors, deadLetters, null, null, null, groupRows), unique, options);
     }
 

@@ -56,6 +56,12 @@ public final class ToAvroRecord extends RichMapFunction<FeatureVector, GenericRe
             }
         }
         row.put(FeatureTableSchema.FEATURE_SET_VERSION, featureSetVersion);
+        for (int m = 0; vector.scores != null && m < spec.models.size(); m++) {
+            if (vector.scoreVersions[m] >= 0) {
+                row.put(spec.models.get(m).scoreColumn(), vector.scores[m]);
+                row.put(FeatureTableSchema.versionColumn(spec.models.get(m)), vector.scoreVersions[m]);
+            }
+        }
         return row;
     }
 

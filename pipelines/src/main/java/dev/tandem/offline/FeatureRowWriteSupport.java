@@ -31,6 +31,7 @@ final class FeatureRowWriteSupport extends WriteSupport<FeatureVector> {
     /** Per key column (in table order), the group whose key fills it. */
     private final int[] keyGroups;
     private final boolean[] integral;
+    private final int models;
 
     private transient MessageType schema;
     private transient RecordConsumer out;
@@ -48,6 +49,7 @@ final class FeatureRowWriteSupport extends WriteSupport<FeatureVector> {
                 }
             }
         }
+        this.models = spec.models.size();
         List<CompiledSpec.Feature> features = spec.allFeatures();
         this.integral = new boolean[features.size()];
         for (int f = 0; f < integral.length; f++) {
@@ -112,7 +114,19 @@ final class FeatureRowWriteSupport extends WriteSupport<FeatureVector> {
         }
         out.startField(FeatureTableSchema.FEATURE_SET_VERSION, column);
         out.addBinary(Binary.fromString(featureSetVersion));
-        out.endField(FeatureTableSchema.FEATURE_SET_VERSION, column);
+        out.endField(FeatureTableSchema.FEATURE_SET_VERSION, column++);
+        for (int m = 0; m < models; m++, column += 2) {
+            if (v.scores != null && v.scoreVersions[m] >= 0) { // no version in force: both columns left out
+                String score = schema.getFieldName(column);
+                out.startField(score, column);
+                out.addDouble(v.scores[m]);
+                out.endField(score, column);
+                String version = schema.getFieldName(column + 1);
+                out.startField(version, column + 1);
+                out.addInteger(v.scoreVersions[m]);
+                out.endField(version, column + 1);
+            }
+        }
         out.endMessage();
     }
 }
