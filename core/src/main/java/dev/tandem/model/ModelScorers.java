@@ -34,19 +34,29 @@ public final class ModelScorers implements Serializable {
         this.ensembles = ensembles;
     }
 
+    /** Compiles a registered version for a model of the spec. */
+    public interface Versions {
+        TreeEnsemble compile(CompiledSpec.Model model, int version) throws SQLException;
+    }
+
     /**
      * The spec's models as the registry has them: each event scored by the primary version in force
      * at its event time, or by the version {@code pins} names for the model (every event).
      */
-    @SuppressWarnings("unchecked")
     public static ModelScorers load(Connection registry, CompiledSpec spec, Map<String, Integer> pins) throws SQLException {
+        return of(spec, ModelRegistry.decisions(registry, 0), pins, (model, version) -> compiled(registry, model, version));
+    }
+
+    /** The spec's models under {@code decisions}, each version they use compiled by {@code versions}. */
+    @SuppressWarnings("unchecked")
+    public static ModelScorers of(CompiledSpec spec, List<ModelDecision> decisions, Map<String, Integer> pins, Versions versions)
+            throws SQLException {
         for (String pinned : pins.keySet()) {
             if (spec.models.stream().noneMatch(m -> m.name().equals(pinned))) {
                 throw new IllegalArgumentException("spec " + spec.name + " has no model '" + pinned + "' (models: "
                         + spec.models.stream().map(CompiledSpec.Model::name).toList() + ")");
             }
         }
-        List<ModelDecision> decisions = ModelRegistry.decisions(registry, 0);
         ModelTimeline[] timelines = new ModelTimeline[spec.models.size()];
         Map<Integer, TreeEnsemble>[] ensembles = new Map[spec.models.size()];
         for (int m = 0; m < timelines.length; m++) {
@@ -57,21 +67,26 @@ public final class ModelScorers implements Serializable {
                             Long.MIN_VALUE, 0, "pinned", "pinned for this run")));
             ensembles[m] = new HashMap<>();
             for (int version : timelines[m].versionsUsed()) {
-                ensembles[m].put(version, compiled(registry, model, version));
+                ensembles[m].put(version, versions.compile(model, version));
             }
         }
         return new ModelScorers(spec.models, timelines, ensembles);
     }
 
     /** A version's ensemble, refused unless it was registered for the inputs the spec gives the model. */
-    static TreeEnsemble compiled(Connection registry, CompiledSpec.Model model, int version) throws SQLException {
+    public static TreeEnsemble compiled(Connection registry, CompiledSpec.Model model, int version) throws SQLException {
         ModelVersion stored = ModelRegistry.version(registry, model.name(), version);
         if (stored == null) {
             throw new IllegalArgumentException("model " + model.name() + " has no version " + version + " in the registry");
         }
+        return compiled(stored, model);
+    }
+
+    /** A stored version's ensemble, refused unless it was registered for the inputs the spec gives the model. */
+    public static TreeEnsemble compiled(ModelVersion stored, CompiledSpec.Model model) {
         if (!stored.inputs().equals(model.inputs())) {
-            throw new IllegalArgumentException("model " + model.name() + " v" + version + " was registered for inputs " + stored.inputs()
-                    + ", the spec gives it " + model.inputs());
+            throw new IllegalArgumentException("model " + model.name() + " v" + stored.version() + " was registered for inputs "
+                    + stored.inputs() + ", the spec gives it " + model.inputs());
         }
         return stored.ensemble();
     }
@@ -94,6 +109,22 @@ public final class ModelScorers implements Serializable {
         int version = timelines[m].primaryAt(t);
         return version < 0 ? Score.NONE : new Score(version, ensembles[m].get(version).score(inputs(models.get(m), values)));
     }
+
+    /** Model {@code m}'s shadow versions' scores of the vector at event time {@code t}: scored and logged, never answered. */
+    public Score[] shadows(int m, double[] values, long t) {
+        int[] versions = timelines[m].shadowsAt(t);
+        if (versions.length == 0) {
+            return NO_SCORES;
+        }
+        float[] inputs = inputs(models.get(m), values);
+        Score[] scores = new Score[versions.length];
+        for (int i = 0; i < versions.length; i++) {
+            scores[i] = new Score(versions[i], ensembles[m].get(versions[i]).score(inputs));
+        }
+        return scores;
+    }
+
+    private static final Score[] NO_SCORES = new Score[0];
 
     /** The model's inputs from a vector: float32, NaN (no value) meaning missing, as XGBoost takes them. */
     static float[] inputs(CompiledSpec.Model model, double[] values) {

@@ -107,6 +107,20 @@ public final class FlinkRest {
         return read;
     }
 
+    /** Records written by the tasks whose name starts with {@code prefix}; -1 when no such task or no answer. */
+    public long recordsWrittenBy(String prefix) {
+        JsonNode job = get("/jobs/" + jobId);
+        long written = -1;
+        if (job != null) {
+            for (JsonNode vertex : job.path("vertices")) {
+                if (vertex.path("name").asText().startsWith(prefix)) {
+                    written = Math.max(written, 0) + vertex.path("metrics").path("write-records").asLong();
+                }
+            }
+        }
+        return written;
+    }
+
     /**
      * The failures that made the job restart or fail, newest first, each as its stack trace (which
      * names the causes); empty when none or no answer.

@@ -3,6 +3,9 @@ package dev.tandem.job;
 import dev.tandem.store.OnlineStoreConnections;
 import dev.tandem.features.EventRow;
 import dev.tandem.features.FeatureVector;
+import dev.tandem.scoring.Prediction;
+import dev.tandem.scoring.PredictionJson;
+import dev.tandem.scoring.StreamScoring;
 import dev.tandem.ingest.DeadLetter;
 import dev.tandem.ingest.DeadLetters;
 import dev.tandem.ingest.Ingested;
@@ -109,6 +112,9 @@ public final class StreamingJob {
         String kafka = options.bootstrapServers();
         List<LineageEvent.Dataset> outputs = new ArrayList<>();
         outputs.add(Datasets.topic(kafka, options.featuresTopic(), true));
+        if (!spec.models.isEmpty()) {
+            outputs.add(Datasets.topic(kafka, options.predictionsTopic(), true));
+        }
         spec.entities.forEach(g -> outputs.add(Datasets.table(options.jdbcUrl(), OnlineStoreSchema.table(spec, g), true)));
         outputs.add(Datasets.topic(kafka, options.deadLettersTopic(), false));
         outputs.add(Datasets.topic(kafka, options.alertsTopic(), false));
@@ -165,7 +171,13 @@ public final class StreamingJob {
         }
         FeatureWorkflow.Outputs outputs = withLagAlerts(FeatureWorkflow.define(events, feeds, spec, workflow), events, quality, options);
         writeOnlineStore(outputs.groupRows(), spec, options);
-        writeFeatureTopic(outputs.features(), spec, options);
+        DataStream<FeatureVector> features = outputs.features();
+        if (!spec.models.isEmpty()) {
+            StreamScoring.Scored scored = StreamScoring.attach(features, spec, options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
+            features = scored.vectors();
+            writePredictionsTopic(scored.predictions(), spec, options);
+        }
+        writeFeatureTopic(features, spec, options);
         writeQuality(outputs, spec, quality, options);
         DataStream<DeadLetter> deadLetters = outputs.deadLetters();
         if (spec.labels != null) {
@@ -246,6 +258,9 @@ public final class StreamingJob {
     static void prepareSinks(StreamingJobOptions options, CompiledSpec spec) throws Exception {
         Topics.ensure(options.bootstrapServers(), Map.of(options.transactionsTopic(), Topics.DEFAULT_INPUT_PARTITIONS, options.labelsTopic(), 1,
                 options.featuresTopic(), 2, options.deadLettersTopic(), 1, options.alertsTopic(), 1, options.lineageTopic(), 1));
+        if (!spec.models.isEmpty()) {
+            Topics.ensure(options.bootstrapServers(), Map.of(options.predictionsTopic(), 2));
+        }
         ErasureTopic.ensure(options.bootstrapServers(), options.erasuresTopic());
         try (Connection c = OnlineStoreConnections.open(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             OnlineStoreSchema.migrate(c, spec);
@@ -325,6 +340,22 @@ public final class StreamingJob {
                 .setKafkaProducerConfig(transactionalProducer(options))
                 .build();
         features.sinkTo(sink).name("feature-topic").uid("feature-topic-sink");
+    }
+
+    /** Every score of every vector, primary and shadow, with its model and version: the prediction log. */
+    private static void writePredictionsTopic(DataStream<Prediction> predictions, CompiledSpec spec, StreamingJobOptions options) {
+        PredictionJson json = new PredictionJson(spec);
+        String topic = options.predictionsTopic();
+        KafkaRecordSerializationSchema<Prediction> serializer = (p, context, timestamp) ->
+                new ProducerRecord<>(topic, null, null, p.eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8), json.toBytes(p));
+        KafkaSink<Prediction> sink = KafkaSink.<Prediction>builder()
+                .setBootstrapServers(options.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix("tandem-" + spec.name + "-" + topic)
+                .setKafkaProducerConfig(transactionalProducer(options))
+                .build();
+        predictions.sinkTo(sink).name("predictions-topic").uid("predictions-topic-sink");
     }
 
     private static void writeDeadLetterTopic(DataStream<DeadLetter> deadLetters, StreamingJobOptions options) {

@@ -51,6 +51,14 @@ public record StreamingJobOptions(
         return dev.tandem.kafka.TopicNames.of(feed, transactionsTopic);
     }
 
+    /** The predictions topic, beside the features topic (same prefix). */
+    public String predictionsTopic() {
+        String features = dev.tandem.kafka.Topics.FEATURES;
+        return featuresTopic.endsWith(features)
+                ? featuresTopic.substring(0, featuresTopic.length() - features.length()) + dev.tandem.kafka.Topics.PREDICTIONS
+                : featuresTopic + "-" + dev.tandem.kafka.Topics.PREDICTIONS;
+    }
+
     /** The same job, started from a savepoint or retained checkpoint. */
     public StreamingJobOptions restoringFrom(String path) {
         return new StreamingJobOptions(bootstrapServers, groupId, transactionsTopic, labelsTopic, featuresTopic, deadLettersTopic,

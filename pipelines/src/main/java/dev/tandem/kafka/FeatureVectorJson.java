@@ -55,6 +55,22 @@ public final class FeatureVectorJson implements Serializable {
                 }
             }
             json.writeStringField("feature_set_version", featureSetVersion);
+            if (v.scores != null) {
+                // the primary score of each model, and the version that gave it (null: no version in force)
+                json.writeObjectFieldStart("scores");
+                for (int m = 0; m < spec.models.size(); m++) {
+                    json.writeObjectFieldStart(spec.models.get(m).name());
+                    if (v.scoreVersions[m] >= 0) {
+                        json.writeNumberField("version", v.scoreVersions[m]);
+                        json.writeNumberField("score", v.scores[m]);
+                    } else {
+                        json.writeNullField("version");
+                        json.writeNullField("score");
+                    }
+                    json.writeEndObject();
+                }
+                json.writeEndObject();
+            }
             // When the broker appended the event (epoch ms): a consumer measures its own freshness from it.
             json.writeFieldName("source_appended_at");
             if (v.ingestTime >= 0) {

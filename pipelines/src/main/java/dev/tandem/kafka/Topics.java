@@ -22,6 +22,8 @@ public final class Topics {
     public static final String TRANSACTIONS = TopicNames.EVENTS;
     public static final String LABELS = "labels";
     public static final String FEATURES = "features";
+    /** Every score of every vector (primary and shadow versions), when the spec has models. */
+    public static final String PREDICTIONS = "predictions";
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String ALERTS = "alerts";
     public static final String LINEAGE = "lineage";
