@@ -122,8 +122,10 @@ public final class ModelRegistry {
 
     /** The decisions after sequence number {@code afterSeq}, in sequence order (0: all). */
     public static List<ModelDecision> decisions(Connection c, long afterSeq) throws SQLException {
-        migrate(c);
         List<ModelDecision> out = new ArrayList<>();
+        if (!exists(c)) {
+            return out;
+        }
         try (PreparedStatement q = c.prepareStatement("SELECT seq, model, version, role, effective_from, decided_at, decided_by, reason"
                 + " FROM " + DECISIONS + " WHERE seq > ? ORDER BY seq")) {
             q.setLong(1, afterSeq);
@@ -139,8 +141,10 @@ public final class ModelRegistry {
 
     /** Every version of {@code model} (every model's when null), without their files. */
     public static List<ModelVersion> versions(Connection c, String model) throws SQLException {
-        migrate(c);
         List<ModelVersion> out = new ArrayList<>();
+        if (!exists(c)) {
+            return out;
+        }
         try (PreparedStatement q = c.prepareStatement("SELECT model, version, format, sha256, inputs, registered_at, baseline FROM "
                 + VERSIONS + (model == null ? "" : " WHERE model = ?") + " ORDER BY model, version")) {
             if (model != null) {
@@ -162,7 +166,9 @@ public final class ModelRegistry {
     }
 
     private static ModelVersion version(Connection c, String model, int version, boolean withFile) throws SQLException {
-        migrate(c);
+        if (!exists(c)) {
+            return null;
+        }
         try (PreparedStatement q = c.prepareStatement("SELECT format, sha256, inputs, registered_at, baseline"
                 + (withFile ? ", file" : "") + " FROM " + VERSIONS + " WHERE model = ? AND version = ?")) {
             q.setString(1, model);
@@ -174,6 +180,19 @@ public final class ModelRegistry {
                 return new ModelVersion(model, version, rs.getString(1), rs.getString(2), Arrays.asList(rs.getString(3).split(",")),
                         rs.getTimestamp(4).getTime(), withFile ? rs.getBytes(6) : null, rs.getString(5));
             }
+        }
+    }
+
+    /**
+     * Whether the registry's tables exist: readers (the feature server's read-only role) do not
+     * create them, and find a registry nobody has written to yet empty.
+     */
+    private static boolean exists(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT to_regclass('" + DECISIONS + "') IS NOT NULL AND to_regclass('" + VERSIONS
+                        + "') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tandem.cli;
 
 import dev.tandem.kafka.Topics;
 import dev.tandem.serve.FeatureServer;
+import dev.tandem.serve.ModelWatch;
 import dev.tandem.serve.ServeTokens;
 import dev.tandem.served.ServingHistory;
 import dev.tandem.served.ServingSetup;
@@ -52,6 +53,10 @@ final class ServeCommand implements Callable<Integer> {
     @Mixin
     PiiOptions pii;
 
+    /** The model registry's database, read when the spec scores models. */
+    @Mixin
+    OnlineStoreOptions store;
+
     @Override
     public Integer call() throws Exception {
         CompiledSpec compiled = FeaturesRun.compile(spec);
@@ -65,8 +70,10 @@ final class ServeCommand implements Callable<Integer> {
         if (lookbackMillis < compiled.maxOutOfOrdernessMillis) {
             throw new UsageError("--lookback must be at least the spec's max_out_of_orderness (" + compiled.maxOutOfOrdernessMillis + " ms)");
         }
+        ModelWatch.Registry registry = compiled.models.isEmpty() ? null
+                : new ModelWatch.Registry(store.jdbcUrl(), store.user, store.password());
         FeatureServer server = ServingSetup.start(compiled, bootstrap, topicPrefix, servedLog, secret, tokens, host, port, lookbackMillis,
-                history == null ? null : ServingHistory.of(compiled, history, secret));
+                history == null ? null : ServingHistory.of(compiled, history, secret), registry);
         System.out.printf("tandem feature server on http://%s:%d (spec %s); /ready once the state has read %s%n", host,
                 server.port(), compiled.name, topicPrefix + Topics.TRANSACTIONS);
         server.serveUntilShutdown();

@@ -4,6 +4,7 @@ import dev.tandem.erasure.ErasureTopic;
 import dev.tandem.kafka.KafkaClientProperties;
 import dev.tandem.kafka.Topics;
 import dev.tandem.serve.FeatureServer;
+import dev.tandem.serve.ModelWatch;
 import dev.tandem.serve.HttpApi;
 import dev.tandem.serve.ServeTokens;
 import dev.tandem.serve.StateBootstrap;
@@ -29,6 +30,13 @@ public final class ServingSetup {
      */
     public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
             ServeTokens tokens, String host, int port, long lookbackMillis, StateBootstrap history) throws Exception {
+        return start(spec, bootstrap, topicPrefix, servedLog, piiSecret, tokens, host, port, lookbackMillis, history, null);
+    }
+
+    /** The same, following the model registry in {@code registry} (needed when the spec scores models). */
+    public static FeatureServer start(CompiledSpec spec, String bootstrap, String topicPrefix, String servedLog, String piiSecret,
+            ServeTokens tokens, String host, int port, long lookbackMillis, StateBootstrap history, ModelWatch.Registry registry)
+            throws Exception {
         // The server may start before the job or the first producer: the topics it reads must exist.
         Map<String, Integer> topics = new java.util.HashMap<>(Map.of(topicPrefix + Topics.TRANSACTIONS, Topics.DEFAULT_INPUT_PARTITIONS,
                 topicPrefix + servedLog, Topics.DEFAULT_INPUT_PARTITIONS));
@@ -39,6 +47,6 @@ public final class ServingSetup {
         ErasureTopic.ensure(bootstrap, topicPrefix + Topics.ERASURES);
         return FeatureServer.start(new FeatureServer.Config(spec, OnlineStoreSchema.featureSetVersion(spec),
                 KafkaClientProperties.forBootstrap(bootstrap), topicPrefix + Topics.TRANSACTIONS, topicPrefix + Topics.ERASURES,
-                topicPrefix + servedLog, piiSecret, tokens, host, port, HttpApi.Limits.defaults(), lookbackMillis, history));
+                topicPrefix + servedLog, piiSecret, tokens, host, port, HttpApi.Limits.defaults(), lookbackMillis, history, registry));
     }
 }

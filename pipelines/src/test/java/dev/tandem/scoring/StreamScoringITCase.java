@@ -13,7 +13,14 @@ import dev.tandem.job.StreamingJobOptions;
 import dev.tandem.job.StreamingStores;
 import dev.tandem.kafka.HistoryReplayer;
 import dev.tandem.kafka.TopicReader;
+import dev.tandem.job.FeatureRuns;
+import dev.tandem.local.LocalPostgres;
 import dev.tandem.local.LocalServers;
+import dev.tandem.serve.FeatureServer;
+import dev.tandem.serve.ModelWatch;
+import dev.tandem.serve.ServeTokens;
+import dev.tandem.served.FeatureClient;
+import dev.tandem.served.ServingSetup;
 import dev.tandem.model.ModelRegistry;
 import dev.tandem.model.TreeEnsemble;
 import dev.tandem.model.XgboostJson;
@@ -42,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * when it starts; while it runs, a promote and a rollback (from two event times) reach it through
  * the registry without a restart. Every vector on the features topic carries the primary score of
  * the version in force at its event time, equal to the batch run's; the predictions topic has
- * every score, shadows included, which never reach the features topic.
+ * every score, shadows included, which never reach the features topic. A feature server on the
+ * same topics and registry answers each event with the same score; shadows go to its log only.
  */
 @ExtendWith(LocalServers.class)
 class StreamScoringITCase {
@@ -157,6 +165,43 @@ class StreamScoringITCase {
             }
         }
         assertThat(shadows).isGreaterThan(1_000);
+
+        // The feature server, following the same registry: each event's answer scores as its batch row; shadows are logged, never answered.
+        int answered = 0;
+        try (FeatureServer server = ServingSetup.start(spec, options.bootstrapServers(), PREFIX, ServingSetup.SERVED_LOG, FeatureRuns.SECRET,
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, "token")), "127.0.0.1", 0, Duration.ofDays(365).toMillis(), null,
+                new ModelWatch.Registry(servers.postgres().jdbcUrl(), LocalPostgres.USER, servers.postgres().password()))) {
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); !server.isReady(); ) {
+                assertThat(System.nanoTime()).as("the server caught up").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), "token");
+            for (Path file : Generator.transactionFiles(history)) {
+                List<String> events = Files.readAllLines(file);
+                for (int i = 0; i < events.size(); i += 4) {
+                    FeatureClient.Response answer = client.score(events.get(i));
+                    assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200);
+                    double[] inBatch = batchScores.get(answer.body().path("event_id").asText());
+                    JsonNode score = answer.body().path("scores").path("fraud");
+                    assertThat(score.path("version").asInt()).isEqualTo((int) inBatch[0]);
+                    assertThat(score.path("score").asDouble()).as("served score").isEqualTo(inBatch[1]);
+                    assertThat(answer.body().has("shadow_scores")).isFalse();
+                    answered++;
+                }
+            }
+        }
+        assertThat(answered).isGreaterThan(600);
+        int logged = 0;
+        for (String value : TopicReader.readCommitted(options.bootstrapServers(), PREFIX + ServingSetup.SERVED_LOG)) {
+            JsonNode entry = JSON.readTree(value);
+            boolean shadowed = entry.path("as_of_ms").asLong() < middle;
+            assertThat(entry.has("shadow_scores")).as("shadow scores in the log of %s", entry.path("event_id")).isEqualTo(shadowed);
+            if (shadowed) {
+                assertThat(entry.path("shadow_scores").path("fraud").get(0).path("version").asInt()).isEqualTo(2);
+            }
+            logged++;
+        }
+        assertThat(logged).isEqualTo(answered);
     }
 
     /** Trains version {@code v} on random rows with the inputs' names; returns its ensemble. */

@@ -3,6 +3,7 @@ package dev.tandem.serve;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.StreamWriteFeature;
+import dev.tandem.model.ModelScorers;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.logic.TimestampParser;
 import java.io.ByteArrayOutputStream;
@@ -59,6 +60,13 @@ public final class AnswerJson {
             writeNumber(spec.onDemand.get(i).name(), served.onDemand()[i], false, json);
         }
         json.writeEndObject();
+        if (served.scores() != null) {
+            json.writeObjectFieldStart("scores");
+            for (int m = 0; m < served.scores().length; m++) {
+                writeScore(spec.models.get(m).name(), served.scores()[m], json);
+            }
+            json.writeEndObject();
+        }
         json.writeObjectFieldStart("groups");
         for (ServingState.GroupAnswer answer : served.groups()) {
             json.writeObjectFieldStart(answer.group());
@@ -84,6 +92,52 @@ public final class AnswerJson {
                 writeOffsets(topic.getKey(), topic.getValue(), json);
             }
             json.writeEndObject();
+        }
+        json.writeEndObject();
+    }
+
+    /**
+     * The shadow versions' scores of an answer, for the served log only ({@code ,"shadow_scores":{...}}:
+     * a field to add to the answer's object); empty when it has none. Never part of the answer.
+     */
+    public byte[] shadowField(FeatureService.Served served) {
+        if (served.shadows() == null || java.util.Arrays.stream(served.shadows()).allMatch(s -> s.length == 0)) {
+            return new byte[0];
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeObjectFieldStart("shadow_scores");
+            for (int m = 0; m < served.shadows().length; m++) {
+                json.writeArrayFieldStart(spec.models.get(m).name());
+                for (ModelScorers.Score s : served.shadows()[m]) {
+                    json.writeStartObject();
+                    json.writeNumberField("version", s.version());
+                    json.writeNumberField("score", (double) s.score());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        byte[] object = out.toByteArray(); // {"shadow_scores":{...}} becomes ,"shadow_scores":{...}
+        byte[] field = java.util.Arrays.copyOf(object, object.length - 1);
+        field[0] = ',';
+        return field;
+    }
+
+    /** A model's primary score and the version that gave it; both null when no version was in force. */
+    private static void writeScore(String model, ModelScorers.Score score, JsonGenerator json) throws IOException {
+        json.writeObjectFieldStart(model);
+        if (score.version() >= 0) {
+            json.writeNumberField("version", score.version());
+            json.writeNumberField("score", (double) score.score());
+        } else {
+            json.writeNullField("version");
+            json.writeNullField("score");
         }
         json.writeEndObject();
     }

@@ -3,12 +3,14 @@ package dev.tandem.serve;
 import dev.tandem.features.OnDemandFeatures;
 import dev.tandem.ingest.CleanEvent;
 import dev.tandem.ingest.RecordCleaner;
+import dev.tandem.model.ModelScorers;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.udfs.logic.CurrencyConverter;
 import dev.tandem.udfs.logic.TimestampParser;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The feature server's service, with no HTTP in it: an event being scored, or an entity and an
@@ -23,10 +25,13 @@ public final class FeatureService {
     /**
      * Features as of {@code asOf}: per group, with the newest event taken into account; the spec's
      * on-demand features of a scored event (empty for an entity's lookup); and the feed's offsets then
-     * (the event topic's, and each feature source topic's).
+     * (the event topic's, and each feature source topic's). For a scored event of a spec with models,
+     * each model's primary score ({@code scores}, answered) and its shadow versions' ({@code shadows},
+     * logged only); both null otherwise.
      */
     public record Served(String requestId, String featureSetVersion, long asOf, String eventId, List<ServingState.GroupAnswer> groups,
-            double[] onDemand, Map<Integer, Long> appliedOffsets, Map<String, Map<Integer, Long>> featureSourceOffsets)
+            double[] onDemand, Map<Integer, Long> appliedOffsets, Map<String, Map<Integer, Long>> featureSourceOffsets,
+            ModelScorers.Score[] scores, ModelScorers.Score[][] shadows)
             implements Result {}
 
     /** No answer: an HTTP-like status, a machine-readable reason and a detail for people. */
@@ -39,8 +44,16 @@ public final class FeatureService {
     private final ThreadLocal<RecordCleaner> cleaners;
     private final OnDemandFeatures onDemand;
     private final RequestIds requestIds = new RequestIds();
+    /** The spec's models as the registry decides; null when the spec has none. */
+    private final Supplier<ModelScorers> models;
 
     public FeatureService(ServingState state, FeedStatus feed, String featureSetVersion, String piiSecret, LongSupplier clock) {
+        this(state, feed, featureSetVersion, piiSecret, clock, null);
+    }
+
+    public FeatureService(ServingState state, FeedStatus feed, String featureSetVersion, String piiSecret, LongSupplier clock,
+            Supplier<ModelScorers> models) {
+        this.models = models;
         this.state = state;
         this.feed = feed;
         this.featureSetVersion = featureSetVersion;
@@ -73,8 +86,23 @@ public final class FeatureService {
         if (groups == null) {
             return tooOld(event.eventTime);
         }
-        return new Served(requestIds.next(), featureSetVersion, event.eventTime, event.eventId, groups,
-                onDemandOf(event, groups), offsets, fed);
+        double[] vector = vectorOf(event, groups);
+        CompiledSpec spec = state.spec();
+        double[] onDemandValues = java.util.Arrays.copyOfRange(vector, spec.groupFeatureCount(), vector.length);
+        ModelScorers scorers = models == null ? null : models.get();
+        if (scorers == null) {
+            return new Served(requestIds.next(), featureSetVersion, event.eventTime, event.eventId, groups, onDemandValues, offsets, fed,
+                    null, null);
+        }
+        // Scored as of the event's own time, by the versions in force then: as its training row and the stream score it.
+        ModelScorers.Score[] scores = new ModelScorers.Score[scorers.modelCount()];
+        ModelScorers.Score[][] shadows = new ModelScorers.Score[scorers.modelCount()][];
+        for (int m = 0; m < scores.length; m++) {
+            scores[m] = scorers.primary(m, vector, event.eventTime);
+            shadows[m] = scorers.shadows(m, vector, event.eventTime);
+        }
+        return new Served(requestIds.next(), featureSetVersion, event.eventTime, event.eventId, groups, onDemandValues, offsets, fed,
+                scores, shadows);
     }
 
     /** One group's features for an entity key as the source has it, as of {@code at} (epoch millis or ISO-8601 text; null: now). */
@@ -115,22 +143,21 @@ public final class FeatureService {
         if (answer == null) {
             return tooOld(asOf);
         }
-        return new Served(requestIds.next(), featureSetVersion, asOf, null, List.of(answer), new double[0], offsets, fed);
+        return new Served(requestIds.next(), featureSetVersion, asOf, null, List.of(answer), new double[0], offsets, fed, null, null);
     }
 
-    /** The on-demand features of a scored event, from its fields and every group's answer (in group order). */
-    private double[] onDemandOf(CleanEvent event, List<ServingState.GroupAnswer> groups) {
+    /** A scored event's complete vector: every group's answer (in group order), then its on-demand features. */
+    private double[] vectorOf(CleanEvent event, List<ServingState.GroupAnswer> groups) {
         CompiledSpec spec = state.spec();
-        if (onDemand.isEmpty()) {
-            return new double[0];
-        }
         double[] vector = new double[spec.featureCount()];
         for (int g = 0; g < groups.size(); g++) {
             double[] values = groups.get(g).values();
             System.arraycopy(values, 0, vector, spec.entities.get(g).offset(), values.length);
         }
-        onDemand.fill(event, vector);
-        return java.util.Arrays.copyOfRange(vector, spec.groupFeatureCount(), vector.length);
+        if (!onDemand.isEmpty()) {
+            onDemand.fill(event, vector);
+        }
+        return vector;
     }
 
     /** The key as ingestion stores it: cleaned, then pseudonymised or masked as the spec says. */

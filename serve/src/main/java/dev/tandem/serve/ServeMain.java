@@ -43,9 +43,22 @@ public final class ServeMain {
         FeatureServer server = FeatureServer.start(new FeatureServer.Config(spec, spec.featureSetVersion(),
                 kafka, prefix + "transactions", prefix + "erasures", prefix + env.getOrDefault("TANDEM_SERVED_LOG", "served-features"),
                 secret, tokens, env.getOrDefault("TANDEM_SERVE_HOST", "0.0.0.0"),
-                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec), history(env, spec, secret)));
+                Integer.parseInt(env.getOrDefault("TANDEM_SERVE_PORT", "8080")), HttpApi.Limits.defaults(), lookback(env, spec), history(env, spec, secret),
+                registry(env, spec)));
         System.out.printf("tandem feature server on port %d (spec %s)%n", server.port(), spec.name);
         server.serveUntilShutdown();
+    }
+
+    /** The model registry (the online store's database) when the spec scores models: TANDEM_JDBC_URL, TANDEM_JDBC_USER, TANDEM_PG_PASSWORD[_FILE]. */
+    private static ModelWatch.Registry registry(Map<String, String> env, CompiledSpec spec) throws java.io.IOException {
+        String url = env.get("TANDEM_JDBC_URL");
+        if (spec.models.isEmpty() || url == null || url.isBlank()) {
+            return null;
+        }
+        String file = env.get("TANDEM_PG_PASSWORD_FILE");
+        String password = file != null && !file.isBlank() ? Files.readString(Path.of(file)).strip() : env.getOrDefault("TANDEM_PG_PASSWORD", "");
+        // the registry is only read here: the online store's read-only role will do
+        return new ModelWatch.Registry(url, env.getOrDefault("TANDEM_JDBC_USER", "tandem_reader"), password);
     }
 
     private static String secret(Map<String, String> env) throws java.io.IOException {

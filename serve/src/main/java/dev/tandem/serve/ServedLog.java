@@ -70,7 +70,14 @@ public final class ServedLog implements AutoCloseable {
      * must not be given.
      */
     public boolean served(byte[] answerJson, String requestId) {
-        byte[] suffix = (",\"served_at_ms\":" + System.currentTimeMillis() + "}").getBytes(StandardCharsets.US_ASCII);
+        return served(answerJson, requestId, new byte[0]);
+    }
+
+    /** The same, with fields only the log keeps ({@code ,"name":value...}: shadow models' scores) added to the answer's object. */
+    public boolean served(byte[] answerJson, String requestId, byte[] logOnlyFields) {
+        byte[] stamp = (",\"served_at_ms\":" + System.currentTimeMillis() + "}").getBytes(StandardCharsets.US_ASCII);
+        byte[] suffix = Arrays.copyOf(logOnlyFields, logOnlyFields.length + stamp.length);
+        System.arraycopy(stamp, 0, suffix, logOnlyFields.length, stamp.length);
         int end = answerJson.length - 1; // the object's closing brace
         while (answerJson[end] != '}') {
             end--;
