@@ -90,6 +90,23 @@ public final class ModelTimeline implements Serializable {
         return used;
     }
 
+    /**
+     * The version to roll back to at {@code t}: the newest primary decision in force by then for a
+     * version other than the current primary; empty when there is none (or no primary).
+     */
+    public static java.util.Optional<Integer> previousPrimary(List<ModelDecision> decisions, String model, long t) {
+        int current = of(model, decisions).primaryAt(t);
+        List<ModelDecision> primaries = decisions.stream()
+                .filter(d -> d.model().equals(model) && d.role() == ModelDecision.Role.PRIMARY && d.effectiveFrom() <= t)
+                .sorted(Comparator.comparingLong(ModelDecision::effectiveFrom).thenComparingLong(ModelDecision::seq)).toList();
+        for (int i = primaries.size() - 1; current >= 0 && i >= 0; i--) {
+            if (primaries.get(i).version() != current) {
+                return java.util.Optional.of(primaries.get(i).version());
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     private Step stepAt(long t) {
         int lo = 0;
         int hi = steps.size() - 1;

@@ -141,12 +141,15 @@ public final class CompiledSpec implements Serializable {
      * A model the spec names: its inputs by name and by index into a complete vector
      * ({@link #allFeatures()} order), in the order the model takes them.
      */
-    public record Model(String name, List<String> inputs, int[] vectorIndexes) implements Serializable {
+    public record Model(String name, List<String> inputs, int[] vectorIndexes, RollbackRule rollback) implements Serializable {
         /** The column its scores go to. */
         public String scoreColumn() {
             return "score_" + name;
         }
     }
+
+    /** The spec's {@code rollback_when} of a model: NaN for a bound not given; null when the model has no rule. */
+    public record RollbackRule(double psiAbove, double errorRateAbove, int minScores) implements Serializable {}
 
     /** The compiled label section. */
     public record Labels(String filesGlob, String eventIdField, String timeField, long maturityMillis) implements Serializable {}

@@ -21,7 +21,14 @@ public record FeatureSpec(Integer version, String name, Source source,
      * {@code inputs}, feature names in the order the model takes them. Which file and version score
      * is the model registry's business, not the spec's: adding a model changes no feature.
      */
-    public record Model(String name, List<String> inputs) implements Serializable {}
+    public record Model(String name, List<String> inputs, RollbackWhen rollbackWhen) implements Serializable {}
+
+    /**
+     * When the model decider rolls the primary version back by itself: its live scores' PSI against
+     * the version's baseline above {@code psi_above}, or the share of scores that failed above
+     * {@code error_rate_above}, over at least {@code min_scores} scores (default 500).
+     */
+    public record RollbackWhen(Double psiAbove, Double errorRateAbove, Integer minScores) implements Serializable {}
 
     /**
      * A further event stream that feeds features but gets no rows of its own (chargebacks beside

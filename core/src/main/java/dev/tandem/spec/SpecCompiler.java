@@ -524,8 +524,29 @@ public final class SpecCompiler {
                         throw new SpecException(where + ".inputs: '" + input + "' is listed twice");
                     }
                 }
-                out.models.add(new CompiledSpec.Model(name, List.copyOf(m.inputs()), indexes));
+                out.models.add(new CompiledSpec.Model(name, List.copyOf(m.inputs()), indexes, rollbackRule(m.rollbackWhen(), where)));
             }
+        }
+
+        private static CompiledSpec.RollbackRule rollbackRule(FeatureSpec.RollbackWhen when, String where) {
+            if (when == null) {
+                return null;
+            }
+            if (when.psiAbove() == null && when.errorRateAbove() == null) {
+                throw new SpecException(where + ".rollback_when: give psi_above, error_rate_above or both");
+            }
+            if (when.psiAbove() != null && !(when.psiAbove() > 0)) {
+                throw new SpecException(where + ".rollback_when.psi_above: " + when.psiAbove() + " is not above 0");
+            }
+            if (when.errorRateAbove() != null && !(when.errorRateAbove() >= 0 && when.errorRateAbove() < 1)) {
+                throw new SpecException(where + ".rollback_when.error_rate_above: " + when.errorRateAbove() + " is outside [0, 1)");
+            }
+            int minScores = when.minScores() == null ? 500 : when.minScores();
+            if (minScores < 1) {
+                throw new SpecException(where + ".rollback_when.min_scores: " + minScores + " is not at least 1");
+            }
+            return new CompiledSpec.RollbackRule(when.psiAbove() == null ? Double.NaN : when.psiAbove(),
+                    when.errorRateAbove() == null ? Double.NaN : when.errorRateAbove(), minScores);
         }
 
         /** A feature's where filter, compiled over the event's fields; only windowed features take one. */

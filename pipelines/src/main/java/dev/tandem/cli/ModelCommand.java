@@ -6,6 +6,8 @@ import dev.tandem.model.ModelRegistry;
 import dev.tandem.model.ModelTimeline;
 import dev.tandem.model.ModelVersion;
 import dev.tandem.model.XgboostJson;
+import dev.tandem.scoring.ScoreBaseline;
+import dev.tandem.scoring.TrainingRows;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreConnections;
 import java.nio.file.Files;
@@ -28,7 +30,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "model", mixinStandardHelpOptions = true, description = "Register model versions and decide which one scores.",
         subcommands = {ModelCommand.Register.class, ModelCommand.Shadow.class, ModelCommand.Promote.class, ModelCommand.Rollback.class,
-                ModelCommand.ListVersions.class})
+                ModelCommand.ListVersions.class, ModelWatchCommand.class})
 final class ModelCommand implements Runnable {
     /** How long after it is made a decision takes effect by default: every job and server has read it by then. */
     static final Duration DEFAULT_LEAD = Duration.ofSeconds(10);
@@ -43,6 +45,10 @@ final class ModelCommand implements Runnable {
 
     /** What every model command needs: the spec that names the models and the registry's database. */
     static class Registry {
+        Path spec() {
+            return spec;
+        }
+
         @Option(names = "--spec", description = "Feature spec (YAML) that names the model. Default: the flagship card-fraud spec.")
         Path spec;
 
@@ -70,6 +76,14 @@ final class ModelCommand implements Runnable {
         @Option(names = "--file", required = true, description = "The model file: XGBoost JSON (booster.save_model(\"m.json\")).")
         Path file;
 
+        @Option(names = "--training-set", paramLabel = "DIR", description = "The training set it was trained on (a training-set or "
+                + "features output): a sample of its rows is scored and their distribution kept as the version's baseline, "
+                + "which the decider's PSI compares live scores with.")
+        Path trainingSet;
+
+        /** At most this many rows are scored for the baseline (every k-th row of a larger set). */
+        static final int BASELINE_ROWS = 20_000;
+
         @Mixin
         Registry registry;
 
@@ -89,12 +103,35 @@ final class ModelCommand implements Runnable {
                 throw new UsageError(e.getMessage());
             }
             checkInputs(model, loaded);
+            ScoreBaseline baseline = baseline(model, loaded);
             try (Connection c = registry.open()) {
-                ModelRegistry.Registered r = ModelRegistry.register(c, name, XgboostJson.FORMAT, bytes, model.inputs(), null);
+                ModelRegistry.Registered r = ModelRegistry.register(c, name, XgboostJson.FORMAT, bytes, model.inputs(),
+                        baseline == null ? null : baseline.toJson());
                 System.out.printf("%s model %s v%d (sha256 %s, %d trees, %s, inputs %s)%n", r.created() ? "registered" : "already registered:",
                         name, r.version(), r.sha256().substring(0, 12), loaded.ensemble().treeCount(), loaded.objective(), model.inputs());
             }
+            if (baseline == null) {
+                System.err.println("tandem: no --training-set: the version has no baseline, and the decider cannot watch its drift");
+            } else {
+                System.out.printf("baseline: %,d training rows scored, deciles %s%n", baseline.rows(), java.util.Arrays.toString(baseline.edges()));
+            }
             return 0;
+        }
+
+        private ScoreBaseline baseline(CompiledSpec.Model model, XgboostJson.Model loaded) throws java.io.IOException {
+            if (trainingSet == null) {
+                return null;
+            }
+            try {
+                long rows = TrainingRows.count(trainingSet);
+                double[] sample = TrainingRows.scores(trainingSet, model, loaded.ensemble(), (int) Math.max(1, (rows + BASELINE_ROWS - 1) / BASELINE_ROWS));
+                if (sample.length == 0) {
+                    throw new UsageError("the training set in " + trainingSet + " has no rows");
+                }
+                return ScoreBaseline.of(sample);
+            } catch (IllegalArgumentException e) {
+                throw new UsageError(e.getMessage());
+            }
         }
 
         /** The file takes the spec's inputs: the same names in the same order when it names them, else as many. */
@@ -185,31 +222,13 @@ final class ModelCommand implements Runnable {
             registry.model(name);
             try (Connection c = registry.open()) {
                 Instant from = effectiveFrom(effectiveFrom);
-                int previous = previousPrimary(ModelRegistry.decisions(c, 0), name, from.toEpochMilli());
+                int previous = ModelTimeline.previousPrimary(ModelRegistry.decisions(c, 0), name, from.toEpochMilli())
+                        .orElseThrow(() -> new UsageError("model " + name + " has no earlier primary version to roll back to"));
                 ModelDecision d = ModelRegistry.decide(c, name, previous, ModelDecision.Role.PRIMARY, from, "rollback", reason);
                 System.out.printf("model %s rolled back to v%d from %s (decision %d)%n", name, previous, from, d.seq());
             }
             return 0;
         }
-    }
-
-    /** The primary version before the one in force at {@code t}: the newest earlier primary decision for another version. */
-    static int previousPrimary(List<ModelDecision> decisions, String model, long t) {
-        int current = ModelTimeline.of(model, decisions).primaryAt(t);
-        if (current < 0) {
-            throw new UsageError("model " + model + " has no primary version to roll back from");
-        }
-        List<ModelDecision> primaries = decisions.stream()
-                .filter(d -> d.model().equals(model) && d.role() == ModelDecision.Role.PRIMARY && d.effectiveFrom() <= t)
-                .sorted(java.util.Comparator.comparingLong(ModelDecision::effectiveFrom).thenComparingLong(ModelDecision::seq)).toList();
-        int i = primaries.size() - 1;
-        while (i >= 0 && primaries.get(i).version() == current) {
-            i--;
-        }
-        if (i < 0) {
-            throw new UsageError("model " + model + " has no earlier primary version than v" + current + " to roll back to");
-        }
-        return primaries.get(i).version();
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Every version, its role now, and the decisions.")

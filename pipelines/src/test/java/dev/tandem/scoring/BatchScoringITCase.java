@@ -103,13 +103,19 @@ class BatchScoringITCase {
 
         // v1 from the beginning, v2 from the middle of the history on.
         long middle = rows.get(rows.size() / 2).eventTime();
-        model(registry, "register", "--name", "fraud", "--file", v1.toString());
+        model(registry, "register", "--name", "fraud", "--file", v1.toString(), "--training-set", dir.resolve("plain").toString());
         model(registry, "register", "--name", "fraud", "--file", v2.toString());
         model(registry, "register", "--name", "fraud", "--file", v2.toString()); // the same content keeps its version
         model(registry, "promote", "fraud", "--version", "1", "--effective-from", "1970-01-01T00:00:00Z");
         model(registry, "promote", "fraud", "--version", "2", "--effective-from", Instant.ofEpochMilli(middle).toString());
         try (Connection c = servers.postgres().connect()) {
             assertThat(ModelRegistry.versions(c, "fraud")).extracting(v -> v.version()).containsExactly(1, 2);
+            // v1's baseline: every training row scored, in ten buckets at the deciles of its scores.
+            ScoreBaseline baseline = ScoreBaseline.fromJson(ModelRegistry.version(c, "fraud", 1).baseline());
+            assertThat(baseline.rows()).isEqualTo(rows.size());
+            assertThat(java.util.Arrays.stream(baseline.counts()).sum()).isEqualTo(rows.size());
+            assertThat(baseline.edges()).hasSize(9).isSorted();
+            assertThat(ModelRegistry.version(c, "fraud", 2).baseline()).as("registered without a training set").isNull();
         }
 
         Path scored = dir.resolve("scored");
