@@ -95,30 +95,25 @@ public final class FlinkRest {
      * them (the REST API's per-vertex read-records); -1 when no such task or no answer.
      */
     public long recordsReadBy(String prefix) {
-        JsonNode job = get("/jobs/" + jobId);
-        long read = -1;
-        if (job != null) {
-            for (JsonNode vertex : job.path("vertices")) {
-                if (vertex.path("name").asText().startsWith(prefix)) {
-                    read = Math.max(read, 0) + vertex.path("metrics").path("read-records").asLong();
-                }
-            }
-        }
-        return read;
+        return vertexMetric(prefix, "read-records");
     }
 
     /** Records written by the tasks whose name starts with {@code prefix}; -1 when no such task or no answer. */
     public long recordsWrittenBy(String prefix) {
+        return vertexMetric(prefix, "write-records");
+    }
+
+    private long vertexMetric(String prefix, String metric) {
         JsonNode job = get("/jobs/" + jobId);
-        long written = -1;
+        long sum = -1;
         if (job != null) {
             for (JsonNode vertex : job.path("vertices")) {
                 if (vertex.path("name").asText().startsWith(prefix)) {
-                    written = Math.max(written, 0) + vertex.path("metrics").path("write-records").asLong();
+                    sum = Math.max(sum, 0) + vertex.path("metrics").path(metric).asLong();
                 }
             }
         }
-        return written;
+        return sum;
     }
 
     /**

@@ -22,6 +22,7 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityResults;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.report.QualityReport;
+import dev.tandem.serve.ModelWatch;
 import dev.tandem.served.ServedSample;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
@@ -145,8 +146,15 @@ final class DemoCommand implements Callable<Integer> {
                 OutputFiles.list(dir.resolve("training").resolve(TrainingSetJob.TRAINING_DIR), ".parquet"), "demo training set");
         baseline.writeTo(dir.resolve("training").resolve(DriftBaseline.FILE));
 
-        progress(String.format("streaming: job started; replaying the history into Kafka at %,.0f events/s", rate));
-        JobClient job = StreamingJob.start(streaming, spec, baseline);
+        progress("models: two XGBoost models trained in Python on the training set (CSV), registered; v1 primary, v2 in shadow");
+        CompiledSpec scored = DemoModels.scoredSpec(dir);
+        try (Connection c = postgres.connect(DATABASE)) {
+            DemoModels.trainAndRegister(ServerCommands.home(), dir.resolve("training"), scored, c).forEach(line -> System.out.println("    " + line));
+        }
+
+        progress(String.format("streaming: job started (scoring with the registry's models); replaying the history into Kafka at %,.0f events/s",
+                rate));
+        JobClient job = StreamingJob.start(streaming, scored, baseline);
         long sent = new HistoryReplayer(kafka.bootstrapServers(), rate).replayPartitions(Generator.transactionFiles(history), streaming.transactionsTopic());
         new HistoryReplayer(kafka.bootstrapServers(), 0).replay(history.resolve(Generator.LABELS_FILE), streaming.labelsTopic());
         progress(String.format("streaming: %,d transactions replayed; waiting for the job to read them all", sent));
@@ -156,8 +164,9 @@ final class DemoCommand implements Callable<Integer> {
         job.stopWithSavepoint(true, dir.resolve("savepoints").toAbsolutePath().toUri().toString(), SavepointFormatType.CANONICAL).get();
 
         progress("serving: a feature server on the topic; the newest transactions scored through it, its answers vs the batch rows");
-        ServedSample.Result serving = ServedSample.run(spec, kafka.bootstrapServers(), TOPIC_PREFIX, pii.orDevelopmentKey(),
-                Generator.transactionFiles(history), SERVED_PER_FILE, dir.resolve("batch"));
+        ServedSample.Result serving = ServedSample.run(scored, kafka.bootstrapServers(), TOPIC_PREFIX, pii.orDevelopmentKey(),
+                Generator.transactionFiles(history), SERVED_PER_FILE, dir.resolve("batch"),
+                new ModelWatch.Registry(postgres.jdbcUrl(DATABASE), LocalPostgres.USER, postgres.password()));
 
         progress("report");
         return report(spec, kafka, postgres, manifest, batch, trainingSummary, drainStart, serving);
@@ -199,6 +208,13 @@ final class DemoCommand implements Callable<Integer> {
         }
         System.out.print(serving.render());
         ok &= serving.passed();
+        try (Connection c = postgres.connect(DATABASE)) {
+            List<String> models = DemoModels.evaluate(kafka.bootstrapServers(), TOPIC_PREFIX, dir.resolve("training"), c);
+            for (int i = 0; i < models.size(); i++) {
+                System.out.printf("%-21s%s%n", i == 0 ? "models" : "", models.get(i));
+            }
+            ok &= models.size() == 2;
+        }
         System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
         return ok ? 0 : 1;
     }

@@ -147,13 +147,10 @@ final class ModelCommand implements Runnable {
         }
     }
 
-    /** A decision about one version, from an event time on. */
+    /** A decision about one version of a model, from an event time on. */
     abstract static class Decide implements Callable<Integer> {
         @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "The model.")
         String name;
-
-        @Option(names = "--version", required = true, description = "The version (see model list).")
-        int version;
 
         @Option(names = "--effective-from", paramLabel = "INSTANT", description = "Event time from which it applies, ISO-8601 "
                 + "(default: 10 s from now, so every running job and server has read it first).")
@@ -167,25 +164,45 @@ final class ModelCommand implements Runnable {
 
         abstract ModelDecision.Role role();
 
+        /** The version the decision is about, the registry's decisions so far at hand. */
+        abstract int version(Connection registry, Instant from) throws java.sql.SQLException;
+
+        String decidedBy() {
+            return "cli";
+        }
+
         @Override
         public Integer call() throws Exception {
             registry.model(name);
             try (Connection c = registry.open()) {
+                Instant from = effectiveFrom(effectiveFrom);
+                int version = version(c, from);
                 ModelDecision d;
                 try {
-                    d = ModelRegistry.decide(c, name, version, role(), effectiveFrom(effectiveFrom), "cli", reason);
+                    d = ModelRegistry.decide(c, name, version, role(), from, decidedBy(), reason);
                 } catch (IllegalArgumentException e) {
                     throw new UsageError(e.getMessage());
                 }
-                System.out.printf("model %s v%d is %s from %s (decision %d)%n", name, version, role().text(),
-                        Instant.ofEpochMilli(d.effectiveFrom()), d.seq());
+                System.out.printf("model %s v%d is %s from %s (decision %d by %s)%n", name, version, role().text(), from, d.seq(),
+                        decidedBy());
             }
             return 0;
         }
     }
 
+    /** A decision about the version named with {@code --version}. */
+    abstract static class OfVersion extends Decide {
+        @Option(names = "--version", required = true, description = "The version (see model list).")
+        int version;
+
+        @Override
+        int version(Connection registry, Instant from) {
+            return version;
+        }
+    }
+
     @Command(name = "promote", mixinStandardHelpOptions = true, description = "Make a version the primary: its scores are answered.")
-    static final class Promote extends Decide {
+    static final class Promote extends OfVersion {
         @Override
         ModelDecision.Role role() {
             return ModelDecision.Role.PRIMARY;
@@ -194,7 +211,7 @@ final class ModelCommand implements Runnable {
 
     @Command(name = "shadow", mixinStandardHelpOptions = true,
             description = "Run a version in shadow: scored on the same vectors and logged, never answered.")
-    static final class Shadow extends Decide {
+    static final class Shadow extends OfVersion {
         @Override
         ModelDecision.Role role() {
             return ModelDecision.Role.SHADOW;
@@ -203,31 +220,21 @@ final class ModelCommand implements Runnable {
 
     @Command(name = "rollback", mixinStandardHelpOptions = true,
             description = "Make the version that was primary before the current one the primary again.")
-    static final class Rollback implements Callable<Integer> {
-        @picocli.CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "The model.")
-        String name;
-
-        @Option(names = "--reason", defaultValue = "rolled back by hand", description = "Recorded with the decision.")
-        String reason;
-
-        @Option(names = "--effective-from", paramLabel = "INSTANT", description = "Event time from which it applies, ISO-8601 "
-                + "(default: 10 s from now).")
-        String effectiveFrom;
-
-        @Mixin
-        Registry registry;
+    static final class Rollback extends Decide {
+        @Override
+        ModelDecision.Role role() {
+            return ModelDecision.Role.PRIMARY;
+        }
 
         @Override
-        public Integer call() throws Exception {
-            registry.model(name);
-            try (Connection c = registry.open()) {
-                Instant from = effectiveFrom(effectiveFrom);
-                int previous = ModelTimeline.previousPrimary(ModelRegistry.decisions(c, 0), name, from.toEpochMilli())
-                        .orElseThrow(() -> new UsageError("model " + name + " has no earlier primary version to roll back to"));
-                ModelDecision d = ModelRegistry.decide(c, name, previous, ModelDecision.Role.PRIMARY, from, "rollback", reason);
-                System.out.printf("model %s rolled back to v%d from %s (decision %d)%n", name, previous, from, d.seq());
-            }
-            return 0;
+        int version(Connection registry, Instant from) throws java.sql.SQLException {
+            return ModelTimeline.previousPrimary(ModelRegistry.decisions(registry, 0), name, from.toEpochMilli())
+                    .orElseThrow(() -> new UsageError("model " + name + " has no earlier primary version to roll back to"));
+        }
+
+        @Override
+        String decidedBy() {
+            return "rollback";
         }
     }
 

@@ -21,7 +21,9 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.store.OnlineStoreSchema;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.training.LabelJoinFunction;
+import dev.tandem.training.TrainingCsv;
 import dev.tandem.training.TrainingSetJob;
+import dev.tandem.training.TrainingTable;
 import dev.tandem.training.TrainingSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,6 +76,12 @@ final class TrainingSetCommand implements Callable<Integer> {
             + "training rows are moved to OUTPUT/_rejected instead of becoming a training set.")
     boolean failOnBreach;
 
+    enum Format { parquet, csv }
+
+    @Option(names = "--format", defaultValue = "parquet", description = "parquet, or csv: the Parquet rows and also OUTPUT/"
+            + TrainingCsv.FILE + " (one file with a header, for plain Python; default ${DEFAULT-VALUE}).")
+    Format format;
+
     @Mixin
     ErasureOptions erasures;
 
@@ -120,6 +128,10 @@ final class TrainingSetCommand implements Callable<Integer> {
         QualityGate.Verdict verdict = QualityGate.check(result, output, TrainingSetJob.TRAINING_DIR, failOnBreach, System.out);
         if (verdict.passed()) {
             saveBaseline(compiled, output);
+        }
+        if (format == Format.csv) {
+            long rows = TrainingCsv.write(output, TrainingTable.schema(compiled));
+            System.out.printf("wrote %,d rows to %s%n", rows, output.resolve(TrainingCsv.FILE));
         }
         return verdict.passed() ? 0 : 1;
     }

@@ -329,34 +329,33 @@ public final class StreamingJob {
 
     private static void writeFeatureTopic(DataStream<FeatureVector> features, CompiledSpec spec, StreamingJobOptions options) {
         FeatureVectorJson json = new FeatureVectorJson(spec);
-        String topic = options.featuresTopic();
-        KafkaRecordSerializationSchema<FeatureVector> serializer = (vector, context, timestamp) ->
-                new ProducerRecord<>(topic, null, null, vector.eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8), json.toBytes(vector));
-        KafkaSink<FeatureVector> sink = KafkaSink.<FeatureVector>builder()
-                .setBootstrapServers(options.bootstrapServers())
-                .setRecordSerializer(serializer)
-                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
-                .setTransactionalIdPrefix("tandem-" + spec.name + "-" + topic)
-                .setKafkaProducerConfig(transactionalProducer(options))
-                .build();
-        features.sinkTo(sink).name("feature-topic").uid("feature-topic-sink");
+        features.sinkTo(keyedByEventId(options.featuresTopic(), v -> v.eventId, json::toBytes, spec, options))
+                .name("feature-topic").uid("feature-topic-sink");
     }
 
     /** Every score of every vector, primary and shadow, with its model and version: the prediction log. */
     private static void writePredictionsTopic(DataStream<Prediction> predictions, CompiledSpec spec, StreamingJobOptions options) {
         PredictionJson json = new PredictionJson(spec);
-        String topic = options.predictionsTopic();
-        KafkaRecordSerializationSchema<Prediction> serializer = (p, context, timestamp) ->
-                new ProducerRecord<>(topic, null, null, p.eventId.getBytes(java.nio.charset.StandardCharsets.UTF_8), json.toBytes(p));
-        KafkaSink<Prediction> sink = KafkaSink.<Prediction>builder()
+        predictions.sinkTo(keyedByEventId(options.predictionsTopic(), p -> p.eventId, json::toBytes, spec, options))
+                .name("predictions-topic").uid("predictions-topic-sink");
+    }
+
+    /** An exactly-once sink of JSON records keyed by their event id. */
+    private static <T> KafkaSink<T> keyedByEventId(String topic, SerializableFunction<T, String> eventId, SerializableFunction<T, byte[]> json,
+            CompiledSpec spec, StreamingJobOptions options) {
+        KafkaRecordSerializationSchema<T> serializer = (record, context, timestamp) -> new ProducerRecord<>(topic, null, null,
+                eventId.apply(record).getBytes(java.nio.charset.StandardCharsets.UTF_8), json.apply(record));
+        return KafkaSink.<T>builder()
                 .setBootstrapServers(options.bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix("tandem-" + spec.name + "-" + topic)
                 .setKafkaProducerConfig(transactionalProducer(options))
                 .build();
-        predictions.sinkTo(sink).name("predictions-topic").uid("predictions-topic-sink");
     }
+
+    /** A function the sink's serializer can carry into the job graph. */
+    private interface SerializableFunction<T, R> extends java.util.function.Function<T, R>, java.io.Serializable {}
 
     private static void writeDeadLetterTopic(DataStream<DeadLetter> deadLetters, StreamingJobOptions options) {
         String topic = options.deadLettersTopic();

@@ -19,7 +19,7 @@ public final class StreamingStores {
     public static void reset(StreamingJobOptions run, CompiledSpec spec) throws Exception {
         String bootstrap = run.bootstrapServers();
         Topics.delete(bootstrap, run.transactionsTopic(), run.labelsTopic(), run.featuresTopic(), run.deadLettersTopic(),
-                run.alertsTopic(), run.lineageTopic(), run.erasuresTopic());
+                run.alertsTopic(), run.lineageTopic(), run.erasuresTopic(), run.predictionsTopic());
         Topics.deleteConsumerGroup(bootstrap, run.groupId());
         Topics.ensure(bootstrap, Map.of(run.transactionsTopic(), Topics.DEFAULT_INPUT_PARTITIONS, run.labelsTopic(), 1));
         try (Connection c = DriverManager.getConnection(run.jdbcUrl(), run.jdbcUser(), run.jdbcPassword())) {

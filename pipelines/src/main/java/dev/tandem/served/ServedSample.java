@@ -3,6 +3,7 @@ package dev.tandem.served;
 import dev.tandem.kafka.TopicReader;
 import dev.tandem.kafka.Topics;
 import dev.tandem.serve.FeatureServer;
+import dev.tandem.serve.ModelWatch;
 import dev.tandem.serve.ServeTokens;
 import dev.tandem.spec.CompiledSpec;
 import java.nio.charset.StandardCharsets;
@@ -51,10 +52,11 @@ public final class ServedSample {
 
     /**
      * Scores the last {@code perFile} lines of each history file (the newest events, whose entities'
-     * state still holds every window they need) and checks the answers against {@code batchOutput}.
+     * state still holds every window they need) and checks the answers against {@code batchOutput};
+     * {@code registry}: the model registry, when the spec scores models (else null).
      */
     public static Result run(CompiledSpec spec, String bootstrap, String topicPrefix, String piiSecret, List<Path> historyFiles, int perFile,
-            Path batchOutput) throws Exception {
+            Path batchOutput, ModelWatch.Registry registry) throws Exception {
         String servedLog = topicPrefix + ServingSetup.SERVED_LOG;
         Topics.delete(bootstrap, servedLog); // this run's answers only
         String token = UUID.randomUUID().toString();
@@ -65,7 +67,7 @@ public final class ServedSample {
         Map<String, Integer> entities;
         int requests = 0;
         try (FeatureServer server = ServingSetup.start(spec, bootstrap, topicPrefix, ServingSetup.SERVED_LOG, piiSecret,
-                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, token)), "127.0.0.1", 0, LOOKBACK.toMillis(), null)) {
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, token)), "127.0.0.1", 0, LOOKBACK.toMillis(), null, registry)) {
             while (!server.isReady()) {
                 if (System.nanoTime() - started > TimeUnit.MINUTES.toNanos(5)) {
                     throw new IllegalStateException("the feature server did not catch up with the topic within 5 minutes");

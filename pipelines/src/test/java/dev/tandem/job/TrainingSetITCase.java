@@ -7,7 +7,9 @@ import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
 import dev.tandem.spec.TestSpecs;
 import dev.tandem.training.LabelJoinFunction;
+import dev.tandem.training.TrainingCsv;
 import dev.tandem.training.TrainingSetJob;
+import dev.tandem.training.TrainingTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -71,6 +73,18 @@ class TrainingSetITCase {
         assertThat(OutputFiles.list(dir.resolve("out/training"), ".parquet")).extracting(p -> p.getParent().getFileName().toString())
                 .contains("event_date=2023-11-14", "event_date=2023-12-24");
         assertThat(ParityFiles.deadLetters(dir.resolve("out/dead-letters"))).contains("\"stage\":\"labels\"", "missing_field");
+
+        // The same rows as one CSV file for plain Python (training-set --format csv): a header, no value as an empty cell.
+        assertThat(TrainingCsv.write(dir.resolve("out"), TrainingTable.schema(spec))).isEqualTo(3);
+        List<String> csv = Files.readAllLines(dir.resolve("out").resolve(TrainingCsv.FILE));
+        List<String> header = List.of(csv.get(0).split(","));
+        assertThat(header).startsWith("event_id", "event_time").contains("n_1h", "since_last", "label", "label_time");
+        assertThat(csv).hasSize(4);
+        String[] e1 = csv.stream().filter(line -> line.startsWith("e1,")).findFirst().orElseThrow().split(",", -1);
+        assertThat(e1[header.indexOf("label")]).isEqualTo("1");
+        assertThat(e1[header.indexOf("n_1h")]).isEqualTo("0");
+        assertThat(e1[header.indexOf("since_last")]).isEmpty();
+        assertThat(e1[header.indexOf("label_time")]).isEqualTo(String.valueOf(T + 2 * DAY));
     }
 
     private static String reading(String id, long at) {

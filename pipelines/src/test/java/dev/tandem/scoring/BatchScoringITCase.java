@@ -16,7 +16,6 @@ import dev.tandem.model.XgboostPython;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.spec.SpecCompiler;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -57,19 +55,9 @@ class BatchScoringITCase {
     @Test
     void everyRowIsScoredByTheVersionInForceAtItsEventTimeAsXgboostScoresIt() throws Exception {
         LocalServers.Servers servers = LocalServers.get();
-        try (Connection c = servers.postgres().connect(); var st = c.createStatement()) {
-            ModelRegistry.migrate(c);
-            st.execute("TRUNCATE " + ModelRegistry.DECISIONS + ", " + ModelRegistry.VERSIONS);
-        }
+        ScoredFlagship scored = ScoredFlagship.in(dir, INPUTS, "");
         Path history = dir.resolve("history");
         new Generator(new Generator.Options(history, 3_000, 31, 0.02, Generator.DEFAULT_START), SpecCompiler.load(null)).run();
-        Path spec = dir.resolve("card-fraud-scored.yaml");
-        String flagship = new String(SpecCompiler.class.getResourceAsStream(SpecCompiler.DEFAULT_SPEC_RESOURCE).readAllBytes(),
-                StandardCharsets.UTF_8);
-        Files.writeString(spec, flagship + "\nmodels:\n  - { name: fraud, inputs: [" + String.join(", ", INPUTS) + "] }\n");
-        Path password = Files.writeString(dir.resolve("pg-password"), servers.postgres().password());
-        List<String> registry = List.of("--spec", spec.toString(), "--jdbc-url", servers.postgres().jdbcUrl(), "--jdbc-password-file",
-                password.toString());
 
         // The training set: the flagship's rows, labelled by whether the payment was declined (frequent enough to learn from).
         CliRuns.succeeds("features", "--mode", "batch", "--input", history.toString(), "--output", dir.resolve("plain").toString());
@@ -92,10 +80,10 @@ class BatchScoringITCase {
 
         // A corrupt file and one trained for other inputs are refused with one line, and change nothing.
         Path corrupt = Files.writeString(dir.resolve("corrupt.json"), Files.readString(v1).substring(0, 500));
-        assertRefused(registry, corrupt, "model file " + corrupt + " is not JSON");
+        assertRefused(scored, corrupt, "model file " + corrupt + " is not JSON");
         Path otherInputs = dir.resolve("other.json");
         XgboostPython.train(trainingSet, "label", INPUTS.subList(0, 3), otherInputs, "binary:logistic", 5, 2);
-        assertRefused(registry, otherInputs, "model file " + otherInputs
+        assertRefused(scored, otherInputs, "model file " + otherInputs
                 + " takes inputs [card_txn_count_24h, card_amount_avg_7d, txn_amount_vs_card_avg_7d], the spec gives model fraud");
         try (Connection c = servers.postgres().connect()) {
             assertThat(ModelRegistry.versions(c, null)).isEmpty();
@@ -103,11 +91,11 @@ class BatchScoringITCase {
 
         // v1 from the beginning, v2 from the middle of the history on.
         long middle = rows.get(rows.size() / 2).eventTime();
-        model(registry, "register", "--name", "fraud", "--file", v1.toString(), "--training-set", dir.resolve("plain").toString());
-        model(registry, "register", "--name", "fraud", "--file", v2.toString());
-        model(registry, "register", "--name", "fraud", "--file", v2.toString()); // the same content keeps its version
-        model(registry, "promote", "fraud", "--version", "1", "--effective-from", "1970-01-01T00:00:00Z");
-        model(registry, "promote", "fraud", "--version", "2", "--effective-from", Instant.ofEpochMilli(middle).toString());
+        scored.model("register", "--name", "fraud", "--file", v1.toString(), "--training-set", dir.resolve("plain").toString());
+        scored.model("register", "--name", "fraud", "--file", v2.toString());
+        scored.model("register", "--name", "fraud", "--file", v2.toString()); // the same content keeps its version
+        scored.model("promote", "fraud", "--version", "1", "--effective-from", "1970-01-01T00:00:00Z");
+        scored.model("promote", "fraud", "--version", "2", "--effective-from", Instant.ofEpochMilli(middle).toString());
         try (Connection c = servers.postgres().connect()) {
             assertThat(ModelRegistry.versions(c, "fraud")).extracting(v -> v.version()).containsExactly(1, 2);
             // v1's baseline: every training row scored, in ten buckets at the deciles of its scores.
@@ -118,10 +106,10 @@ class BatchScoringITCase {
             assertThat(ModelRegistry.version(c, "fraud", 2).baseline()).as("registered without a training set").isNull();
         }
 
-        Path scored = dir.resolve("scored");
-        CliRuns.succeeds(withRegistry(registry, "features", "--mode", "batch", "--input", history.toString(), "--output", scored.toString()));
+        Path scoredRun = dir.resolve("scored");
+        CliRuns.succeeds(scored.withRegistry("features", "--mode", "batch", "--input", history.toString(), "--output", scoredRun.toString()));
         TreeEnsemble[] versions = {null, ensemble(v1), ensemble(v2)};
-        List<Row> scoredRows = rows(scored);
+        List<Row> scoredRows = rows(scoredRun);
         assertThat(scoredRows).hasSameSizeAs(rows);
         List<float[]> sample = new ArrayList<>();
         List<Float> sampleScores = new ArrayList<>();
@@ -150,7 +138,7 @@ class BatchScoringITCase {
 
         // Pinned: every row by v1, an evaluation set of one version.
         Path pinned = dir.resolve("pinned");
-        CliRuns.succeeds(withRegistry(registry, "features", "--mode", "batch", "--input", history.toString(), "--output", pinned.toString(),
+        CliRuns.succeeds(scored.withRegistry("features", "--mode", "batch", "--input", history.toString(), "--output", pinned.toString(),
                 "--models", "fraud@1"));
         for (Row r : rows(pinned)) {
             assertThat(r.version()).isEqualTo(1);
@@ -159,7 +147,7 @@ class BatchScoringITCase {
 
         // A rollback makes the primary before the current one primary again, from its effective time on.
         Instant now = Instant.now();
-        model(registry, "rollback", "fraud", "--effective-from", now.toString(), "--reason", "test");
+        scored.model("rollback", "fraud", "--effective-from", now.toString(), "--reason", "test");
         try (Connection c = servers.postgres().connect()) {
             List<ModelDecision> decisions = ModelRegistry.decisions(c, 0);
             assertThat(decisions.get(decisions.size() - 1).decidedBy()).isEqualTo("rollback");
@@ -206,24 +194,9 @@ class BatchScoringITCase {
         return XgboostJson.read(Files.readAllBytes(file), file.toString()).ensemble();
     }
 
-    private static void model(List<String> registry, String... args) {
-        List<String> all = new ArrayList<>(List.of("model"));
-        all.addAll(List.of(args));
-        all.addAll(registry);
-        CliRuns.succeeds(all.toArray(String[]::new));
-    }
-
-    private static String[] withRegistry(List<String> registry, String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(registry);
-        return all.toArray(String[]::new);
-    }
-
-    private static void assertRefused(List<String> registry, Path file, String message) {
+    private static void assertRefused(ScoredFlagship scored, Path file, String message) {
         StringWriter err = new StringWriter();
-        List<String> args = new ArrayList<>(List.of("model", "register", "--name", "fraud", "--file", file.toString()));
-        args.addAll(registry);
-        int exit = CliRuns.run(new StringWriter(), err, args.toArray(String[]::new));
+        int exit = CliRuns.run(new StringWriter(), err, scored.withRegistry("model", "register", "--name", "fraud", "--file", file.toString()));
         assertThat(exit).as(err.toString()).isEqualTo(2);
         assertThat(err.toString().strip()).startsWith("tandem: " + message).doesNotContain("\n");
     }

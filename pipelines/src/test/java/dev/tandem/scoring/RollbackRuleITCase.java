@@ -48,19 +48,12 @@ class RollbackRuleITCase {
         String bootstrap = servers.kafka().bootstrapServers();
         Topics.delete(bootstrap, PREFIX + Topics.PREDICTIONS, PREFIX + Topics.ALERTS);
         Topics.ensure(bootstrap, Map.of(PREFIX + Topics.PREDICTIONS, 2, PREFIX + Topics.ALERTS, 1));
-        String flagship = new String(SpecCompiler.class.getResourceAsStream(SpecCompiler.DEFAULT_SPEC_RESOURCE).readAllBytes(),
-                StandardCharsets.UTF_8);
-        Path spec = Files.writeString(dir.resolve("spec.yaml"), flagship + """
-
-                models:
-                  - { name: fraud, inputs: [card_txn_count_24h, txn_amount_log], rollback_when: { psi_above: 0.25, min_scores: 300 } }
-                """);
+        ScoredFlagship scored = ScoredFlagship.in(dir, List.of("card_txn_count_24h", "txn_amount_log"),
+                "rollback_when: { psi_above: 0.25, min_scores: 300 }");
         Random random = new Random(3);
         double[] training = random.doubles(5_000).toArray(); // the versions' scores on their training set: uniform
         long t0 = Instant.parse("2026-11-01T00:00:00Z").toEpochMilli();
-        try (Connection c = servers.postgres().connect(); var st = c.createStatement()) {
-            ModelRegistry.migrate(c);
-            st.execute("TRUNCATE " + ModelRegistry.DECISIONS + ", " + ModelRegistry.VERSIONS);
+        try (Connection c = servers.postgres().connect()) {
             for (int v = 1; v <= 2; v++) {
                 ModelRegistry.register(c, "fraud", "xgboost-json", ("model " + v).getBytes(StandardCharsets.UTF_8),
                         List.of("card_txn_count_24h", "txn_amount_log"), ScoreBaseline.of(training).toJson());
@@ -68,9 +61,8 @@ class RollbackRuleITCase {
             ModelRegistry.decide(c, "fraud", 1, ModelDecision.Role.PRIMARY, Instant.EPOCH, "cli", null);
             ModelRegistry.decide(c, "fraud", 2, ModelDecision.Role.PRIMARY, Instant.ofEpochMilli(t0), "cli", "the new version");
         }
-        Path password = Files.writeString(dir.resolve("pg-password"), servers.postgres().password());
-        String[] watch = {"model", "watch", "--once", "--bootstrap", bootstrap, "--topic-prefix", PREFIX, "--window", "PT15M",
-                "--spec", spec.toString(), "--jdbc-url", servers.postgres().jdbcUrl(), "--jdbc-password-file", password.toString()};
+        String[] watch = scored.withRegistry("model", "watch", "--once", "--bootstrap", bootstrap, "--topic-prefix", PREFIX, "--window",
+                "PT15M");
 
         // Ten minutes of v2's scores distributed as its baseline: no breach.
         produce(bootstrap, t0, 1_000, () -> random.nextDouble());
@@ -101,7 +93,9 @@ class RollbackRuleITCase {
         // A spec without models has nothing to watch: one line, exit 2.
         StringWriter err = new StringWriter();
         List<String> args = new ArrayList<>(List.of(watch));
-        args.set(args.indexOf(spec.toString()), Files.writeString(dir.resolve("plain.yaml"), flagship).toString());
+        String flagship = new String(SpecCompiler.class.getResourceAsStream(SpecCompiler.DEFAULT_SPEC_RESOURCE).readAllBytes(),
+                StandardCharsets.UTF_8);
+        args.set(args.indexOf(scored.spec().toString()), Files.writeString(dir.resolve("plain.yaml"), flagship).toString());
         assertThat(CliRuns.run(new StringWriter(), err, args.toArray(String[]::new))).isEqualTo(2);
         assertThat(err.toString()).contains("has no models to watch");
     }

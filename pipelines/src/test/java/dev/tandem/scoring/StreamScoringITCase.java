@@ -21,17 +21,14 @@ import dev.tandem.serve.ModelWatch;
 import dev.tandem.serve.ServeTokens;
 import dev.tandem.served.FeatureClient;
 import dev.tandem.served.ServingSetup;
-import dev.tandem.model.ModelRegistry;
 import dev.tandem.model.TreeEnsemble;
 import dev.tandem.model.XgboostJson;
 import dev.tandem.model.XgboostPython;
 import dev.tandem.parity.FeatureTable;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,10 +62,7 @@ class StreamScoringITCase {
     @Test
     void promoteAndRollbackReachTheRunningJobAndEveryVectorIsScoredAsInBatch() throws Exception {
         LocalServers.Servers servers = LocalServers.get();
-        try (Connection c = servers.postgres().connect(); var st = c.createStatement()) {
-            ModelRegistry.migrate(c);
-            st.execute("TRUNCATE " + ModelRegistry.DECISIONS + ", " + ModelRegistry.VERSIONS);
-        }
+        ScoredFlagship scored = ScoredFlagship.in(dir, INPUTS, "");
         Path history = dir.resolve("history");
         new Generator(new Generator.Options(history, 3_000, 41, 0.0, Generator.DEFAULT_START, null, 4), SpecCompiler.load(null)).run();
         // Each partition's file cut at the median event time: the decisions made between the halves apply from times after the cut.
@@ -93,19 +87,12 @@ class StreamScoringITCase {
             secondHalf.add(Files.write(dir.resolve("second-" + file.getFileName()), after));
         }
 
-        Path specFile = dir.resolve("card-fraud-scored.yaml");
-        String flagship = new String(SpecCompiler.class.getResourceAsStream(SpecCompiler.DEFAULT_SPEC_RESOURCE).readAllBytes(),
-                StandardCharsets.UTF_8);
-        Files.writeString(specFile, flagship + "\nmodels:\n  - { name: fraud, inputs: [" + String.join(", ", INPUTS) + "] }\n");
-        CompiledSpec spec = SpecCompiler.load(specFile);
-        Path password = Files.writeString(dir.resolve("pg-password"), servers.postgres().password());
-        List<String> registry = List.of("--spec", specFile.toString(), "--jdbc-url", servers.postgres().jdbcUrl(),
-                "--jdbc-password-file", password.toString());
+        CompiledSpec spec = SpecCompiler.load(scored.spec());
         TreeEnsemble[] versions = {null, trained(1, 15, 3), trained(2, 40, 5)};
-        model(registry, "register", "--name", "fraud", "--file", dir.resolve("v1.json").toString());
-        model(registry, "register", "--name", "fraud", "--file", dir.resolve("v2.json").toString());
-        model(registry, "promote", "fraud", "--version", "1", "--effective-from", "1970-01-01T00:00:00Z");
-        model(registry, "shadow", "fraud", "--version", "2", "--effective-from", "1970-01-01T00:00:00Z");
+        scored.model("register", "--name", "fraud", "--file", dir.resolve("v1.json").toString());
+        scored.model("register", "--name", "fraud", "--file", dir.resolve("v2.json").toString());
+        scored.model("promote", "fraud", "--version", "1", "--effective-from", "1970-01-01T00:00:00Z");
+        scored.model("shadow", "fraud", "--version", "2", "--effective-from", "1970-01-01T00:00:00Z");
 
         StreamingJobOptions options = LocalJobOptions.withPrefix(PREFIX, false, dir.resolve("checkpoints").toUri(), "rocksdb");
         StreamingStores.reset(options, spec);
@@ -115,8 +102,8 @@ class StreamScoringITCase {
             FlinkRest rest = cluster.job(job.getJobID().toHexString());
             new HistoryReplayer(options.bootstrapServers(), 0).replayPartitions(firstHalf, options.transactionsTopic());
             // While it runs: v2 takes over from the middle of the history, and is rolled back from three quarters on.
-            model(registry, "promote", "fraud", "--version", "2", "--effective-from", Instant.ofEpochMilli(middle).toString());
-            model(registry, "rollback", "fraud", "--effective-from", Instant.ofEpochMilli(threeQuarters).toString());
+            scored.model("promote", "fraud", "--version", "2", "--effective-from", Instant.ofEpochMilli(middle).toString());
+            scored.model("rollback", "fraud", "--effective-from", Instant.ofEpochMilli(threeQuarters).toString());
             awaitRegistryChanges(rest, 2);
             new HistoryReplayer(options.bootstrapServers(), 0).replayPartitions(secondHalf, options.transactionsTopic());
             awaitVectorsPast(options, threeQuarters + Duration.ofMinutes(20).toMillis());
@@ -126,10 +113,7 @@ class StreamScoringITCase {
 
         // Batch over the same history, with the same registry: the same versions and bits.
         Path batch = dir.resolve("batch");
-        List<String> args = new ArrayList<>(List.of("features", "--mode", "batch", "--input", history.toString(), "--output",
-                batch.toString()));
-        args.addAll(registry);
-        CliRuns.succeeds(args.toArray(String[]::new));
+        CliRuns.succeeds(scored.withRegistry("features", "--mode", "batch", "--input", history.toString(), "--output", batch.toString()));
         Map<String, double[]> batchScores = new HashMap<>();
         new FeatureTable(batch).forEach(r -> batchScores.put(r.get("event_id").toString(),
                 new double[] {(Integer) r.get("score_fraud_version"), (Double) r.get("score_fraud")}));
@@ -234,13 +218,6 @@ class StreamScoringITCase {
 
     private static long eventTime(String line) throws Exception {
         return Instant.parse(JSON.readTree(line).path("ts").asText()).toEpochMilli();
-    }
-
-    private static void model(List<String> registry, String... args) {
-        List<String> all = new ArrayList<>(List.of("model"));
-        all.addAll(List.of(args));
-        all.addAll(registry);
-        CliRuns.succeeds(all.toArray(String[]::new));
     }
 
     /** Until the registry source has passed on {@code count} decisions made after the job started. */

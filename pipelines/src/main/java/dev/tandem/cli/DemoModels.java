@@ -1,0 +1,126 @@
+package dev.tandem.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tandem.kafka.TopicReader;
+import dev.tandem.kafka.Topics;
+import dev.tandem.model.ModelDecision;
+import dev.tandem.model.ModelRegistry;
+import dev.tandem.model.XgboostJson;
+import dev.tandem.parity.OutputFiles;
+import dev.tandem.scoring.ModelEvaluation;
+import dev.tandem.scoring.ScoreBaseline;
+import dev.tandem.scoring.TrainingRows;
+import dev.tandem.scoring.XgboostTraining;
+import dev.tandem.spec.CompiledSpec;
+import dev.tandem.spec.SpecCompiler;
+import dev.tandem.training.TrainingCsv;
+import dev.tandem.training.TrainingSetJob;
+import dev.tandem.training.TrainingTable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The demo's model loop: two XGBoost models trained in Python on the batch training set (as CSV),
+ * registered with their baselines; the first promoted, the second in shadow, both from the start
+ * of time so the replayed history is scored. After the stream: each version's live PSI against its
+ * baseline and, on the matured labels, its AUC and precision at the alert rate.
+ */
+final class DemoModels {
+    static final String MODEL = "fraud";
+    /** The share of transactions a fraud team would review: precision is measured among the highest scored. */
+    static final double ALERT_RATE = 0.01;
+    static final List<String> INPUTS = List.of("card_txn_count_1h", "card_txn_count_24h", "card_amount_max_24h", "card_amount_zscore_7d",
+            "card_distinct_merchants_24h", "card_distinct_countries_7d", "card_seconds_since_last", "card_km_from_last",
+            "card_cnp_count_24h", "card_declined_count_24h", "txn_amount_log", "txn_hour_sin", "txn_hour_cos", "merchant_txn_count_1h",
+            "merchant_amount_ratio_7d", "txn_amount_vs_card_avg_7d");
+
+    private DemoModels() {}
+
+    /** The flagship spec with the demo's model, as a user would add it, and the flagship's expectations beside it. */
+    static CompiledSpec scoredSpec(Path dir) throws Exception {
+        String flagship = resource(SpecCompiler.DEFAULT_SPEC_RESOURCE);
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("card-fraud-scored.expectations.yaml"),
+                resource(SpecCompiler.DEFAULT_SPEC_RESOURCE.replace(".yaml", ".expectations.yaml")));
+        Path file = dir.resolve("card-fraud-scored.yaml");
+        Files.writeString(file, flagship + "\nmodels:\n  - name: " + MODEL + "\n    inputs: [" + String.join(", ", INPUTS) + "]\n"
+                + "    rollback_when: { psi_above: 0.25 }\n");
+        return SpecCompiler.load(file);
+    }
+
+    private static String resource(String name) throws java.io.IOException {
+        try (var in = SpecCompiler.class.getResourceAsStream(name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Trains v1 and v2 on the training set, registers both, v1 primary and v2 in shadow; returns what it did, one line each. */
+    static List<String> trainAndRegister(Path home, Path training, CompiledSpec spec, Connection registry) throws Exception {
+        List<String> done = new ArrayList<>();
+        long rows = TrainingCsv.write(training, TrainingTable.schema(spec));
+        Path csv = training.resolve(TrainingCsv.FILE);
+        done.add(String.format("training set as CSV: %,d rows (%s)", rows, csv));
+        try (var st = registry.createStatement()) {
+            ModelRegistry.migrate(registry);
+            st.execute("TRUNCATE " + ModelRegistry.DECISIONS + ", " + ModelRegistry.VERSIONS); // the demo's own database
+        }
+        CompiledSpec.Model model = spec.models.get(0);
+        int[][] shapes = {{100, 6}, {300, 4}};
+        double[] etas = {0.3, 0.1};
+        for (int v = 0; v < shapes.length; v++) {
+            Path file = training.resolve(MODEL + "-" + (v + 1) + ".json");
+            XgboostTraining.train(home, csv, TrainingTable.LABEL, INPUTS, file, shapes[v][0], shapes[v][1], etas[v]);
+            byte[] bytes = Files.readAllBytes(file);
+            XgboostJson.Model loaded = XgboostJson.read(bytes, file.toString());
+            ScoreBaseline baseline = ScoreBaseline.of(TrainingRows.scores(training, model, loaded.ensemble(), 1));
+            ModelRegistry.Registered r = ModelRegistry.register(registry, MODEL, XgboostJson.FORMAT, bytes, INPUTS, baseline.toJson());
+            ModelDecision.Role role = v == 0 ? ModelDecision.Role.PRIMARY : ModelDecision.Role.SHADOW;
+            ModelRegistry.decide(registry, MODEL, r.version(), role, Instant.EPOCH, "demo", "trained on the demo's training set");
+            done.add(String.format("model %s v%d: %d trees of depth <= %d, registered (sha256 %s), %s", MODEL, r.version(), shapes[v][0],
+                    shapes[v][1], r.sha256().substring(0, 12), role.text()));
+        }
+        return done;
+    }
+
+    /** Per version: scores on the predictions topic, PSI against the baseline, AUC and precision at the alert rate on matured labels. */
+    static List<String> evaluate(String bootstrap, String topicPrefix, Path training, Connection registry) throws Exception {
+        Map<String, Boolean> labels = new HashMap<>();
+        OutputFiles.forEachParquetRow(OutputFiles.list(training.resolve(TrainingSetJob.TRAINING_DIR), ".parquet"),
+                r -> labels.put(r.get("event_id").toString(), ((Integer) r.get(TrainingTable.LABEL)) == 1));
+        Map<Integer, List<ModelEvaluation.Labelled>> byVersion = new TreeMap<>();
+        Map<Integer, List<Double>> scores = new TreeMap<>();
+        Map<Integer, String> roles = new TreeMap<>();
+        ObjectMapper json = new ObjectMapper();
+        for (String value : TopicReader.readCommitted(bootstrap, topicPrefix + Topics.PREDICTIONS)) {
+            JsonNode p = json.readTree(value);
+            int version = p.path("version").asInt();
+            double score = p.path("score").asDouble();
+            scores.computeIfAbsent(version, v -> new ArrayList<>()).add(score);
+            roles.put(version, p.path("role").asText());
+            Boolean label = labels.get(p.path("event_id").asText());
+            if (label != null) {
+                byVersion.computeIfAbsent(version, v -> new ArrayList<>()).add(new ModelEvaluation.Labelled(score, label));
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        for (Map.Entry<Integer, List<Double>> e : scores.entrySet()) {
+            int version = e.getKey();
+            ScoreBaseline baseline = ScoreBaseline.fromJson(ModelRegistry.version(registry, MODEL, version).baseline());
+            double psi = baseline.psi(e.getValue().stream().mapToDouble(Double::doubleValue).toArray());
+            List<ModelEvaluation.Labelled> labelled = byVersion.getOrDefault(version, List.of());
+            lines.add(String.format("model %s v%d (%s): %,d scores, PSI %.3f vs training; on %,d matured labels (the events it was "
+                    + "trained on) AUC %.3f, precision %.3f among the top %.0f%%", MODEL, version, roles.get(version), e.getValue().size(), psi, labelled.size(),
+                    ModelEvaluation.auc(labelled), ModelEvaluation.precisionAt(labelled, ALERT_RATE), ALERT_RATE * 100));
+        }
+        return lines;
+    }
+}
