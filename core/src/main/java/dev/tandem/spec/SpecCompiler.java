@@ -524,7 +524,12 @@ public final class SpecCompiler {
                         throw new SpecException(where + ".inputs: '" + input + "' is listed twice");
                     }
                 }
-                out.models.add(new CompiledSpec.Model(name, List.copyOf(m.inputs()), indexes, rollbackRule(m.rollbackWhen(), where)));
+                double alertRate = m.alertRate() == null ? 0.01 : m.alertRate();
+                if (!(alertRate > 0 && alertRate <= 1)) {
+                    throw new SpecException(where + ".alert_rate: " + alertRate + " is outside (0, 1]");
+                }
+                out.models.add(new CompiledSpec.Model(name, List.copyOf(m.inputs()), indexes, rollbackRule(m.rollbackWhen(), where),
+                        alertRate));
             }
         }
 

@@ -7,6 +7,7 @@ import dev.tandem.kafka.Topics;
 import dev.tandem.quality.Breach;
 import dev.tandem.quality.BreachJson;
 import dev.tandem.scoring.ModelDecider;
+import dev.tandem.scoring.ModelQuality;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
 import java.sql.Connection;
@@ -80,6 +81,11 @@ final class ModelWatchCommand implements Callable<Integer> {
                             alerts.send(new ProducerRecord<>(topicPrefix + Topics.ALERTS, v.model(), alertJson.map(alert(v)))).get();
                         }
                     }
+                    for (ModelQuality.Row q : decider.matureDays(c, Math.max(System.currentTimeMillis(), decider.newestEventTime()))) {
+                        System.out.printf("%s v%d %s on %s (labels matured): %,d scores, %,d positives, AUC %.3f, precision %.3f at %.1f%%%n",
+                                q.model(), q.version(), q.role(), q.day(), q.scores(), q.positives(), q.auc(), q.precision(),
+                                100 * q.alertRate());
+                    }
                 }
                 if (once) {
                     return 0;
@@ -116,8 +122,8 @@ final class ModelWatchCommand implements Callable<Integer> {
         while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
             for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
                 JsonNode p = JSON.readTree(record.value());
-                decider.add(p.path("model").asText(), p.path("version").asInt(), p.path("event_time").asLong(),
-                        p.path("score").isNumber() ? p.path("score").asDouble() : Double.NaN);
+                decider.add(p.path("model").asText(), p.path("version").asInt(), "shadow".equals(p.path("role").asText()),
+                        p.path("event_id").asText(), p.path("event_time").asLong(), p.path("score").isNumber() ? p.path("score").asDouble() : Double.NaN);
             }
         }
     }

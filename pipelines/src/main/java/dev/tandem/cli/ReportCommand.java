@@ -8,10 +8,12 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityResults;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.report.QualityReport;
+import dev.tandem.scoring.ModelQuality;
 import dev.tandem.spec.CompiledSpec;
 import dev.tandem.store.OnlineStoreSchema;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.sql.Connection;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -51,11 +53,13 @@ final class ReportCommand implements Callable<Integer> {
         CompiledSpec compiled = FeaturesRun.compile(spec);
         String version = OnlineStoreSchema.featureSetVersion(compiled);
         QualityResults quality;
+        List<ModelQuality.Row> models = List.of();
         String source;
         if (from.postgres) {
             try (Connection c = OnlineStoreConnections.open(store.jdbcUrl(), store.user, store.password())) {
                 QualityStore.migrate(c);
                 quality = QualityStore.read(c, version);
+                models = ModelQuality.read(c);
             }
             source = store.jdbcUrl();
         } else {
@@ -77,7 +81,7 @@ final class ReportCommand implements Callable<Integer> {
             parity = QualityReport.Parity.of(report, from.input.toString(), compare.toString());
         }
         String html = QualityReport.render(version, source, QualityPlan.load(compiled), quality, parity,
-                DriftStore.summarize(quality.drift()));
+                DriftStore.summarize(quality.drift()), models);
         if (out.toAbsolutePath().getParent() != null) {
             Files.createDirectories(out.toAbsolutePath().getParent());
         }

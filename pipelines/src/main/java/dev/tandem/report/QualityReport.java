@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tandem.ingest.Reasons;
 import dev.tandem.parity.ParityReport;
 import dev.tandem.quality.QualityPlan;
+import dev.tandem.scoring.ModelQuality;
 import dev.tandem.quality.QualityResults;
 import java.io.IOException;
 import java.io.InputStream;
@@ -46,6 +47,12 @@ public final class QualityReport {
 
     public static String render(String featureSetVersion, String source, QualityPlan plan, QualityResults quality,
             Parity parity, List<DriftSummary> drift) throws IOException {
+        return render(featureSetVersion, source, plan, quality, parity, drift, List.of());
+    }
+
+    /** The same, with each model version's quality per day of matured labels (the decider's {@code model_quality} rows). */
+    public static String render(String featureSetVersion, String source, QualityPlan plan, QualityResults quality,
+            Parity parity, List<DriftSummary> drift, List<ModelQuality.Row> models) throws IOException {
         ObjectNode data = JSON.createObjectNode();
         data.put("feature_set_version", featureSetVersion);
         data.put("source", source);
@@ -67,9 +74,23 @@ public final class QualityReport {
             driftRows.addObject().put("column", d.column()).put("windows", d.windows()).put("max_psi", d.maxPsi())
                     .put("max_ks", d.maxKs()).put("alerts", d.alerts());
         }
+        ArrayNode modelRows = data.putArray("models");
+        for (ModelQuality.Row m : models) {
+            ObjectNode row = modelRows.addObject().put("model", m.model()).put("version", m.version()).put("role", m.role())
+                    .put("day", m.day().toString()).put("scores", m.scores()).put("positives", m.positives())
+                    .put("error_rate", m.errorRate()).put("alert_rate", m.alertRate());
+            row.set("psi", number(m.psi()));
+            row.set("auc", number(m.auc()));
+            row.set("precision", number(m.precision()));
+        }
         // The JSON sits inside a <script> element: "</" must not end it early.
         String json = JSON.writeValueAsString(data).replace("</", "<\\/");
         return template().replace("/*REPORT_DATA*/", json);
+    }
+
+    /** A number, or null for NaN (no baseline, no positives): JSON has no NaN. */
+    private static com.fasterxml.jackson.databind.JsonNode number(double value) {
+        return Double.isNaN(value) ? JSON.nullNode() : JSON.getNodeFactory().numberNode(value);
     }
 
     private static ArrayNode windows(QualityResults quality) {

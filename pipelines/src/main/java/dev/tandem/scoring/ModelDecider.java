@@ -21,6 +21,9 @@ import java.util.Optional;
  * {@code rollback_when} rule compares its primary version's live scores with the version's
  * baseline (PSI) and counts the scores that failed. A breach writes the rollback to the registry
  * (by "rollback-rule", with the figures as the reason), which the jobs and servers then follow.
+ * Once a day of event time is older than the labels' maturity, each version's scores of that day
+ * are measured against the labels that came ({@link ModelQuality}: AUC, precision at the model's
+ * alert rate, PSI), primary and shadow on the same events.
  */
 public final class ModelDecider {
     /** How a version looks over the window: its scores, their PSI against its baseline (NaN: no baseline) and failed share. */
@@ -28,12 +31,24 @@ public final class ModelDecider {
 
     private record Scored(long eventTime, double score) {}
 
+    /** One version's scores in one role on one day of event time (UTC). */
+    private record DayKey(String model, int version, String role, long epochDay) {}
+
+    private record DayScore(String eventId, long eventTime, double score) {}
+
+    /** A day's scores kept per version and role, at most this many (a uniform sample beyond). */
+    static final int MAX_SCORES_PER_DAY = 200_000;
+    private static final long DAY = 86_400_000L;
+
     private final CompiledSpec spec;
     private final Duration window;
     private final Duration lead;
     /** Per model, per version: the scores of the window, in the order read. */
     private final Map<String, Map<Integer, List<Scored>>> live = new HashMap<>();
     private final Map<String, Long> newest = new HashMap<>();
+    private final Map<DayKey, List<DayScore>> days = new HashMap<>();
+    private final Map<DayKey, Long> seenPerDay = new HashMap<>();
+    private final java.util.Random sampling = new java.util.Random(1);
 
     public ModelDecider(CompiledSpec spec, Duration window, Duration lead) {
         this.spec = spec;
@@ -42,10 +57,69 @@ public final class ModelDecider {
     }
 
     /** One score from the predictions topic. */
-    public void add(String model, int version, long eventTime, double score) {
+    public void add(String model, int version, boolean shadow, String eventId, long eventTime, double score) {
         List<Scored> scores = live.computeIfAbsent(model, m -> new HashMap<>()).computeIfAbsent(version, v -> new ArrayList<>());
         scores.add(new Scored(eventTime, score));
         newest.merge(model, eventTime, Math::max);
+        DayKey day = new DayKey(model, version, shadow ? "shadow" : "primary", Math.floorDiv(eventTime, DAY));
+        List<DayScore> kept = days.computeIfAbsent(day, k -> new ArrayList<>());
+        long seen = seenPerDay.merge(day, 1L, Long::sum);
+        DayScore s = new DayScore(eventId, eventTime, score);
+        if (kept.size() < MAX_SCORES_PER_DAY) {
+            kept.add(s);
+        } else { // reservoir sampling: every score of the day equally likely to be kept
+            long slot = (long) (sampling.nextDouble() * seen);
+            if (slot < MAX_SCORES_PER_DAY) {
+                kept.set((int) slot, s);
+            }
+        }
+    }
+
+    /**
+     * The days whose labels have matured by {@code now} (event time; the later of the newest score
+     * and the wall clock): each version's quality on each, written to {@link ModelQuality#TABLE}
+     * and returned; those days are then let go. None when the spec has no labels.
+     */
+    public List<ModelQuality.Row> matureDays(Connection store, long now) throws SQLException {
+        List<ModelQuality.Row> rows = new ArrayList<>();
+        if (spec.labels == null) {
+            return rows;
+        }
+        long maturity = spec.labels.maturityMillis();
+        for (DayKey key : days.keySet().stream().filter(k -> (k.epochDay() + 1) * DAY + maturity <= now).sorted(
+                java.util.Comparator.comparing(DayKey::model).thenComparingLong(DayKey::epochDay).thenComparingInt(DayKey::version)
+                        .thenComparing(DayKey::role)).toList()) {
+            rows.add(quality(store, key, days.remove(key), seenPerDay.remove(key), maturity));
+        }
+        if (!rows.isEmpty()) {
+            ModelQuality.upsert(store, rows);
+        }
+        return rows;
+    }
+
+    private ModelQuality.Row quality(Connection store, DayKey key, List<DayScore> scores, long seen, long maturity) throws SQLException {
+        Map<String, Long> labels = MaturedLabels.of(store, spec, scores.stream().map(DayScore::eventId).toList());
+        List<ModelEvaluation.Labelled> labelled = new ArrayList<>();
+        for (DayScore s : scores) {
+            if (Double.isFinite(s.score())) {
+                Long labelTime = labels.get(s.eventId());
+                labelled.add(new ModelEvaluation.Labelled(s.score(), labelTime != null && labelTime <= s.eventTime() + maturity));
+            }
+        }
+        double[] finite = labelled.stream().mapToDouble(ModelEvaluation.Labelled::score).toArray();
+        ModelVersion stored = ModelRegistry.version(store, key.model(), key.version());
+        ScoreBaseline baseline = stored == null ? null : ScoreBaseline.fromJson(stored.baseline());
+        CompiledSpec.Model model = spec.models.stream().filter(m -> m.name().equals(key.model())).findFirst().orElseThrow();
+        return new ModelQuality.Row(key.model(), key.version(), key.role(), java.time.LocalDate.ofEpochDay(key.epochDay()), seen,
+                labelled.stream().filter(ModelEvaluation.Labelled::positive).count(),
+                baseline == null || finite.length == 0 ? Double.NaN : baseline.psi(finite),
+                scores.isEmpty() ? 0 : 1 - (double) finite.length / scores.size(), ModelEvaluation.auc(labelled),
+                ModelEvaluation.precisionAt(labelled, model.alertRate()), model.alertRate());
+    }
+
+    /** The newest event time of any score so far (Long.MIN_VALUE before the first). */
+    public long newestEventTime() {
+        return newest.values().stream().mapToLong(Long::longValue).max().orElse(Long.MIN_VALUE);
     }
 
     /**

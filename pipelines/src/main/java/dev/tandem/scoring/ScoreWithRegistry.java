@@ -15,6 +15,8 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 import org.apache.flink.streaming.api.functions.co.BroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.apache.flink.util.OutputTag;
@@ -44,6 +46,10 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
     private transient ModelScorers scorers;
     private transient boolean restoredSeen;
     private transient Counter errors;
+    /** Scores given, per model, version and role (metric group tandem.models.MODEL.vVERSION.ROLE.scores). */
+    private transient Map<String, Counter> scores;
+    /** Nanoseconds to score one vector with every model's versions. */
+    private transient Histogram scoringNanos;
 
     public ScoreWithRegistry(CompiledSpec spec, List<RegistryChange> initial) {
         this.spec = spec;
@@ -53,6 +59,9 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
     @Override
     public void open(OpenContext openContext) {
         errors = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("models").counter("errors");
+        scoringNanos = getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("models")
+                .histogram("scoring_nanos", new DescriptiveStatisticsHistogram(10_000));
+        scores = new HashMap<>();
         rebuild(List.of());
     }
 
@@ -66,15 +75,22 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
             }
             restoredSeen = true;
         }
+        long started = System.nanoTime();
         ScoreVectors.score(scorers, vector);
+        List<Prediction> predictions = new ArrayList<>(2);
         for (int m = 0; m < scorers.modelCount(); m++) {
             String model = scorers.model(m).name();
             if (vector.scoreVersions[m] >= 0) {
-                ctx.output(PREDICTIONS, new Prediction(vector.eventId, vector.eventTime, model, vector.scoreVersions[m], vector.scores[m], false));
+                predictions.add(new Prediction(vector.eventId, vector.eventTime, model, vector.scoreVersions[m], vector.scores[m], false));
             }
             for (ModelScorers.Score shadow : scorers.shadows(m, vector.values, vector.eventTime)) {
-                ctx.output(PREDICTIONS, new Prediction(vector.eventId, vector.eventTime, model, shadow.version(), shadow.score(), true));
+                predictions.add(new Prediction(vector.eventId, vector.eventTime, model, shadow.version(), shadow.score(), true));
             }
+        }
+        scoringNanos.update(System.nanoTime() - started);
+        for (Prediction p : predictions) {
+            counter(p).inc();
+            ctx.output(PREDICTIONS, p);
         }
         out.collect(vector);
     }
@@ -88,6 +104,12 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
         restoredSeen = true;
         LOG.info("model {} v{} is {} from {} (decision {} by {})", change.model, change.version, change.role, change.effectiveFrom,
                 change.seq, change.decidedBy);
+    }
+
+    private Counter counter(Prediction p) {
+        String role = p.shadow ? "shadow" : "primary";
+        return scores.computeIfAbsent(p.model + "/" + p.version + "/" + role, k -> getRuntimeContext().getMetricGroup().addGroup("tandem")
+                .addGroup("models").addGroup(p.model).addGroup("v" + p.version).addGroup(role).counter("scores"));
     }
 
     /** The scorers under the initial decisions and {@code received}; a decision that cannot be followed keeps the ones before. */

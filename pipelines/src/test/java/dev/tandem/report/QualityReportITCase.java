@@ -4,10 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tandem.cli.CliRuns;
 import dev.tandem.generate.Generator;
+import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityResults;
+import dev.tandem.scoring.ModelQuality;
 import dev.tandem.spec.SpecCompiler;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -64,6 +68,16 @@ class QualityReportITCase {
         assertThat(drawn).as("histograms checked for bars").isEqualTo(numericWithData);
         assertThat(count(dom, "data-chart=\"rejects\"")).isEqualTo(1);
         assertThat(dom).contains("PARITY OK").contains("id=\"expectations-table\"");
+        assertThat(dom).contains("No model quality yet");
+
+        // With the decider's model quality rows: one table row per version, role and day, AUC shown.
+        Path withModels = dir.resolve("report-models.html");
+        Files.writeString(withModels, QualityReport.render("v", "test", QualityPlan.load(SpecCompiler.load(null)), quality, null, List.of(),
+                List.of(new ModelQuality.Row("fraud", 1, "primary", LocalDate.of(2026, 11, 1), 1_000, 12, 0.02, 0, 0.875, 0.3, 0.01),
+                        new ModelQuality.Row("fraud", 2, "shadow", LocalDate.of(2026, 11, 1), 1_000, 12, Double.NaN, 0, 0.91, 0.4, 0.01))));
+        String modelsDom = chromium.renderedDom(withModels);
+        assertThat(modelsDom).contains("id=\"models-table\"").contains("data-model-row=\"fraud-1-primary\"")
+                .contains("data-model-row=\"fraud-2-shadow\"").contains("0.875");
         chromium.screenshot(html, Path.of("target", "quality-report.png").toAbsolutePath());
         assertThat(Path.of("target", "quality-report.png")).isNotEmptyFile();
     }

@@ -11,7 +11,9 @@ import dev.tandem.kafka.Topics;
 import dev.tandem.local.LocalServers;
 import dev.tandem.model.ModelDecision;
 import dev.tandem.model.ModelRegistry;
+import dev.tandem.spec.CompiledSpec;
 import dev.tandem.spec.SpecCompiler;
+import dev.tandem.store.OnlineStoreSchema;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The rollback rule on real Kafka and PostgreSQL: {@code model watch} reads the predictions topic;
  * scores distributed as the primary version's baseline leave it in place; a planted drift rolls it
- * back to the version before (a decision by "rollback-rule" naming the PSI) with an alert, once.
+ * back to the version before (a decision by "rollback-rule" naming the PSI) with an alert, once. The
+ * day's labels having matured, the version's AUC and precision on it are in {@code model_quality}.
  */
 @ExtendWith(LocalServers.class)
 class RollbackRuleITCase {
@@ -64,14 +67,24 @@ class RollbackRuleITCase {
         String[] watch = scored.withRegistry("model", "watch", "--once", "--bootstrap", bootstrap, "--topic-prefix", PREFIX, "--window",
                 "PT15M");
 
+        // The labels the streaming job would have written: every 7th event labelled within the 30-day maturity, every 11th after it.
+        CompiledSpec spec = SpecCompiler.load(scored.spec());
+        List<ModelEvaluation.Labelled> expected = new ArrayList<>();
+        try (Connection c = servers.postgres().connect()) {
+            OnlineStoreSchema.migrate(c, spec);
+            try (var st = c.createStatement()) {
+                st.execute("TRUNCATE " + OnlineStoreSchema.labelTable(spec));
+            }
+        }
+
         // Ten minutes of v2's scores distributed as its baseline: no breach.
-        produce(bootstrap, t0, 1_000, () -> random.nextDouble());
+        produce(bootstrap, t0, 1_000, () -> random.nextDouble(), expected, servers, spec);
         CliRuns.succeeds(watch);
         assertThat(rollbacks(servers)).isEmpty();
 
         // An hour later, ten minutes of scores crowded near 1: PSI far above 0.25, v1 is primary again.
         long drifted = t0 + 3_600_000;
-        produce(bootstrap, drifted, 1_000, () -> 0.95 + random.nextDouble() * 0.05);
+        produce(bootstrap, drifted, 1_000, () -> 0.95 + random.nextDouble() * 0.05, expected, servers, spec);
         CliRuns.succeeds(watch);
         List<ModelDecision> rollbacks = rollbacks(servers);
         assertThat(rollbacks).singleElement().satisfies(d -> {
@@ -90,6 +103,21 @@ class RollbackRuleITCase {
         CliRuns.succeeds(watch);
         assertThat(rollbacks(servers)).hasSize(1);
 
+        // 2026-11-01 is more than 30 days ago: v2's quality that day against the labels that came within the maturity.
+        try (Connection c = servers.postgres().connect()) {
+            assertThat(ModelQuality.read(c)).singleElement().satisfies(q -> {
+                assertThat(q.model()).isEqualTo("fraud");
+                assertThat(q.version()).isEqualTo(2);
+                assertThat(q.role()).isEqualTo("primary");
+                assertThat(q.day()).isEqualTo(java.time.LocalDate.of(2026, 11, 1));
+                assertThat(q.scores()).isEqualTo(2_000);
+                assertThat(q.positives()).isEqualTo(expected.stream().filter(ModelEvaluation.Labelled::positive).count()).isGreaterThan(200);
+                assertThat(q.auc()).isEqualTo(ModelEvaluation.auc(expected)).isGreaterThan(0.5);
+                assertThat(q.precision()).isEqualTo(ModelEvaluation.precisionAt(expected, 0.01));
+                assertThat(q.psi()).isGreaterThan(0.25);
+            });
+        }
+
         // A spec without models has nothing to watch: one line, exit 2.
         StringWriter err = new StringWriter();
         List<String> args = new ArrayList<>(List.of(watch));
@@ -106,16 +134,33 @@ class RollbackRuleITCase {
         }
     }
 
-    /** {@code n} primary scores of v2, a second apart in event time from {@code from}, as the streaming job writes them. */
-    private static void produce(String bootstrap, long from, int n, java.util.function.DoubleSupplier score) throws Exception {
+    /**
+     * {@code n} primary scores of v2, 0.6 s apart in event time from {@code from}, as the streaming job writes
+     * them; every 7th event gets a label within the maturity, every 11th (not 7th) one after it, in the labels table.
+     */
+    private static void produce(String bootstrap, long from, int n, java.util.function.DoubleSupplier score,
+            List<ModelEvaluation.Labelled> expected, LocalServers.Servers servers, CompiledSpec spec) throws Exception {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(KafkaClientProperties.forBootstrap(bootstrap),
-                new StringSerializer(), new StringSerializer())) {
+                new StringSerializer(), new StringSerializer());
+                Connection c = servers.postgres().connect();
+                var label = c.prepareStatement("INSERT INTO " + OnlineStoreSchema.labelTable(spec) + " VALUES (?, ?, now())")) {
             for (int i = 0; i < n; i++) {
                 String id = "e" + from + "-" + i;
-                String json = JSON.createObjectNode().put("event_id", id).put("event_time", from + i * 600L).put("model", "fraud")
-                        .put("version", 2).put("score", score.getAsDouble()).put("role", "primary").toString();
+                long t = from + i * 600L;
+                double s = score.getAsDouble();
+                // positives score higher on the whole, so the AUC is above a coin's
+                double given = i % 7 == 0 ? Math.min(1, s + 0.3) : s;
+                String json = JSON.createObjectNode().put("event_id", id).put("event_time", t).put("model", "fraud")
+                        .put("version", 2).put("score", given).put("role", "primary").toString();
                 producer.send(new ProducerRecord<>(PREFIX + Topics.PREDICTIONS, id, json));
+                if (i % 7 == 0 || i % 11 == 0) {
+                    label.setString(1, id);
+                    label.setTimestamp(2, new java.sql.Timestamp(t + (i % 7 == 0 ? 5L : 40L) * 86_400_000L));
+                    label.addBatch();
+                }
+                expected.add(new ModelEvaluation.Labelled(given, i % 7 == 0));
             }
+            label.executeBatch();
             producer.flush();
         }
     }

@@ -117,7 +117,7 @@ class SpecCompilerTest {
     void compilesModelsWithTheirInputsResolvedInTheModelsOrderAndLeavesTheFeatureSetAlone() {
         String models = """
                 models:
-                  - { name: overheat, inputs: [temp_vs_avg_10m, n_10m, max_10m] }
+                  - { name: overheat, inputs: [temp_vs_avg_10m, n_10m, max_10m], alert_rate: 0.05 }
                   - { name: drift_v2, inputs: [avg_10m], rollback_when: { psi_above: 0.3, error_rate_above: 0.01 } }
                 """;
         CompiledSpec spec = SpecCompiler.compile(TestSpecs.SENSORS + models, "test.yaml");
@@ -128,6 +128,8 @@ class SpecCompilerTest {
         assertThat(spec.models.get(1).inputs()).containsExactly("avg_10m");
         assertThat(spec.models.get(1).rollback()).isEqualTo(new CompiledSpec.RollbackRule(0.3, 0.01, 500));
         assertThat(overheat.rollback()).isNull();
+        assertThat(overheat.alertRate()).isEqualTo(0.05);
+        assertThat(spec.models.get(1).alertRate()).as("default").isEqualTo(0.01);
         assertThat(spec.featureSetVersion()).as("a model is not a feature definition").isEqualTo(TestSpecs.sensors().featureSetVersion());
 
         assertError(TestSpecs.SENSORS + models.replace("max_10m]", "max_10mm]"),
@@ -137,6 +139,7 @@ class SpecCompilerTest {
         assertError(TestSpecs.SENSORS + models.replace("name: drift_v2", "name: overheat"), "models.overheat: model names must be unique");
         assertError(TestSpecs.SENSORS + models.replace("name: drift_v2", "name: Drift-2"), "models.Drift-2: model names are lower-case");
         assertError(TestSpecs.SENSORS + models.replace("inputs: [avg_10m]", "input: [avg_10m]"), "unknown key 'input'");
+        assertError(TestSpecs.SENSORS + models.replace("alert_rate: 0.05", "alert_rate: 0"), "models.overheat.alert_rate: 0.0 is outside (0, 1]");
         assertError(TestSpecs.SENSORS + models.replace("psi_above: 0.3", "psi_above: 0"), "models.drift_v2.rollback_when.psi_above: 0.0 is not above 0");
         assertError(TestSpecs.SENSORS + models.replace("error_rate_above: 0.01", "error_rate_above: 1.5"),
                 "rollback_when.error_rate_above: 1.5 is outside [0, 1)");

@@ -48,6 +48,9 @@ public final class FeatureServer implements AutoCloseable {
         this.feed = new EventFeed(state, config.kafka(), config.eventsTopic(), config.erasuresTopic(), config.piiSecret(), config.bootstrap(),
                 listener);
         metrics.watch(feed);
+        if (models != null) {
+            metrics.watch(models);
+        }
         FeatureService service = new FeatureService(state, feed, config.featureSetVersion(), config.piiSecret(), System::currentTimeMillis,
                 models == null ? null : models::current);
         this.http = new HttpApi(service, state, metrics, log, config.tokens(), config.host(), config.port(), config.limits());

@@ -196,6 +196,7 @@ public final class HttpApi implements AutoCloseable {
         if (result instanceof FeatureService.Served served) {
             byte[] json = answers.bytes(served);
             if (log == null || log.served(json, served.requestId(), answers.shadowField(served))) {
+                metrics.scored(served);
                 return new Reply(200, json);
             }
             result = new FeatureService.Refused(503, "served_log_unavailable", "the served-feature log cannot take the answer "
