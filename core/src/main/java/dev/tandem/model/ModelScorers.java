@@ -110,10 +110,13 @@ public final class ModelScorers implements Serializable {
         return version < 0 ? Score.NONE : new Score(version, ensembles[m].get(version).score(inputs(models.get(m), values)));
     }
 
-    /** Model {@code m}'s shadow versions' scores of the vector at event time {@code t}: scored and logged, never answered. */
-    public Score[] shadows(int m, double[] values, long t) {
+    /**
+     * Model {@code m}'s shadow versions' scores of event {@code eventId}'s vector at event time {@code t}:
+     * scored and logged, never answered; none for an event outside the model's {@code shadow_sample}.
+     */
+    public Score[] shadows(int m, double[] values, long t, String eventId) {
         int[] versions = timelines[m].shadowsAt(t);
-        if (versions.length == 0) {
+        if (versions.length == 0 || !inShadowSample(models.get(m), eventId)) {
             return NO_SCORES;
         }
         float[] inputs = inputs(models.get(m), values);
@@ -125,6 +128,21 @@ public final class ModelScorers implements Serializable {
     }
 
     private static final Score[] NO_SCORES = new Score[0];
+
+    /**
+     * Whether an event is in the model's shadow sample: decided by its id alone (a mixed hash read as
+     * a fraction of 2^32), so batch, stream and server sample the same events.
+     */
+    static boolean inShadowSample(CompiledSpec.Model model, String eventId) {
+        if (model.shadowSample() >= 1) {
+            return true;
+        }
+        int h = eventId.hashCode() * 0x9E3779B9;
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        return Integer.toUnsignedLong(h) < (long) (model.shadowSample() * 4_294_967_296.0);
+    }
 
     /** The model's inputs from a vector: float32, NaN (no value) meaning missing, as XGBoost takes them. */
     static float[] inputs(CompiledSpec.Model model, double[] values) {

@@ -141,8 +141,8 @@ public final class CompiledSpec implements Serializable {
      * A model the spec names: its inputs by name and by index into a complete vector
      * ({@link #allFeatures()} order), in the order the model takes them.
      */
-    public record Model(String name, List<String> inputs, int[] vectorIndexes, RollbackRule rollback, double alertRate)
-            implements Serializable {
+    public record Model(String name, List<String> inputs, int[] vectorIndexes, RollbackRule rollback, double alertRate,
+            double shadowSample) implements Serializable {
         /** The column its scores go to. */
         public String scoreColumn() {
             return "score_" + name;

@@ -19,10 +19,12 @@ public record FeatureSpec(Integer version, String name, Source source,
     /**
      * A model scored on the vectors: its {@code name} (the column {@code score_<name>}) and its
      * {@code inputs}, feature names in the order the model takes them; {@code alert_rate}, the share
-     * of events its users act on (precision is measured among that share of highest scores; default 0.01). Which file and version score
+     * of events its users act on (precision is measured among that share of highest scores; default 0.01);
+     * {@code shadow_sample}, the share of events its shadow versions score (by event id; default 1). Which file and version score
      * is the model registry's business, not the spec's: adding a model changes no feature.
      */
-    public record Model(String name, List<String> inputs, RollbackWhen rollbackWhen, Double alertRate) implements Serializable {}
+    public record Model(String name, List<String> inputs, RollbackWhen rollbackWhen, Double alertRate, Double shadowSample)
+            implements Serializable {}
 
     /**
      * When the model decider rolls the primary version back by itself: its live scores' PSI against

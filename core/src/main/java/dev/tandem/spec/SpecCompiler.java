@@ -528,8 +528,12 @@ public final class SpecCompiler {
                 if (!(alertRate > 0 && alertRate <= 1)) {
                     throw new SpecException(where + ".alert_rate: " + alertRate + " is outside (0, 1]");
                 }
+                double shadowSample = m.shadowSample() == null ? 1 : m.shadowSample();
+                if (!(shadowSample > 0 && shadowSample <= 1)) {
+                    throw new SpecException(where + ".shadow_sample: " + shadowSample + " is outside (0, 1]");
+                }
                 out.models.add(new CompiledSpec.Model(name, List.copyOf(m.inputs()), indexes, rollbackRule(m.rollbackWhen(), where),
-                        alertRate));
+                        alertRate, shadowSample));
             }
         }
 

@@ -83,7 +83,7 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
             if (vector.scoreVersions[m] >= 0) {
                 predictions.add(new Prediction(vector.eventId, vector.eventTime, model, vector.scoreVersions[m], vector.scores[m], false));
             }
-            for (ModelScorers.Score shadow : scorers.shadows(m, vector.values, vector.eventTime)) {
+            for (ModelScorers.Score shadow : scorers.shadows(m, vector.values, vector.eventTime, vector.eventId)) {
                 predictions.add(new Prediction(vector.eventId, vector.eventTime, model, shadow.version(), shadow.score(), true));
             }
         }

@@ -140,6 +140,8 @@ class SpecCompilerTest {
         assertError(TestSpecs.SENSORS + models.replace("name: drift_v2", "name: Drift-2"), "models.Drift-2: model names are lower-case");
         assertError(TestSpecs.SENSORS + models.replace("inputs: [avg_10m]", "input: [avg_10m]"), "unknown key 'input'");
         assertError(TestSpecs.SENSORS + models.replace("alert_rate: 0.05", "alert_rate: 0"), "models.overheat.alert_rate: 0.0 is outside (0, 1]");
+        assertError(TestSpecs.SENSORS + models.replace("alert_rate: 0.05", "shadow_sample: 1.5"),
+                "models.overheat.shadow_sample: 1.5 is outside (0, 1]");
         assertError(TestSpecs.SENSORS + models.replace("psi_above: 0.3", "psi_above: 0"), "models.drift_v2.rollback_when.psi_above: 0.0 is not above 0");
         assertError(TestSpecs.SENSORS + models.replace("error_rate_above: 0.01", "error_rate_above: 1.5"),
                 "rollback_when.error_rate_above: 1.5 is outside [0, 1)");

@@ -99,7 +99,7 @@ public final class FeatureService {
         ModelScorers.Score[][] shadows = new ModelScorers.Score[scorers.modelCount()][];
         for (int m = 0; m < scores.length; m++) {
             scores[m] = scorers.primary(m, vector, event.eventTime);
-            shadows[m] = scorers.shadows(m, vector, event.eventTime);
+            shadows[m] = scorers.shadows(m, vector, event.eventTime, event.eventId);
         }
         return new Served(requestIds.next(), featureSetVersion, event.eventTime, event.eventId, groups, onDemandValues, offsets, fed,
                 scores, shadows);
