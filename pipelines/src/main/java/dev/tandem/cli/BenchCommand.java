@@ -8,6 +8,7 @@ import dev.tandem.bench.ScalingBenchmark;
 import dev.tandem.bench.ServingBenchmark;
 import dev.tandem.bench.SoakBenchmark;
 import dev.tandem.bench.SpineBenchmark;
+import dev.tandem.bench.ScoringBenchmark;
 import dev.tandem.bench.StreamingBenchmark;
 import dev.tandem.local.LocalKafka;
 import dev.tandem.local.LocalPostgres;
@@ -36,14 +37,15 @@ import picocli.CommandLine.Parameters;
                 + "same features for the same spine rows, at --spine-rows and ten times that. soak: the streaming job at half "
                 + "its capacity (or --rate) for --minutes with a fault every --fault-every (PostgreSQL down, the broker down, "
                 + "records that are not text), then every vector checked against a batch run: lost, duplicated, restarts, "
-                + "recovery times, freshness, heap and state over time (an HTML report beside the results).")
+                + "recovery times, freshness, heap and state over time (an HTML report beside the results). scoring: the streaming "
+                + "job's capacity without models and with a primary and a shadow model version scoring every vector.")
 final class BenchCommand implements Callable<Integer> {
-    enum Name { backfill, streaming, files, scaling, micro, hotkey, serving, spine, soak }
+    enum Name { backfill, streaming, files, scaling, micro, hotkey, serving, spine, soak, scoring }
 
     @Parameters(index = "0", description = "Benchmark: ${COMPLETION-CANDIDATES}.")
     Name name;
 
-    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 2,000,000 for files, 200,000 for streaming, "
+    @Option(names = "--events", description = "Generated events (default: 1,000,000 for backfill and scaling, 2,000,000 for files, 200,000 for streaming and scoring, "
             + "100,000 for serving).")
     Long events;
 
@@ -82,7 +84,7 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         long n = events != null ? events
-                : name == Name.streaming ? 200_000 : name == Name.serving ? 100_000 : name == Name.files ? 2_000_000 : 1_000_000;
+                : name == Name.streaming || name == Name.scoring ? 200_000 : name == Name.serving ? 100_000 : name == Name.files ? 2_000_000 : 1_000_000;
         String command = String.format("./tandem bench %s --events %d --seed %d", name, n, seed)
                 + (name == Name.scaling || name == Name.hotkey ? "" : " --parallelism " + parallelism);
         Path work = ServerCommands.home().resolve(dir);
@@ -90,6 +92,11 @@ final class BenchCommand implements Callable<Integer> {
         if (name == Name.streaming) {
             var options = streamingOptions(n, work, resultsFile, command);
             System.out.println(StreamingBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
+            return 0;
+        }
+        if (name == Name.scoring) {
+            var options = streamingOptions(n, work, resultsFile, command);
+            System.out.println(ScoringBenchmark.run(options, FeaturesRun.compile(null)).render(parallelism));
             return 0;
         }
         if (name == Name.soak) {

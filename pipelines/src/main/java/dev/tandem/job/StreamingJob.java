@@ -173,7 +173,8 @@ public final class StreamingJob {
         writeOnlineStore(outputs.groupRows(), spec, options);
         DataStream<FeatureVector> features = outputs.features();
         if (!spec.models.isEmpty()) {
-            StreamScoring.Scored scored = StreamScoring.attach(features, spec, options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword());
+            StreamScoring.Scored scored = StreamScoring.attach(features, spec, options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword(),
+                    options.bounded());
             features = scored.vectors();
             writePredictionsTopic(scored.predictions(), spec, options);
         }

@@ -30,8 +30,9 @@ public final class StreamScoring {
     /** Scored vectors, and every score (primary and shadow) for the predictions topic. */
     public record Scored(DataStream<FeatureVector> vectors, DataStream<Prediction> predictions) {}
 
-    public static Scored attach(DataStream<FeatureVector> vectors, CompiledSpec spec, String jdbcUrl, String user, String password)
-            throws Exception {
+    /** {@code bounded}: a job that ends when its input does polls the registry once, so its registry input ends too. */
+    public static Scored attach(DataStream<FeatureVector> vectors, CompiledSpec spec, String jdbcUrl, String user, String password,
+            boolean bounded) throws Exception {
         List<RegistryChange> initial;
         try (Connection c = OnlineStoreConnections.open(jdbcUrl, user, password)) {
             initial = RegistryChanges.after(c, 0);
@@ -39,7 +40,7 @@ public final class StreamScoring {
         long lastSeq = initial.isEmpty() ? 0 : initial.get(initial.size() - 1).seq;
         StreamExecutionEnvironment env = vectors.getExecutionEnvironment();
         DataGeneratorSource<RegistryPoll> polls = new DataGeneratorSource<>(new RegistryPoller(jdbcUrl, user, password, lastSeq),
-                Long.MAX_VALUE, RateLimiterStrategy.perSecond(1), TypeInformation.of(RegistryPoll.class));
+                bounded ? 1 : Long.MAX_VALUE, RateLimiterStrategy.perSecond(1), TypeInformation.of(RegistryPoll.class));
         DataStream<RegistryChange> changes = env.fromSource(polls, endOfTime(), "model-registry").uid(REGISTRY_SOURCE_UID)
                 .setParallelism(1)
                 .<RegistryChange>flatMap((poll, out) -> {
