@@ -108,8 +108,7 @@ public final class XgboostJson {
                     left.add(-1);
                     right.add(-1);
                 } else {
-                    // children come after their parent, which also rules out cycles
-                    if (l <= node || r <= node || l >= n || r >= n) {
+                    if (l < 0 || r < 0 || l >= n || r >= n) {
                         throw new IllegalArgumentException(where + " node " + node + " has children outside the tree");
                     }
                     int input = splits.get(node).asInt();
@@ -123,7 +122,25 @@ public final class XgboostJson {
                 threshold.add(Float.parseFloat(conditions.get(node).asText()));
                 defaultLeft.add(defaults.get(node).asInt() != 0);
             }
+            requireTree(where, start, n);
             return start;
+        }
+
+        /** Every node reachable from the root once: a walk always ends at a leaf (XGBoost may reuse a pruned node's slot, so indices need not grow). */
+        private void requireTree(String where, int start, int n) {
+            boolean[] seen = new boolean[n];
+            java.util.ArrayDeque<Integer> pending = new java.util.ArrayDeque<>(List.of(start));
+            while (!pending.isEmpty()) {
+                int node = pending.pop();
+                if (seen[node - start]) {
+                    throw new IllegalArgumentException(where + " node " + (node - start) + " is reached twice: not a tree");
+                }
+                seen[node - start] = true;
+                if (feature.get(node) >= 0) {
+                    pending.push(left.get(node));
+                    pending.push(right.get(node));
+                }
+            }
         }
 
         float[] thresholds() {

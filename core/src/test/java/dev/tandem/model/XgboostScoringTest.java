@@ -118,6 +118,8 @@ class XgboostScoringTest {
         assertRefused(good.replace("\"split_indices\": [0, 0, 0]", "\"split_indices\": [4, 0, 0]"),
                 "model file m.json tree 0 splits on input 4 of 1");
         assertRefused(good.replace("\"left_children\": [1, -1, -1]", "\"left_children\": [0, -1, -1]"),
+                "model file m.json tree 0 node 0 is reached twice: not a tree");
+        assertRefused(good.replace("\"left_children\": [1, -1, -1]", "\"left_children\": [3, -1, -1]"),
                 "model file m.json tree 0 node 0 has children outside the tree");
         assertRefused(good.replace("\"base_score\": \"5E-1\"", "\"base_score\": \"half\""), "model file m.json has a base_score");
     }
