@@ -66,7 +66,7 @@ final class DemoModels {
     /** Trains v1 and v2 on the training set, registers both, v1 primary and v2 in shadow; returns what it did, one line each. */
     static List<String> trainAndRegister(Path home, Path training, CompiledSpec spec, Connection registry) throws Exception {
         List<String> done = new ArrayList<>();
-        long rows = TrainingCsv.write(training, TrainingTable.schema(spec));
+        long rows = TrainingCsv.write(training);
         Path csv = training.resolve(TrainingCsv.FILE);
         done.add(String.format("training set as CSV: %,d rows (%s)", rows, csv));
         try (var st = registry.createStatement()) {

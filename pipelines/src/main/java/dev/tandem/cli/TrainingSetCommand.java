@@ -23,7 +23,6 @@ import dev.tandem.spec.CompiledSpec;
 import dev.tandem.training.LabelJoinFunction;
 import dev.tandem.training.TrainingCsv;
 import dev.tandem.training.TrainingSetJob;
-import dev.tandem.training.TrainingTable;
 import dev.tandem.training.TrainingSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,7 +129,7 @@ final class TrainingSetCommand implements Callable<Integer> {
             saveBaseline(compiled, output);
         }
         if (format == Format.csv) {
-            long rows = TrainingCsv.write(output, TrainingTable.schema(compiled));
+            long rows = TrainingCsv.write(output);
             System.out.printf("wrote %,d rows to %s%n", rows, output.resolve(TrainingCsv.FILE));
         }
         return verdict.passed() ? 0 : 1;

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
 
 /**
  * A training set's rows as one CSV file with a header, for tools that read nothing else (plain
@@ -21,28 +22,42 @@ public final class TrainingCsv {
 
     private TrainingCsv() {}
 
-    /** Writes {@code output/training.csv} from {@code output/training/}; returns the rows written. */
-    public static long write(Path output, Schema schema) throws IOException {
-        List<String> columns = schema.getFields().stream().map(Schema.Field::name).toList();
-        CsvSchema.Builder header = CsvSchema.builder().setUseHeader(true);
-        columns.forEach(header::addColumn);
-        long[] rows = {0};
+    /** Writes {@code output/training.csv} from {@code output/training/}, with the columns its files have; returns the rows written. */
+    public static long write(Path output) throws IOException {
+        List<Path> files = OutputFiles.list(output.resolve(TrainingSetJob.TRAINING_DIR), ".parquet");
         CsvMapper csv = new CsvMapper();
-        try (SequenceWriter out = csv.writer(header.build()).writeValues(output.resolve(FILE).toFile())) {
-            OutputFiles.forEachParquetRow(OutputFiles.list(output.resolve(TrainingSetJob.TRAINING_DIR), ".parquet"), record -> {
-                List<Object> values = new ArrayList<>(columns.size());
-                for (String column : columns) {
-                    Object value = record.get(column);
-                    values.add(value == null ? "" : value instanceof CharSequence text ? text.toString() : value);
-                }
+        SequenceWriter[] out = {null};
+        List<String> columns = new ArrayList<>();
+        long[] rows = {0};
+        try {
+            OutputFiles.forEachParquetRow(files, record -> {
                 try {
-                    out.write(values);
+                    if (out[0] == null) {
+                        out[0] = open(csv, output, record, columns);
+                    }
+                    List<Object> values = new ArrayList<>(columns.size());
+                    for (String column : columns) {
+                        Object value = record.get(column);
+                        values.add(value == null ? "" : value instanceof CharSequence text ? text.toString() : value);
+                    }
+                    out[0].write(values);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
                 rows[0]++;
             });
+        } finally {
+            if (out[0] != null) {
+                out[0].close();
+            }
         }
         return rows[0];
+    }
+
+    private static SequenceWriter open(CsvMapper csv, Path output, GenericRecord first, List<String> columns) throws IOException {
+        first.getSchema().getFields().stream().map(Schema.Field::name).forEach(columns::add);
+        CsvSchema.Builder header = CsvSchema.builder().setUseHeader(true);
+        columns.forEach(header::addColumn);
+        return csv.writer(header.build()).writeValues(output.resolve(FILE).toFile());
     }
 }

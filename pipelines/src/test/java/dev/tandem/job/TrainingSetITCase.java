@@ -9,7 +9,6 @@ import dev.tandem.spec.TestSpecs;
 import dev.tandem.training.LabelJoinFunction;
 import dev.tandem.training.TrainingCsv;
 import dev.tandem.training.TrainingSetJob;
-import dev.tandem.training.TrainingTable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -75,7 +74,7 @@ class TrainingSetITCase {
         assertThat(ParityFiles.deadLetters(dir.resolve("out/dead-letters"))).contains("\"stage\":\"labels\"", "missing_field");
 
         // The same rows as one CSV file for plain Python (training-set --format csv): a header, no value as an empty cell.
-        assertThat(TrainingCsv.write(dir.resolve("out"), TrainingTable.schema(spec))).isEqualTo(3);
+        assertThat(TrainingCsv.write(dir.resolve("out"))).isEqualTo(3);
         List<String> csv = Files.readAllLines(dir.resolve("out").resolve(TrainingCsv.FILE));
         List<String> header = List.of(csv.get(0).split(","));
         assertThat(header).startsWith("event_id", "event_time").contains("n_1h", "since_last", "label", "label_time");
