@@ -17,7 +17,9 @@ import java.util.Random;
 /**
  * What scoring costs the streaming job: its capacity catching up with the same history (RocksDB,
  * exactly-once Kafka and PostgreSQL) without models and with a primary and a shadow version of a
- * model of {@link #TREES} trees of depth {@link #DEPTH} over {@link #INPUTS}, in the same run.
+ * model of {@link #TREES} trees of depth {@link #DEPTH} over {@link #INPUTS}, in the same run:
+ * without, with, without, with (the machine is shared and a JVM warms up: neither side always goes
+ * first), each figure kept.
  */
 public final class ScoringBenchmark {
     static final int TREES = 100;
@@ -29,20 +31,24 @@ public final class ScoringBenchmark {
 
     private ScoringBenchmark() {}
 
-    /** Both runs, off first. */
-    public record Result(long events, CatchUp off, CatchUp on) {
+    /** The runs in the order they ran: without, with, without, with. */
+    public record Result(long events, List<CatchUp> off, List<CatchUp> on) {
         public String render(int parallelism) {
-            double whole = on.eventsPerSecond() / off.eventsPerSecond();
-            double steady = on.steadyEventsPerSecond() / off.steadyEventsPerSecond();
-            return String.format("streaming capacity over %,d events already in Kafka (parallelism %d), without models - %s; with a model "
-                    + "scored on every vector by its primary and a shadow version (%d trees of depth %d over %d inputs each) - %s; "
-                    + "with / without = %.2f over the whole run, %s at steady state", events, parallelism, off.render(), TREES, DEPTH,
-                    INPUTS.size(), on.render(), whole, Double.isNaN(steady) ? "-" : String.format("%.2f", steady));
+            double steady = mean(on, CatchUp::steadyEventsPerSecond) / mean(off, CatchUp::steadyEventsPerSecond);
+            double whole = mean(on, CatchUp::eventsPerSecond) / mean(off, CatchUp::eventsPerSecond);
+            return String.format("streaming capacity over %,d events already in Kafka (parallelism %d), runs alternating; without models - "
+                    + "%s; with a model scored on every vector by its primary and a shadow version (%d trees of depth %d over %d inputs "
+                    + "each) - %s; with / without (means) = %.2f at steady state, %.2f over the whole runs", events, parallelism,
+                    off.stream().map(CatchUp::render).toList(), TREES, DEPTH, INPUTS.size(), on.stream().map(CatchUp::render).toList(), steady,
+                    whole);
+        }
+
+        private static double mean(List<CatchUp> runs, java.util.function.ToDoubleFunction<CatchUp> figure) {
+            return runs.stream().mapToDouble(figure).average().orElse(Double.NaN);
         }
     }
 
     public static Result run(StreamingBenchmark.Options options, CompiledSpec flagship) throws Exception {
-        CatchUp off = StreamingBenchmark.catchUp(options, flagship, options.parallelism(), "rocksdb");
         CompiledSpec scored = scoredSpec(options.workDir());
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             ModelRegistry.migrate(c);
@@ -56,7 +62,12 @@ public final class ScoringBenchmark {
                         null);
             }
         }
-        CatchUp on = StreamingBenchmark.catchUp(options, scored, options.parallelism(), "rocksdb");
+        List<CatchUp> off = new java.util.ArrayList<>();
+        List<CatchUp> on = new java.util.ArrayList<>();
+        for (int round = 0; round < 2; round++) {
+            off.add(StreamingBenchmark.catchUp(options, flagship, options.parallelism(), "rocksdb"));
+            on.add(StreamingBenchmark.catchUp(options, scored, options.parallelism(), "rocksdb"));
+        }
         Result result = new Result(options.events(), off, on);
         ResultsLog.append(options.results(), "scoring", ResultsLog.versions("Kafka 4.2 (local KRaft), PostgreSQL 15 (local)"),
                 String.format("%,d generated events, %d partitions; synthetic models", options.events(), StreamingBenchmark.PARTITIONS),

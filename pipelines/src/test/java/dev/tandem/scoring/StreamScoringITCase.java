@@ -186,6 +186,27 @@ class StreamScoringITCase {
             logged++;
         }
         assertThat(logged).isEqualTo(answered);
+
+        // A decision made while a server runs: v2 primary for every event time (a later decision from the same instant
+        // overrides the earlier ones); the server follows it without a restart, its next answers name v2.
+        try (FeatureServer server = ServingSetup.start(spec, options.bootstrapServers(), PREFIX, "served-after-promotion", FeatureRuns.SECRET,
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, "token")), "127.0.0.1", 0, Duration.ofDays(365).toMillis(), null,
+                new ModelWatch.Registry(servers.postgres().jdbcUrl(), LocalPostgres.USER, servers.postgres().password()))) {
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); !server.isReady(); ) {
+                assertThat(System.nanoTime()).as("the server caught up").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), "token");
+            String first = Files.readAllLines(Generator.transactionFiles(history).get(0)).get(0);
+            assertThat(client.score(first).body().path("scores").path("fraud").path("version").asInt()).isEqualTo(1);
+            scored.model("promote", "fraud", "--version", "2", "--effective-from", "1970-01-01T00:00:00Z");
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    client.score(first).body().path("scores").path("fraud").path("version").asInt() != 2; ) {
+                assertThat(System.nanoTime()).as("the server followed the promotion").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+            assertThat(client.getText("/metrics")).contains("tandem_serve_model_scores_total{model=\"fraud\",role=\"primary\",version=\"2\"}");
+        }
     }
 
     /** Trains version {@code v} on random rows with the inputs' names; returns its ensemble. */
