@@ -3,11 +3,8 @@ package dev.tandem.bench;
 import dev.tandem.model.ModelDecision;
 import dev.tandem.model.ModelRegistry;
 import dev.tandem.model.XgboostJson;
+import dev.tandem.scoring.FlagshipModel;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.spec.SpecCompiler;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.time.Instant;
@@ -24,10 +21,7 @@ import java.util.Random;
 public final class ScoringBenchmark {
     static final int TREES = 100;
     static final int DEPTH = 6;
-    static final List<String> INPUTS = List.of("card_txn_count_1h", "card_txn_count_24h", "card_amount_max_24h", "card_amount_zscore_7d",
-            "card_distinct_merchants_24h", "card_distinct_countries_7d", "card_seconds_since_last", "card_km_from_last",
-            "card_cnp_count_24h", "card_declined_count_24h", "txn_amount_log", "txn_hour_sin", "txn_hour_cos", "merchant_txn_count_1h",
-            "merchant_amount_ratio_7d", "txn_amount_vs_card_avg_7d");
+    static final List<String> INPUTS = FlagshipModel.INPUTS;
 
     private ScoringBenchmark() {}
 
@@ -49,7 +43,7 @@ public final class ScoringBenchmark {
     }
 
     public static Result run(StreamingBenchmark.Options options, CompiledSpec flagship) throws Exception {
-        CompiledSpec scored = scoredSpec(options.workDir());
+        CompiledSpec scored = FlagshipModel.spec(options.workDir(), "");
         try (Connection c = DriverManager.getConnection(options.jdbcUrl(), options.jdbcUser(), options.jdbcPassword())) {
             ModelRegistry.migrate(c);
             try (var st = c.createStatement()) {
@@ -73,16 +67,5 @@ public final class ScoringBenchmark {
                 String.format("%,d generated events, %d partitions; synthetic models", options.events(), StreamingBenchmark.PARTITIONS),
                 options.command(), result.render(options.parallelism()));
         return result;
-    }
-
-    private static CompiledSpec scoredSpec(Path workDir) throws Exception {
-        String flagship;
-        try (var in = SpecCompiler.class.getResourceAsStream(SpecCompiler.DEFAULT_SPEC_RESOURCE)) {
-            flagship = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        Files.createDirectories(workDir);
-        Path file = workDir.resolve("card-fraud-scored.yaml");
-        Files.writeString(file, flagship + "\nmodels:\n  - { name: fraud, inputs: [" + String.join(", ", INPUTS) + "] }\n");
-        return SpecCompiler.load(file);
     }
 }

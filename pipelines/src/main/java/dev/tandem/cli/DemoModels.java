@@ -8,16 +8,15 @@ import dev.tandem.model.ModelDecision;
 import dev.tandem.model.ModelRegistry;
 import dev.tandem.model.XgboostJson;
 import dev.tandem.parity.OutputFiles;
+import dev.tandem.scoring.FlagshipModel;
 import dev.tandem.scoring.ModelEvaluation;
 import dev.tandem.scoring.ScoreBaseline;
 import dev.tandem.scoring.TrainingRows;
 import dev.tandem.scoring.XgboostTraining;
 import dev.tandem.spec.CompiledSpec;
-import dev.tandem.spec.SpecCompiler;
 import dev.tandem.training.TrainingCsv;
 import dev.tandem.training.TrainingSetJob;
 import dev.tandem.training.TrainingTable;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -35,32 +34,16 @@ import java.util.TreeMap;
  * baseline and, on the matured labels, its AUC and precision at the alert rate.
  */
 final class DemoModels {
-    static final String MODEL = "fraud";
+    static final String MODEL = FlagshipModel.NAME;
+    static final List<String> INPUTS = FlagshipModel.INPUTS;
     /** The share of transactions a fraud team would review: precision is measured among the highest scored. */
     static final double ALERT_RATE = 0.01;
-    static final List<String> INPUTS = List.of("card_txn_count_1h", "card_txn_count_24h", "card_amount_max_24h", "card_amount_zscore_7d",
-            "card_distinct_merchants_24h", "card_distinct_countries_7d", "card_seconds_since_last", "card_km_from_last",
-            "card_cnp_count_24h", "card_declined_count_24h", "txn_amount_log", "txn_hour_sin", "txn_hour_cos", "merchant_txn_count_1h",
-            "merchant_amount_ratio_7d", "txn_amount_vs_card_avg_7d");
 
     private DemoModels() {}
 
-    /** The flagship spec with the demo's model, as a user would add it, and the flagship's expectations beside it. */
+    /** The flagship spec with the demo's model, as a user would add it. */
     static CompiledSpec scoredSpec(Path dir) throws Exception {
-        String flagship = resource(SpecCompiler.DEFAULT_SPEC_RESOURCE);
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("card-fraud-scored.expectations.yaml"),
-                resource(SpecCompiler.DEFAULT_SPEC_RESOURCE.replace(".yaml", ".expectations.yaml")));
-        Path file = dir.resolve("card-fraud-scored.yaml");
-        Files.writeString(file, flagship + "\nmodels:\n  - name: " + MODEL + "\n    inputs: [" + String.join(", ", INPUTS) + "]\n"
-                + "    rollback_when: { psi_above: 0.25 }\n");
-        return SpecCompiler.load(file);
-    }
-
-    private static String resource(String name) throws java.io.IOException {
-        try (var in = SpecCompiler.class.getResourceAsStream(name)) {
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        return FlagshipModel.spec(dir, "rollback_when: { psi_above: 0.25 }");
     }
 
     /** Trains v1 and v2 on the training set, registers both, v1 primary and v2 in shadow; returns what it did, one line each. */

@@ -152,13 +152,7 @@ class StreamScoringITCase {
 
         // The feature server, following the same registry: each event's answer scores as its batch row; shadows are logged, never answered.
         int answered = 0;
-        try (FeatureServer server = ServingSetup.start(spec, options.bootstrapServers(), PREFIX, ServingSetup.SERVED_LOG, FeatureRuns.SECRET,
-                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, "token")), "127.0.0.1", 0, Duration.ofDays(365).toMillis(), null,
-                new ModelWatch.Registry(servers.postgres().jdbcUrl(), LocalPostgres.USER, servers.postgres().password()))) {
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); !server.isReady(); ) {
-                assertThat(System.nanoTime()).as("the server caught up").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+        try (FeatureServer server = readyServer(spec, options, ServingSetup.SERVED_LOG)) {
             FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), "token");
             for (Path file : Generator.transactionFiles(history)) {
                 List<String> events = Files.readAllLines(file);
@@ -189,13 +183,7 @@ class StreamScoringITCase {
 
         // A decision made while a server runs: v2 primary for every event time (a later decision from the same instant
         // overrides the earlier ones); the server follows it without a restart, its next answers name v2.
-        try (FeatureServer server = ServingSetup.start(spec, options.bootstrapServers(), PREFIX, "served-after-promotion", FeatureRuns.SECRET,
-                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, "token")), "127.0.0.1", 0, Duration.ofDays(365).toMillis(), null,
-                new ModelWatch.Registry(servers.postgres().jdbcUrl(), LocalPostgres.USER, servers.postgres().password()))) {
-            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); !server.isReady(); ) {
-                assertThat(System.nanoTime()).as("the server caught up").isLessThan(deadline);
-                Thread.sleep(50);
-            }
+        try (FeatureServer server = readyServer(spec, options, "served-after-promotion")) {
             FeatureClient client = new FeatureClient("http://127.0.0.1:" + server.port(), "token");
             String first = Files.readAllLines(Generator.transactionFiles(history).get(0)).get(0);
             assertThat(client.score(first).body().path("scores").path("fraud").path("version").asInt()).isEqualTo(1);
@@ -206,6 +194,24 @@ class StreamScoringITCase {
                 Thread.sleep(100);
             }
             assertThat(client.getText("/metrics")).contains("tandem_serve_model_scores_total{model=\"fraud\",role=\"primary\",version=\"2\"}");
+        }
+    }
+
+    /** A feature server on the run's topics following the registry, once it has caught up with them. */
+    private static FeatureServer readyServer(CompiledSpec spec, StreamingJobOptions options, String servedLog) throws Exception {
+        LocalServers.Servers servers = LocalServers.get();
+        FeatureServer server = ServingSetup.start(spec, options.bootstrapServers(), PREFIX, servedLog, FeatureRuns.SECRET,
+                ServeTokens.fromEnvironment(Map.of(ServeTokens.LIST_ENV, "token")), "127.0.0.1", 0, Duration.ofDays(365).toMillis(), null,
+                new ModelWatch.Registry(servers.postgres().jdbcUrl(), LocalPostgres.USER, servers.postgres().password()));
+        try {
+            for (long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos(); !server.isReady(); ) {
+                assertThat(System.nanoTime()).as("the server caught up").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            return server;
+        } catch (Throwable notReady) {
+            server.close();
+            throw notReady;
         }
     }
 
