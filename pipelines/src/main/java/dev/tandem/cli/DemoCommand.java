@@ -22,6 +22,7 @@ import dev.tandem.quality.QualityPlan;
 import dev.tandem.quality.QualityResults;
 import dev.tandem.quality.QualityStore;
 import dev.tandem.report.QualityReport;
+import dev.tandem.scoring.ModelQuality;
 import dev.tandem.serve.ModelWatch;
 import dev.tandem.served.ServedSample;
 import dev.tandem.spec.CompiledSpec;
@@ -169,10 +170,10 @@ final class DemoCommand implements Callable<Integer> {
                 new ModelWatch.Registry(postgres.jdbcUrl(DATABASE), LocalPostgres.USER, postgres.password()));
 
         progress("report");
-        return report(spec, kafka, postgres, manifest, batch, trainingSummary, drainStart, serving);
+        return report(spec, scored, kafka, postgres, manifest, batch, trainingSummary, drainStart, serving);
     }
 
-    private int report(CompiledSpec spec, LocalKafka kafka, LocalPostgres postgres, Manifest manifest, RunSummary batch,
+    private int report(CompiledSpec spec, CompiledSpec scored, LocalKafka kafka, LocalPostgres postgres, Manifest manifest, RunSummary batch,
             TrainingSummary training, Instant drainStart, ServedSample.Result serving) throws Exception {
         Map<String, Long> streamedDeadLetters = DeadLetterLog.countsOnTopic(kafka.bootstrapServers(), TOPIC_PREFIX + Topics.DEAD_LETTERS);
         long vectors = TopicReader.readCommitted(kafka.bootstrapServers(), TOPIC_PREFIX + Topics.FEATURES).size();
@@ -189,6 +190,7 @@ final class DemoCommand implements Callable<Integer> {
         System.out.printf("training set         %,d rows, label rate %.3f%%, %,d daily partitions, %,d too young left out (snapshot %s)%n",
                 training.rows(), 100 * training.labelRate(), training.partitions(), training.immature(), training.snapshot());
         ok &= training.rows() + training.immature() == manifest.expectedValid();
+        List<String> models;
         try (Connection c = postgres.connect(DATABASE)) {
             for (CompiledSpec.EntityGroup g : spec.entities) {
                 System.out.printf("online store         %,d %s rows%n", OnlineStoreStats.rows(c, spec, g), g.name());
@@ -204,17 +206,15 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("freshness            Kafka append -> PostgreSQL commit: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n"
                     + "                     (%,d rows written while streaming; includes waiting for the %d min watermark bound in event time)%n",
                     f.p50Millis(), f.p99Millis(), f.maxMillis(), f.rows(), spec.maxOutOfOrdernessMillis / 60_000);
+            models = DemoModels.evaluate(kafka.bootstrapServers(), TOPIC_PREFIX, dir.resolve("training"), scored, c);
             ok &= qualityReport(spec, c, onlineParity);
         }
         System.out.print(serving.render());
         ok &= serving.passed();
-        try (Connection c = postgres.connect(DATABASE)) {
-            List<String> models = DemoModels.evaluate(kafka.bootstrapServers(), TOPIC_PREFIX, dir.resolve("training"), c);
-            for (int i = 0; i < models.size(); i++) {
-                System.out.printf("%-21s%s%n", i == 0 ? "models" : "", models.get(i));
-            }
-            ok &= models.size() == 2;
+        for (int i = 0; i < models.size(); i++) {
+            System.out.printf("%-21s%s%n", i == 0 ? "models" : "", models.get(i));
         }
+        ok &= models.size() == 3;
         System.out.println(ok ? "RESULT: OK" : "RESULT: FAILED");
         return ok ? 0 : 1;
     }
@@ -241,7 +241,7 @@ final class DemoCommand implements Callable<Integer> {
         Path html = dir.resolve("report.html");
         Files.writeString(html, QualityReport.render(version, "streaming job (PostgreSQL quality tables)", QualityPlan.load(spec),
                 streamed, new QualityReport.Parity("streaming online store vs batch", passed, counts),
-                DriftStore.summarize(streamed.drift())));
+                DriftStore.summarize(streamed.drift()), ModelQuality.read(c)));
         System.out.printf("report               %s%n", html.toAbsolutePath());
         return same;
     }

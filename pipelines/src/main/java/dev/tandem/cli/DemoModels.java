@@ -9,7 +9,9 @@ import dev.tandem.model.ModelRegistry;
 import dev.tandem.model.XgboostJson;
 import dev.tandem.parity.OutputFiles;
 import dev.tandem.scoring.FlagshipModel;
+import dev.tandem.scoring.ModelDecider;
 import dev.tandem.scoring.ModelEvaluation;
+import dev.tandem.scoring.ModelQuality;
 import dev.tandem.scoring.ScoreBaseline;
 import dev.tandem.scoring.TrainingRows;
 import dev.tandem.scoring.XgboostTraining;
@@ -55,6 +57,8 @@ final class DemoModels {
         try (var st = registry.createStatement()) {
             ModelRegistry.migrate(registry);
             st.execute("TRUNCATE " + ModelRegistry.DECISIONS + ", " + ModelRegistry.VERSIONS); // the demo's own database
+            ModelQuality.migrate(registry);
+            st.execute("TRUNCATE " + ModelQuality.TABLE);
         }
         CompiledSpec.Model model = spec.models.get(0);
         int[][] shapes = {{100, 6}, {300, 4}};
@@ -74,8 +78,14 @@ final class DemoModels {
         return done;
     }
 
-    /** Per version: scores on the predictions topic, PSI against the baseline, AUC and precision at the alert rate on matured labels. */
-    static List<String> evaluate(String bootstrap, String topicPrefix, Path training, Connection registry) throws Exception {
+    /**
+     * Per version: scores on the predictions topic, PSI against the baseline, AUC and precision at
+     * the alert rate on the training set's labels; and, as the decider writes it, each version's
+     * quality per day of matured labels into {@code model_quality} (the HTML report's Models section).
+     */
+    static List<String> evaluate(String bootstrap, String topicPrefix, Path training, CompiledSpec scored, Connection registry)
+            throws Exception {
+        ModelDecider decider = new ModelDecider(scored, java.time.Duration.ofMinutes(15), ModelCommand.DEFAULT_LEAD);
         Map<String, Boolean> labels = new HashMap<>();
         OutputFiles.forEachParquetRow(OutputFiles.list(training.resolve(TrainingSetJob.TRAINING_DIR), ".parquet"),
                 r -> labels.put(r.get("event_id").toString(), ((Integer) r.get(TrainingTable.LABEL)) == 1));
@@ -87,6 +97,8 @@ final class DemoModels {
             JsonNode p = json.readTree(value);
             int version = p.path("version").asInt();
             double score = p.path("score").asDouble();
+            decider.add(MODEL, version, "shadow".equals(p.path("role").asText()), p.path("event_id").asText(), p.path("event_time").asLong(),
+                    score);
             scores.computeIfAbsent(version, v -> new ArrayList<>()).add(score);
             roles.put(version, p.path("role").asText());
             Boolean label = labels.get(p.path("event_id").asText());
@@ -104,6 +116,9 @@ final class DemoModels {
                     + "trained on) AUC %.3f, precision %.3f among the top %.0f%%", MODEL, version, roles.get(version), e.getValue().size(), psi, labelled.size(),
                     ModelEvaluation.auc(labelled), ModelEvaluation.precisionAt(labelled, ALERT_RATE), ALERT_RATE * 100));
         }
+        List<ModelQuality.Row> daily = decider.matureDays(registry, Math.max(System.currentTimeMillis(), decider.newestEventTime()));
+        lines.add(String.format("quality per version and day of matured labels: %,d rows in %s (the HTML report's Models section)",
+                daily.size(), ModelQuality.TABLE));
         return lines;
     }
 }
