@@ -47,7 +47,7 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
     private transient boolean restoredSeen;
     private transient Counter errors;
     /** Scores given, per model, version and role (metric group tandem.models.MODEL.vVERSION.ROLE.scores). */
-    private transient Map<String, Counter> scores;
+    private transient Map<Long, Counter> scores;
     /** Nanoseconds to score one vector with every model's versions. */
     private transient Histogram scoringNanos;
 
@@ -77,20 +77,19 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
         }
         long started = System.nanoTime();
         ScoreVectors.score(scorers, vector);
-        List<Prediction> predictions = new ArrayList<>(2);
-        for (int m = 0; m < scorers.modelCount(); m++) {
-            String model = scorers.model(m).name();
-            if (vector.scoreVersions[m] >= 0) {
-                predictions.add(new Prediction(vector.eventId, vector.eventTime, model, vector.scoreVersions[m], vector.scores[m], false));
-            }
-            for (ModelScorers.Score shadow : scorers.shadows(m, vector.values, vector.eventTime, vector.eventId)) {
-                predictions.add(new Prediction(vector.eventId, vector.eventTime, model, shadow.version(), shadow.score(), true));
-            }
+        ModelScorers.Score[][] shadows = new ModelScorers.Score[scorers.modelCount()][];
+        for (int m = 0; m < shadows.length; m++) {
+            shadows[m] = scorers.shadows(m, vector.values, vector.eventTime, vector.eventId);
         }
         scoringNanos.update(System.nanoTime() - started);
-        for (Prediction p : predictions) {
-            counter(p).inc();
-            ctx.output(PREDICTIONS, p);
+        for (int m = 0; m < shadows.length; m++) {
+            String model = scorers.model(m).name();
+            if (vector.scoreVersions[m] >= 0) {
+                predict(ctx, m, new Prediction(vector.eventId, vector.eventTime, model, vector.scoreVersions[m], vector.scores[m], false));
+            }
+            for (ModelScorers.Score shadow : shadows[m]) {
+                predict(ctx, m, new Prediction(vector.eventId, vector.eventTime, model, shadow.version(), shadow.score(), true));
+            }
         }
         out.collect(vector);
     }
@@ -106,10 +105,12 @@ public final class ScoreWithRegistry extends BroadcastProcessFunction<FeatureVec
                 change.seq, change.decidedBy);
     }
 
-    private Counter counter(Prediction p) {
-        String role = p.shadow ? "shadow" : "primary";
-        return scores.computeIfAbsent(p.model + "/" + p.version + "/" + role, k -> getRuntimeContext().getMetricGroup().addGroup("tandem")
-                .addGroup("models").addGroup(p.model).addGroup("v" + p.version).addGroup(role).counter("scores"));
+    /** A prediction to the side output, counted per model ({@code m}, the spec's index), version and role. */
+    private void predict(ReadOnlyContext ctx, int m, Prediction p) {
+        long key = ((long) m << 33) | ((long) p.version << 1) | (p.shadow ? 1 : 0);
+        scores.computeIfAbsent(key, k -> getRuntimeContext().getMetricGroup().addGroup("tandem").addGroup("models")
+                .addGroup(p.model).addGroup("v" + p.version).addGroup(p.shadow ? "shadow" : "primary").counter("scores")).inc();
+        ctx.output(PREDICTIONS, p);
     }
 
     /** The scorers under the initial decisions and {@code received}; a decision that cannot be followed keeps the ones before. */
